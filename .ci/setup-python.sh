@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Create .venv at the repo root with the Python stack the KeyMapper tests need:
+# numpy, jax, jaxlib, flax, torch (CPU) and pytest, installed OFFLINE from this
+# machine's local mirror (file indexes + /opt/wheels). Never touches the network index.
+# Idempotent: if .venv already imports everything, it exits at once.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+PACKAGES=(numpy jax jaxlib flax torch pytest)
+CHECK='import numpy, jax, jaxlib, flax, torch, pytest'
+
+INDEX_URL="${SWITCHEROO_PIP_INDEX_URL:-file:///opt/pypi/simple}"
+EXTRA_INDEX_URL="${SWITCHEROO_PIP_EXTRA_INDEX_URL:-file:///opt/pypi-more/simple}"
+FIND_LINKS="${SWITCHEROO_PIP_FIND_LINKS:-/opt/wheels}"
+
+start=$(date +%s)
+
+if [ -x "$PY" ] && "$PY" -c "$CHECK" >/dev/null 2>&1; then
+  echo "setup-python: $VENV already has ${PACKAGES[*]}; nothing to do."
+  exit 0
+fi
+
+if [ ! -x "$PY" ]; then
+  echo "setup-python: creating $VENV"
+  python3 -m venv "$VENV"
+else
+  echo "setup-python: reusing $VENV (some packages missing)"
+fi
+
+echo "setup-python: installing ${PACKAGES[*]} offline (index $INDEX_URL, extra $EXTRA_INDEX_URL, find-links $FIND_LINKS)"
+# The constraints file (/etc/xdg/pip/constraints.txt) is applied through pip's config.
+# --index-url replaces the default (network) index; PIP_NO_INPUT avoids any prompt.
+PIP_NO_INPUT=1 "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+  --index-url "$INDEX_URL" \
+  --extra-index-url "$EXTRA_INDEX_URL" \
+  --find-links "$FIND_LINKS" \
+  "${PACKAGES[@]}" 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+# (pip looks each project up in both file indexes; the filtered lines are its notes about the
+# index that does not hold that project.)
+
+"$PY" - <<'PY'
+import importlib
+for name in ("numpy", "jax", "jaxlib", "flax", "torch", "pytest"):
+    mod = importlib.import_module(name)
+    print(f"setup-python:   {name} {getattr(mod, '__version__', '?')}")
+PY
+echo "setup-python: done in $(( $(date +%s) - start ))s"
