@@ -1,0 +1,88 @@
+/** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
+import { readFileSync } from 'node:fs';
+import { applyPlans } from '../core/apply.js';
+import { acceptProposed } from '../core/plan.js';
+import { UsageError, scanProject } from '../core/scan.js';
+import type { ScanEvent, ScanOptions } from '../core/types.js';
+import { ArgsError, HELP, parseCli } from './args.js';
+import { colorEnabled, painter } from './color.js';
+import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
+
+export interface Io {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** Set by the signal handler: stop before the next file. */
+  interrupted: () => boolean;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function run(io: Io): Promise<number> {
+  const err = (line: string) => io.stderr.write(`switcheroo-migrate: ${line}\n`);
+  let cli;
+  try {
+    cli = parseCli(io.argv);
+  } catch (error) {
+    if (!(error instanceof ArgsError)) throw error;
+    err(`${error.message} (see --help)`);
+    return 2;
+  }
+  if (cli.help) { io.stdout.write(HELP); return 0; }
+  if (cli.version) { io.stdout.write(`${version()}\n`); return 0; }
+
+  let mode = cli.mode;
+  if (mode === 'review' && !(io.stdout.isTTY && io.stdin.isTTY)) {
+    err('no terminal: showing the proposed changes as --dry-run would; pass --yes to write them');
+    mode = 'dry-run';
+  } else if (mode === 'review') {
+    err('the interactive review is not built yet: showing the changes as --dry-run would');
+    mode = 'dry-run';
+  }
+  const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
+  const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
+  const progress = io.stderr.isTTY && mode !== 'json';
+  const onEvent = (e: ScanEvent) => {
+    if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${e.filesScanned} files read · ${e.sites} sites found`);
+  };
+  const started = performance.now();
+  let result;
+  try {
+    result = await scanProject(cli.path, options, onEvent);
+  } catch (error) {
+    if (progress) io.stderr.write('\r\u001b[K');
+    if (error instanceof UsageError) { err(error.message); return 2; }
+    throw error;
+  }
+  if (progress) io.stderr.write('\r\u001b[K');
+  if (io.interrupted()) return 130;
+
+  const decisions = acceptProposed(result.files);
+  const summary = (writes: Parameters<typeof summaryLine>[1]) => io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started))}\n`);
+  switch (mode) {
+    case 'json':
+      io.stdout.write(jsonText(result));
+      return 0;
+    case 'check':
+      io.stdout.write(checkText(result));
+      summary(null);
+      return result.stats.proposed > 0 ? 1 : 0;
+    case 'dry-run':
+      io.stdout.write(dryRunText(result, decisions, paint));
+      summary(null);
+      return 0;
+    default: {
+      const writes = await applyPlans(result.files, decisions, { root: result.root, stopped: io.interrupted }, (r) =>
+        io.stdout.write(`${writeResultLine(r, paint)}\n`),
+      );
+      summary(writes);
+      if (io.interrupted()) return 130;
+      return writes.every((w) => w.status === 'written') ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/** Writing decided changes: re-check each file against the scan, then write atomically, keeping the mode. */
+import { randomBytes } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { decidedEdits, renderFile } from './plan.js';
+import { encode, sha256 } from './text.js';
+import type { Decisions, FilePlan, WriteResult } from './types.js';
+
+/** The file-system calls apply needs; tests pass a fake to inject faults. */
+export interface WriteFs {
+  readFile(path: string): Promise<Buffer>;
+  stat(path: string): Promise<{ mode: number }>;
+  writeFile(path: string, data: Uint8Array, options: { mode: number; flag: string }): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: boolean }): Promise<void>;
+}
+
+export interface ApplyOptions {
+  root: string;
+  fs?: WriteFs;
+  /** Checked between files: when it returns true, the remaining files are left alone. */
+  stopped?: () => boolean;
+}
+
+function reasonOf(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT': return 'the file was deleted since the scan';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EROFS': return 'read-only file system';
+    default: return e.message ?? String(error);
+  }
+}
+
+async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOptions, fs: WriteFs): Promise<WriteResult> {
+  const result = (status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
+  const rel = relative(options.root, plan.absPath);
+  if (rel.startsWith('..') || rel.startsWith(sep)) return result('refused', 'the file lies outside the root');
+  let tmp: string | null = null;
+  try {
+    const current = await fs.readFile(plan.absPath);
+    if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');
+    const { mode } = await fs.stat(plan.absPath);
+    if ((mode & 0o222) === 0) return result('error', 'the file is read-only');
+    const bytes = encode(renderFile(plan, decisions), plan.bom);
+    tmp = join(dirname(plan.absPath), `.${basename(plan.absPath)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
+    await fs.writeFile(tmp, bytes, { mode: mode & 0o7777, flag: 'wx' });
+    await fs.chmod(tmp, mode & 0o7777);
+    await fs.rename(tmp, plan.absPath);
+    tmp = null;
+    return result('written');
+  } catch (error) {
+    return result('error', reasonOf(error));
+  } finally {
+    if (tmp) await fs.rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/** Writes every file that has an accepted or edited change; one result per such file, in plan order. */
+export async function applyPlans(
+  plans: readonly FilePlan[],
+  decisions: Decisions,
+  options: ApplyOptions,
+  onResult: (result: WriteResult) => void = () => {},
+): Promise<WriteResult[]> {
+  const fs = options.fs ?? (nodeFs as unknown as WriteFs);
+  const results: WriteResult[] = [];
+  for (const plan of plans) {
+    if (decidedEdits(plan, decisions).length === 0) continue;
+    if (options.stopped?.()) break;
+    const result = await writeOne(plan, decisions, options, fs);
+    results.push(result);
+    onResult(result);
+  }
+  return results;
+}

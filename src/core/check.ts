@@ -1,0 +1,24 @@
+/** Checking that an edited replacement leaves the file parseable. */
+import { firstSyntaxError, parsePython } from './parser.js';
+import { applyEdits } from './plan.js';
+import type { FilePlan } from './types.js';
+
+/** Null when the file parses with `text` in place of the site, else one sentence saying where it breaks. */
+export async function checkEdit(plan: FilePlan, siteId: string, text: string): Promise<string | null> {
+  const site = plan.sites.find((s) => s.id === siteId);
+  if (!site) return `no site ${siteId} in ${plan.path}`;
+  const before = plan.text.slice(0, site.edit.start);
+  const after = applyEdits(plan.text, [{ start: site.edit.start, end: site.edit.end, text }]);
+  const tree = await parsePython(after);
+  try {
+    const error = firstSyntaxError(tree.rootNode);
+    if (!error) return null;
+    const editLine = before.split('\n').length;
+    const where = error.line - editLine + 1;
+    return where >= 1 && where <= text.split('\n').length
+      ? `the edit does not parse: line ${where} of the edit, column ${error.column} (line ${error.line} of ${plan.path})`
+      : `the edit does not parse: the file breaks at line ${error.line}, column ${error.column}`;
+  } finally {
+    tree.delete();
+  }
+}

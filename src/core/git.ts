@@ -1,0 +1,24 @@
+/** What git says about files: used to warn before overwriting uncommitted work. */
+import { execa } from 'execa';
+
+/** Relative paths (of `paths`) that git reports as modified, added or untracked; empty outside git. */
+export async function gitModified(root: string, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const status = await execa('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths], {
+    cwd: root,
+    reject: false,
+  }).catch(() => null);
+  if (!status || status.exitCode !== 0) return new Set();
+  const prefix = await execa('git', ['rev-parse', '--show-prefix'], { cwd: root, reject: false });
+  const base = prefix.exitCode === 0 ? prefix.stdout.trim() : '';
+  const changed = new Set<string>();
+  const entries = status.stdout.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] ?? '';
+    if (entry.length < 4) continue;
+    if (entry[0] === 'R' || entry[0] === 'C') i++; // the next entry is the rename's source
+    const path = entry.slice(3);
+    changed.add(base && path.startsWith(base) ? path.slice(base.length) : path);
+  }
+  return new Set(paths.filter((p) => changed.has(p)));
+}

@@ -1,0 +1,58 @@
+/** web-tree-sitter with the Python grammar, loaded once per process. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+
+export type { Node, Tree };
+
+/** `npm run build` copies the grammar next to the built JS; from source (tests) it comes from node_modules. */
+function grammarPath(): string {
+  const built = fileURLToPath(new URL('../tree-sitter-python.wasm', import.meta.url));
+  return existsSync(built) ? built : createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
+}
+
+let parserPromise: Promise<Parser> | null = null;
+
+async function loadParser(): Promise<Parser> {
+  await Parser.init();
+  const bytes = await readFile(grammarPath());
+  const language = await Language.load(new Uint8Array(bytes));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+export function getParser(): Promise<Parser> {
+  parserPromise ??= loadParser();
+  return parserPromise;
+}
+
+/** Parses Python source; the caller must `delete()` the tree when done with it. */
+export async function parsePython(text: string): Promise<Tree> {
+  const parser = await getParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('the Python parser returned no tree');
+  return tree;
+}
+
+/** The first syntax error in a tree as `line L, column C`, or null when it parses. */
+export function firstSyntaxError(root: Node): { line: number; column: number } | null {
+  if (!root.hasError) return null;
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) {
+        return { line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+      }
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return { line: 1, column: 1 };
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

@@ -1,0 +1,106 @@
+/** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
+import { firstSyntaxError, parsePython } from './parser.js';
+import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { rewriteCall } from './rewrite.js';
+import { findCalls } from './sites.js';
+import { LineIndex, decode, sha256 } from './text.js';
+import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
+
+export async function planFile(path: string, absPath: string, bytes: Uint8Array, options: ScanOptions): Promise<FilePlan> {
+  const { text, bom, eol } = decode(bytes);
+  const tree = await parsePython(text);
+  try {
+    const root = tree.rootNode;
+    const lines = new LineIndex(text);
+    const error = firstSyntaxError(root);
+    const sites: Site[] = [];
+    for (const found of findCalls(root)) {
+      const start = lines.position(found.call.startIndex);
+      const end = lines.position(found.call.endIndex);
+      const rewrite = rewriteCall(text, found, options.targetName, lines);
+      const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: found.call.text };
+      const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+      const proposable = rewrite !== null && found.kind !== 'super';
+      const proposed = proposable && (found.kind === 'module' || options.include.includes(found.kind));
+      sites.push({
+        id: `${path}:${start.line}:${start.column}`,
+        path,
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        receiver: found.receiver.text,
+        kind: found.kind,
+        proposed,
+        reason: proposed ? '' : found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})`,
+        original: text.slice(edit.start, edit.end),
+        replacement: edit.text,
+        warnings: rewrite?.warnings ?? [],
+        edit,
+      });
+    }
+    let preamble: FilePlan['preamble'] = null;
+    if (sites.length > 0 && !definesKeyMapper(root)) {
+      const placed = placePreamble(text, root, preambleSource(options.mapper));
+      const insert = placed.text.replace(/\n/g, eol);
+      preamble = { line: lines.position(placed.offset).line, text: insert, edit: { start: placed.offset, end: placed.offset, text: insert } };
+    }
+    return {
+      path,
+      absPath,
+      sites,
+      preamble,
+      hash: sha256(bytes),
+      text,
+      bom,
+      eol,
+      parseError: error ? `syntax error at line ${error.line}, column ${error.column}` : null,
+    };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Decisions that accept every proposed site (what `--yes` and `--dry-run` use). */
+export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision> {
+  const decisions = new Map<string, Decision>();
+  for (const plan of plans) for (const site of plan.sites) if (site.proposed) decisions.set(site.id, { type: 'accepted' });
+  return decisions;
+}
+
+/** The replacement a decision gives a site, or null when the site stays as it is. */
+export function decidedText(site: Site, decision: Decision | undefined): string | null {
+  if (decision?.type === 'accepted') return site.kind === 'super' ? null : site.edit.text;
+  if (decision?.type === 'edited') return decision.text;
+  return null;
+}
+
+/** The preamble goes in when any change of the file is accepted or edited. */
+export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
+  return plan.preamble !== null && plan.sites.some((s) => decidedText(s, decisions.get(s.id)) !== null);
+}
+
+/** Applies non-overlapping edits in any order; at one offset an insertion lands before a replacement. */
+export function applyEdits(text: string, edits: Edit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  }
+  return out;
+}
+
+/** The edits the decisions call for, the preamble included when it goes in. */
+export function decidedEdits(plan: FilePlan, decisions: Decisions): Edit[] {
+  const edits: Edit[] = [];
+  for (const site of plan.sites) {
+    const text = decidedText(site, decisions.get(site.id));
+    if (text !== null) edits.push({ start: site.edit.start, end: site.edit.end, text: text.replace(/\r?\n/g, plan.eol) });
+  }
+  if (edits.length > 0 && plan.preamble) edits.push(plan.preamble.edit);
+  return edits;
+}
+
+/** The file's new text (without BOM, same line endings) under the decisions. */
+export function renderFile(plan: FilePlan, decisions: Decisions): string {
+  return applyEdits(plan.text, decidedEdits(plan, decisions));
+}

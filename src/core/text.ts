@@ -1,0 +1,75 @@
+/** Decoding file bytes and mapping offsets to 1-based lines and character columns. */
+import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+
+export interface DecodedText {
+  text: string;
+  bom: boolean;
+  eol: '\n' | '\r\n';
+}
+
+/** Why bytes cannot be treated as Python source, or null when they can. */
+export function unreadableReason(bytes: Uint8Array): string | null {
+  if (bytes.indexOf(0) !== -1) return 'binary file (contains a NUL byte)';
+  if (!isUtf8(bytes)) return 'not valid UTF-8';
+  return null;
+}
+
+export function decode(bytes: Uint8Array): DecodedText {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', bom ? 3 : 0);
+  const firstLf = text.indexOf('\n');
+  const eol = firstLf > 0 && text[firstLf - 1] === '\r' ? '\r\n' : '\n';
+  return { text, bom, eol };
+}
+
+export function encode(text: string, bom: boolean): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  return bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Maps UTF-16 offsets in a text to 1-based line numbers and code-point columns. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 0-based line containing an offset. */
+  row(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  lineStart(row: number): number {
+    return this.starts[row] ?? this.text.length;
+  }
+
+  /** 1-based line and column, the column counting characters (code points). */
+  position(offset: number): { line: number; column: number } {
+    const row = this.row(offset);
+    const start = this.lineStart(row);
+    let column = 1;
+    for (let i = start; i < offset; i++) {
+      const code = this.text.charCodeAt(i);
+      if (code < 0xdc00 || code > 0xdfff) column++;
+    }
+    return { line: row + 1, column };
+  }
+}
+
+/** The whitespace a line starts with. */
+export function indentOf(line: string): string {
+  return /^[ \t]*/.exec(line)?.[0] ?? '';
+}
