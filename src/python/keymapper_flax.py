@@ -90,17 +90,17 @@ class KeyMapper:
         arr = arr.transpose(axes) if axes else arr
         return jnp.asarray(arr, dtype=jnp.bfloat16 if bf16 else None)
 
-    @classmethod
-    def map_name(cls, name, ndim=2, hints=None):
+    @staticmethod
+    def map_name(name, ndim=2, hints=None):
         """Flax path tuple, e.g. ('params', 'fc', 'kernel'), for a torch key and the rank of its
         value (None when the key is dropped)."""
-        return cls._rule(name, ndim, hints)[0]
+        return KeyMapper._rule(name, ndim, hints)[0]
 
-    @classmethod
-    def map_value(cls, key, val, hints=None):
+    @staticmethod
+    def map_value(key, val, hints=None):
         """The torch value for `key`, converted (and transposed) for its Flax path."""
-        arr, bf16 = cls._to_numpy(val)
-        return cls._finish(arr, cls._rule(key, arr.ndim, hints)[1], bf16)
+        arr, bf16 = KeyMapper._to_numpy(val)
+        return KeyMapper._finish(arr, KeyMapper._rule(key, arr.ndim, hints)[1], bf16)
 
     @classmethod
     def from_torch(cls, state, target=None, hints=None):
