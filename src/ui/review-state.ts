@@ -1,0 +1,224 @@
+import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
+import { SUPER_MESSAGE, acceptAll, acceptRestOfFile, decideOne, skipRestOfFile, undo } from './review-decide.js';
+import { canAccept, firstSite, findSite, sortPlans } from './review-order.js';
+import { applyTextOp, bufferOf, type TextBuffer, type TextOp } from './text-edit.js';
+
+/** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
+export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | 'writing' | 'done';
+
+export interface EditState {
+  siteId: string;
+  buffer: TextBuffer;
+  /** The text the edit started from; submitting it unchanged records nothing. */
+  offered: string;
+  inline: boolean;
+  /** `checking` waits for checkEdit; `failed` shows its error and offers edit again / discard. */
+  phase: 'editing' | 'checking' | 'failed';
+  error: string | null;
+}
+
+export interface ScanState {
+  status: 'running' | 'done' | 'failed';
+  filesScanned: number;
+  candidates: number;
+  sites: number;
+  skipped: Skipped[];
+}
+
+/** One undo step: the decisions it replaced and where the cursor was. */
+export interface UndoStep {
+  changes: Array<{ id: string; before: Decision | undefined }>;
+  cursor: string;
+}
+
+export interface ReviewState {
+  /** The scanned root as the core resolved it (set when the scan is done). */
+  root: string;
+  plans: FilePlan[];
+  scan: ScanState;
+  decisions: ReadonlyMap<string, Decision>;
+  history: UndoStep[];
+  cursor: string | null;
+  context: number;
+  /** First diff (or summary) row shown. */
+  scroll: number;
+  screen: Screen;
+  /** Where help and the quit confirmation return to. */
+  previous: Screen;
+  edit: EditState | null;
+  /** One line for the reviewer, cleared by the next key. */
+  message: string | null;
+  gitModified: ReadonlySet<string> | null;
+  results: WriteResult[];
+  interrupted: boolean;
+  exitCode: number | null;
+  /** The done screen's headline. */
+  outcome: string;
+}
+
+export type ReviewAction =
+  | { type: 'scan-progress'; filesScanned: number; candidates: number; sites: number }
+  | { type: 'scan-file'; plan: FilePlan }
+  | { type: 'scan-skipped'; skipped: Skipped }
+  | { type: 'scan-done'; result: ScanResult }
+  | { type: 'scan-failed'; message: string }
+  | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
+  | { type: 'move'; delta: number }
+  | { type: 'scroll'; delta: number; max: number }
+  | { type: 'context'; delta: number }
+  | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' }
+  | { type: 'edit-start'; inline: boolean }
+  | { type: 'edit-op'; op: TextOp }
+  | { type: 'edit-submit'; text: string }
+  | { type: 'edit-checked'; error: string | null }
+  | { type: 'edit-again' | 'edit-discard' }
+  | { type: 'git-modified'; paths: ReadonlySet<string> }
+  | { type: 'write-result'; result: WriteResult }
+  | { type: 'write-done'; results: WriteResult[] };
+
+export const DEFAULT_CONTEXT = 3;
+const MAX_CONTEXT = 20;
+
+export function initialState(): ReviewState {
+  return {
+    root: '',
+    plans: [],
+    scan: { status: 'running', filesScanned: 0, candidates: 0, sites: 0, skipped: [] },
+    decisions: new Map(),
+    history: [],
+    cursor: null,
+    context: DEFAULT_CONTEXT,
+    scroll: 0,
+    screen: 'review',
+    previous: 'review',
+    edit: null,
+    message: null,
+    gitModified: null,
+    results: [],
+    interrupted: false,
+    exitCode: null,
+    outcome: '',
+  };
+}
+
+function finish(state: ReviewState, exitCode: number, outcome: string): ReviewState {
+  return { ...state, screen: 'done', edit: null, message: null, exitCode, outcome };
+}
+
+function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
+  const sorted = sortPlans(plans);
+  const cursor = findSite(sorted, state.cursor) ? state.cursor : firstSite(sorted);
+  return { ...state, plans: sorted, cursor };
+}
+
+/** The review's reducer. Pure: every side effect runs in hooks that watch the state. */
+export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
+  const s = { ...state, message: null };
+  switch (action.type) {
+    case 'scan-progress': {
+      const { filesScanned, candidates, sites } = action;
+      return { ...state, scan: { ...state.scan, filesScanned, candidates, sites } };
+    }
+    case 'scan-file':
+      return withPlans(state, [...state.plans.filter((p) => p.path !== action.plan.path), action.plan]);
+    case 'scan-skipped':
+      return { ...state, scan: { ...state.scan, skipped: [...state.scan.skipped, action.skipped] } };
+    case 'scan-done': {
+      const { stats, files, skipped } = action.result;
+      const scan: ScanState = { status: 'done', ...stats, skipped };
+      const next = withPlans({ ...state, scan, root: action.result.root }, files);
+      if (next.plans.length > 0 || state.screen === 'done') return next;
+      return finish(next, 0, `No load_state_dict calls found in ${stats.filesScanned} files. Nothing to do.`);
+    }
+    case 'scan-failed':
+      return finish({ ...state, scan: { ...state.scan, status: 'failed' } }, 2, `The scan failed: ${action.message}`);
+    case 'accept':
+    case 'skip':
+      return decideOne(s, action.type);
+    case 'accept-file':
+      return acceptRestOfFile(s);
+    case 'skip-file':
+      return skipRestOfFile(s);
+    case 'accept-all':
+      return acceptAll(s);
+    case 'undo':
+      return undo(s);
+    case 'move': {
+      const sites = s.plans.flatMap((p) => p.sites);
+      const index = sites.findIndex((site) => site.id === s.cursor);
+      const target = sites[Math.max(0, Math.min(sites.length - 1, index + action.delta))];
+      return { ...s, cursor: target?.id ?? s.cursor, scroll: 0 };
+    }
+    case 'scroll':
+      return { ...s, scroll: Math.max(0, Math.min(action.max, s.scroll + action.delta)) };
+    case 'context':
+      return { ...s, context: Math.max(0, Math.min(MAX_CONTEXT, s.context + action.delta)), scroll: 0 };
+    case 'help':
+      return { ...s, screen: 'help', previous: s.screen };
+    case 'summary':
+      if (s.scan.status === 'running') return { ...s, message: 'Still scanning: the summary opens once the scan is done.' };
+      return { ...s, screen: 'summary', scroll: 0, gitModified: null };
+    case 'back':
+      if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0 };
+      return s.screen === 'help' || s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
+    case 'quit':
+      if (s.screen === 'confirm-quit' || s.decisions.size === 0) return finish(s, 0, 'Quit: nothing written.');
+      return { ...s, screen: 'confirm-quit', previous: s.screen };
+    case 'interrupt':
+      if (s.screen === 'writing') return { ...s, interrupted: true, message: 'Stopping once the files being written are done…' };
+      return finish(s, 130, 'Interrupted: nothing written.');
+    case 'write':
+      if (s.screen !== 'summary') return s;
+      if (![...s.decisions.values()].some((d) => d.type !== 'skipped')) return finish(s, 0, 'Nothing accepted: no file written.');
+      return { ...s, screen: 'writing', results: [], scroll: 0 };
+    case 'edit-start':
+      return startEdit(s, action.inline);
+    case 'edit-op':
+      return s.edit ? { ...s, edit: { ...s.edit, buffer: applyTextOp(s.edit.buffer, action.op) } } : s;
+    case 'edit-submit':
+      return submitEdit(s, action.text);
+    case 'edit-checked':
+      return checkedEdit(s, action.error);
+    case 'edit-again':
+      return s.edit ? { ...s, edit: { ...s.edit, phase: 'editing', error: null } } : s;
+    case 'edit-discard':
+      return { ...s, screen: 'review', edit: null, message: 'Edit discarded.' };
+    case 'git-modified':
+      return { ...state, gitModified: action.paths };
+    case 'write-result':
+      return { ...state, results: [...state.results, action.result] };
+    case 'write-done': {
+      const failed = action.results.filter((r) => r.status === 'refused' || r.status === 'error').length;
+      const code = state.interrupted ? 130 : failed > 0 ? 1 : 0;
+      return finish({ ...state, results: action.results }, code, state.interrupted ? 'Interrupted after writing.' : 'Done.');
+    }
+  }
+}
+
+function startEdit(s: ReviewState, inline: boolean): ReviewState {
+  const found = findSite(s.plans, s.cursor);
+  if (!found) return s;
+  const { site } = found;
+  if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
+  const decision = s.decisions.get(site.id);
+  const offered = decision?.type === 'edited' ? decision.text : site.replacement;
+  const edit: EditState = { siteId: site.id, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
+  return { ...s, screen: 'edit', edit };
+}
+
+function submitEdit(s: ReviewState, text: string): ReviewState {
+  if (!s.edit) return s;
+  if (text === s.edit.offered) return { ...s, screen: 'review', edit: null, message: 'Edit left unchanged: nothing recorded.' };
+  return { ...s, edit: { ...s.edit, buffer: bufferOf(text), phase: 'checking', error: null } };
+}
+
+function checkedEdit(s: ReviewState, error: string | null): ReviewState {
+  const edit = s.edit;
+  if (!edit || edit.phase !== 'checking') return s;
+  if (error !== null) return { ...s, edit: { ...edit, phase: 'failed', error } };
+  const site = findSite(s.plans, edit.siteId)?.site;
+  const text = edit.buffer.text;
+  // Editing a change back to the proposal is accepting it.
+  const decision: Decision = site && canAccept(site) && text === site.replacement ? { type: 'accepted' } : { type: 'edited', text };
+  return decideOne({ ...s, screen: 'review', edit: null, cursor: edit.siteId }, decision);
+}
