@@ -1,0 +1,5 @@
+from mylib.convert import KeyMapper
+
+
+def restore(model, sd):
+    variables = KeyMapper.from_torch(sd)

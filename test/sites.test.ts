@@ -1,0 +1,120 @@
+/** What each site is: kind, warnings, position, and the file-format cases that goldens cannot show. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { acceptAll, planText } from './helpers/plan.js';
+import { pythonSyntaxErrors } from './helpers/python.js';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'engine', name), 'utf8');
+
+describe('site finding', () => {
+  it('finds nothing in comments, strings, docstrings, definitions, bare references and look-alike names', async () => {
+    const plan = await planText(fixture('not_sites.py'));
+    expect(plan.sites).toEqual([]);
+  });
+
+  it('classifies receivers into the four kinds', async () => {
+    const plan = await planText(fixture('kinds.py'));
+    expect(plan.sites.map((s) => [s.receiver, s.kind, s.proposed])).toEqual([
+      ['super()', 'super', false],
+      ['model', 'module', true],
+      ['optimizer', 'non-module', false],
+      ['scheduler', 'non-module', false],
+      ['scaler', 'non-module', false],
+      ['ema', 'non-module', false],
+      ['trainer', 'non-module', false],
+      ['self.lr_scheduler', 'non-module', false],
+      ['dist_cp', 'non-module', false],
+      ['checkpoint', 'non-module', false],
+      ['ema_model', 'module', true],
+      ['model', 'unsupported', false],
+      ['model', 'unsupported', false],
+    ]);
+    for (const site of plan.sites.filter((s) => !s.proposed)) expect(site.reason).not.toBe('');
+    expect(plan.sites.find((s) => s.receiver === 'dist_cp')?.reason).toMatch(/imported module/);
+  });
+
+  it('--include non-module proposes training-state sites but never super or unsupported ones', async () => {
+    const plan = await planText(fixture('kinds.py'), { include: ['non-module', 'unsupported'] });
+    expect(plan.sites.filter((s) => s.proposed).map((s) => s.receiver)).toEqual([
+      'model', 'optimizer', 'scheduler', 'scaler', 'ema', 'trainer', 'self.lr_scheduler', 'dist_cp', 'checkpoint', 'ema_model',
+    ]);
+  });
+
+  it('names every dropped argument and a used result in the warnings', async () => {
+    const plan = await planText(fixture('dropped_args.py'));
+    expect(plan.sites.map((s) => s.warnings.length)).toEqual([1, 1, 1, 2, 0, 1]);
+    expect(plan.sites[0]?.warnings[0]).toMatch(/^`strict=False` dropped/);
+    expect(plan.sites[1]?.warnings[0]).toMatch(/^`assign=True` dropped/);
+    expect(plan.sites[2]?.warnings[0]).toMatch(/^positional strict argument `False` dropped/);
+    const used = await planText(fixture('result_used.py'));
+    for (const site of used.sites) expect(site.warnings.some((w) => w.startsWith('the result is used'))).toBe(true);
+    expect(used.sites[0]?.replacement).toBe('KeyMapper.from_torch(sd)');
+  });
+
+  it('warns that a receiver with a call in it is no longer evaluated', async () => {
+    const plan = await planText(fixture('receivers.py'));
+    expect(plan.sites.map((s) => s.warnings.some((w) => w.includes('no longer evaluated')))).toEqual([true, true, false, false]);
+  });
+
+  it('counts columns in characters after CJK text and emoji', async () => {
+    const plan = await planText(fixture('unicode.py'));
+    expect(plan.sites.map((s) => [s.line, s.column, s.endColumn])).toEqual([
+      [6, 15, 37],
+      [7, 17, 56],
+    ]);
+    expect(plan.sites[0]?.original).toBe('模型.load_state_dict(sd)');
+  });
+
+  it('reports a syntax error elsewhere and proposes only the sites outside broken code', async () => {
+    const plan = await planText(fixture('syntax_error.py'));
+    expect(plan.parseError).toMatch(/^syntax error at line 8/);
+    expect(plan.sites.map((s) => s.line)).toEqual([5]);
+  });
+
+  it('uses --target-name for statement rewrites', async () => {
+    const plan = await planText(fixture('basic.py'), { targetName: 'params' });
+    expect(plan.sites[0]?.replacement).toBe('params = KeyMapper.from_torch(torch.load(path))');
+  });
+});
+
+describe('file formats', () => {
+  it('keeps CRLF line endings everywhere, the preamble included', async () => {
+    const lf = fixture('header.py');
+    const crlf = await planText(lf.replace(/\n/g, '\r\n'));
+    expect(crlf.eol).toBe('\r\n');
+    expect(acceptAll(crlf)).toBe(acceptAll(await planText(lf)).replace(/\n/g, '\r\n'));
+  });
+
+  it('keeps a BOM out of the text and remembers it', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(fixture('basic.py'))]);
+    const plan = await planText(bytes);
+    expect(plan.bom).toBe(true);
+    expect(plan.text.charCodeAt(0)).not.toBe(0xfeff);
+    expect(acceptAll(plan)).toBe(acceptAll(await planText(fixture('basic.py'))));
+  });
+
+  it('injects the default flax preamble once, and the result parses', async () => {
+    const plan = await planText(fixture('ten_sites.py'));
+    const after = acceptAll(plan);
+    expect(after.match(/^class KeyMapper\b/gm)).toHaveLength(1);
+    expect(after).not.toMatch(/load_state_dict\(sd\)/);
+    expect(await pythonSyntaxErrors({ after })).toEqual({});
+    const again = await planText(after);
+    expect(again.sites).toEqual([]);
+    expect(again.preamble).toBeNull();
+  });
+
+  it('puts the preamble above a module-level site that follows the imports, with PEP 8 spacing', async () => {
+    const plan = await planText('import torch\nmodel.load_state_dict(sd)\n', { mapper: 'reference' });
+    const after = acceptAll(plan);
+    expect(after.indexOf('class KeyMapper')).toBeLessThan(after.indexOf('variables ='));
+    expect(after).toMatch(/new_dict\n\n\nvariables = KeyMapper/);
+    expect(after.startsWith('import torch\nimport jax.numpy as jnp\n')).toBe(true);
+  });
+
+  it('leaves out preamble imports the file already has', async () => {
+    const plan = await planText('import re\nimport numpy as np\nm.load_state_dict(sd)\n', { mapper: 'reference' });
+    expect(acceptAll(plan).match(/^import (re|numpy as np)$/gm)).toEqual(['import re', 'import numpy as np']);
+  });
+});
