@@ -56,3 +56,19 @@ export function firstSyntaxError(root: Node): { line: number; column: number } |
     cursor.delete();
   }
 }
+
+const IDENT_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * The smallest nodes covering each whole-word occurrence of `word` in the text: finding a handful
+ * of known names this way costs far less than walking every node of a large tree.
+ */
+export function nodesAtWord(root: Node, text: string, word: string): Node[] {
+  const nodes: Node[] = [];
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) {
+    if (IDENT_CHAR.test(text[i - 1] ?? '') || IDENT_CHAR.test(text[i + word.length] ?? '')) continue;
+    const node = root.descendantForIndex(i, i + word.length);
+    if (node && node.startIndex === i && node.endIndex === i + word.length) nodes.push(node);
+  }
+  return nodes;
+}

@@ -14,7 +14,7 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
     const lines = new LineIndex(text);
     const error = firstSyntaxError(root);
     const sites: Site[] = [];
-    for (const found of findCalls(root)) {
+    for (const found of findCalls(root, text)) {
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
       const rewrite = rewriteCall(text, found, options.targetName, lines);
@@ -40,7 +40,7 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
       });
     }
     let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && !definesKeyMapper(root)) {
+    if (sites.length > 0 && !definesKeyMapper(root, text)) {
       const placed = placePreamble(text, root, preambleSource(options.mapper));
       const insert = placed.text.replace(/\n/g, eol);
       preamble = { line: lines.position(placed.offset).line, text: insert, edit: { start: placed.offset, end: placed.offset, text: insert } };

@@ -1,7 +1,7 @@
 /** Where the KeyMapper preamble goes in a file, and its text (from src/python/, read once). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Node } from './parser.js';
+import { nodesAtWord, type Node } from './parser.js';
 import type { ScanOptions } from './types.js';
 import { LineIndex } from './text.js';
 
@@ -41,15 +41,15 @@ function isDocstring(node: Node): boolean {
 }
 
 /** True when the file defines `KeyMapper` or imports it under that name. */
-export function definesKeyMapper(root: Node): boolean {
-  for (const node of root.descendantsOfType(['class_definition', 'import_from_statement', 'import_statement'])) {
-    if (!node) continue;
-    if (node.type === 'class_definition') {
-      if (node.childForFieldName('name')?.text === 'KeyMapper') return true;
-      continue;
-    }
-    for (const name of node.childrenForFieldName('name')) {
-      const bound = name?.type === 'aliased_import' ? name.childForFieldName('alias') : name;
+export function definesKeyMapper(root: Node, text: string): boolean {
+  for (const name of nodesAtWord(root, text, 'KeyMapper')) {
+    const parent = name.parent;
+    if (parent?.type === 'class_definition' && parent.childForFieldName('name')?.startIndex === name.startIndex) return true;
+    let stmt: Node | null = parent;
+    while (stmt && (stmt.type === 'dotted_name' || stmt.type === 'aliased_import')) stmt = stmt.parent;
+    if (stmt?.type !== 'import_statement' && stmt?.type !== 'import_from_statement') continue;
+    for (const imported of stmt.childrenForFieldName('name')) {
+      const bound = imported?.type === 'aliased_import' ? imported.childForFieldName('alias') : imported;
       if (bound?.text.split('.').pop() === 'KeyMapper') return true;
     }
   }

@@ -1,5 +1,5 @@
 /** Finding `X.load_state_dict(...)` calls in a parse tree and telling what kind of receiver they have. */
-import type { Node } from './parser.js';
+import { nodesAtWord, type Node } from './parser.js';
 import type { SiteKind } from './types.js';
 
 export interface FoundCall {
@@ -68,10 +68,11 @@ function rootName(node: Node): string | null {
 }
 
 /** Names bound by import statements anywhere in the file (`import a.b as c` binds `c`, `import a.b` binds `a`). */
-export function importedNames(root: Node): Set<string> {
+export function importedNames(root: Node, text: string): Set<string> {
   const names = new Set<string>();
-  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!stmt) continue;
+  for (const keyword of nodesAtWord(root, text, 'import')) {
+    const stmt = keyword.parent;
+    if (!stmt || (stmt.type !== 'import_statement' && stmt.type !== 'import_from_statement')) continue;
     for (const name of stmt.childrenForFieldName('name')) {
       if (!name) continue;
       if (name.type === 'aliased_import') {
@@ -116,19 +117,20 @@ function classify(receiver: Node, args: Node, imported: Set<string>): { kind: Si
 }
 
 /** Every call whose function is an attribute named `load_state_dict`, outside broken code, in source order. */
-export function findCalls(root: Node): FoundCall[] {
+export function findCalls(root: Node, text: string): FoundCall[] {
   const found: FoundCall[] = [];
   let imported: Set<string> | null = null;
-  for (const call of root.descendantsOfType('call')) {
-    if (!call) continue;
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'load_state_dict') continue;
+  for (const name of nodesAtWord(root, text, 'load_state_dict')) {
+    const fn = name.parent;
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.startIndex !== name.startIndex) continue;
+    const call = fn.parent;
+    if (call?.type !== 'call' || call.childForFieldName('function')?.startIndex !== fn.startIndex) continue;
     const receiver = fn.childForFieldName('object');
     const args = call.childForFieldName('arguments');
     if (!receiver || args?.type !== 'argument_list') continue;
     if (call.hasError || hasErrorAncestor(call)) continue;
-    imported ??= importedNames(root);
+    imported ??= importedNames(root, text);
     found.push({ call, receiver, args, ...classify(receiver, args, imported) });
   }
-  return found.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  return found;
 }

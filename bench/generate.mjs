@@ -1,0 +1,83 @@
+// Deterministic monorepo-sized Python tree for `npm run bench`: ~7,000 .py files, ~85 MB,
+// ~475 files holding load_state_dict, ~900 call sites. Same seed, same bytes.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SHAPE = { files: 7000, bytes: 85 * 1024 * 1024, siteFiles: 475, sites: 900 };
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SITE_SHAPES = [
+  (r) => `        self.model.load_state_dict(state["model"])`,
+  (r) => `        model.load_state_dict(torch.load(path, map_location="cpu"), strict=False)`,
+  (r) => `        missing, unexpected = self.net.load_state_dict(state, strict=False)`,
+  (r) => `        self.optimizer.load_state_dict(state["optimizer"])`,
+  (r) => `        self.lr_scheduler.load_state_dict(state["scheduler"])`,
+  (r) => `        self.encoder.load_state_dict(\n            state["encoder"],  # from the pretraining run\n            strict=True,\n        )`,
+];
+
+function block(r, i) {
+  const n = Math.floor(r() * 1000);
+  return `def helper_${i}(x, y=None):
+    """Compute helper ${i} for the pipeline (generated)."""
+    # scale the input and accumulate the offsets
+    z = x * ${n} + (y or 0)
+    for k in range(${n % 17}):
+        z = z + k * ${n % 7}
+    return {"value": z, "name": "helper_${i}", "items": [${n}, ${n + 1}, ${n + 2}]}
+
+
+`;
+}
+
+function classWithSites(r, i, sites) {
+  const lines = sites.map(() => SITE_SHAPES[Math.floor(r() * SITE_SHAPES.length)](r)).join('\n');
+  return `class Loader${i}:
+    """Restores training state ${i}."""
+
+    def restore(self, state, model, path):
+${lines}
+        return state
+
+
+`;
+}
+
+/** Writes the tree under `dir`; returns its totals. */
+export function generate(dir, seed = 1) {
+  const r = rng(seed);
+  const perFile = SHAPE.bytes / SHAPE.files;
+  const siteFiles = new Set();
+  while (siteFiles.size < SHAPE.siteFiles) siteFiles.add(Math.floor(r() * SHAPE.files));
+  let sitesLeft = SHAPE.sites;
+  let siteFilesLeft = SHAPE.siteFiles;
+  let bytes = 0;
+  for (let f = 0; f < SHAPE.files; f++) {
+    const target = Math.max(600, Math.round(perFile * (0.25 + 1.5 * r())));
+    let text = `"""Module ${f} of the generated monorepo."""\nimport os\nimport torch\nfrom torch import nn\n\n\n`;
+    const parts = [];
+    if (siteFiles.has(f)) {
+      const k = siteFilesLeft === 1 ? sitesLeft : Math.max(1, Math.min(sitesLeft - (siteFilesLeft - 1), Math.round((sitesLeft / siteFilesLeft) * (0.5 + r()))));
+      sitesLeft -= k;
+      siteFilesLeft--;
+      parts.push(classWithSites(r, f, Array.from({ length: k })));
+    }
+    let i = 0;
+    while (text.length + parts.reduce((n, p) => n + p.length, 0) < target) parts.splice(Math.floor(r() * (parts.length + 1)), 0, block(r, i++));
+    text += parts.join('');
+    const sub = join(dir, `pkg_${f % 40}`, `mod_${f % 7}`);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `file_${f}.py`), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return { files: SHAPE.files, bytes };
+}
