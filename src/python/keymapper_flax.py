@@ -7,9 +7,14 @@ import jax.numpy as jnp
 class KeyMapper:
     """Turn a PyTorch state_dict into Flax Linen variables that `model.apply` accepts.
 
-        variables = KeyMapper.from_torch(state_dict)                   # {'params': ..., 'batch_stats': ...}
-        variables = KeyMapper.from_torch(state_dict, target=template)  # template = model.init(...)
+        variables = KeyMapper.from_torch(state_dict)  # {'params': ..., 'batch_stats': ...}
+        variables = KeyMapper.from_torch(state_dict, target=model.init(key, x))
         variables = KeyMapper.from_torch(state_dict, hints={'wte': 'embedding'})
+
+    hints: torch module name (full key, dotted module path or last name) -> 'embedding' | 'kernel'.
+    target: a Flax tree (model.init(...) or its 'params') that names and orientations are resolved
+    against (a template `embedding` wins over `kernel`; `name_0` may be `name/layers_0`); shape
+    mismatches, missing and unexpected paths are then raised together as one ValueError.
 
     Rules, decided by rank and whole name segment (never by substring):
       X.weight rank 2   -> params/X/kernel, transposed (Linear); params/X/embedding, unchanged, when
