@@ -1,4 +1,5 @@
 import type { Key } from 'ink';
+import type { TextOp } from './text-edit.js';
 
 /** Every command the review screen understands. */
 export type Command =
@@ -28,60 +29,60 @@ export interface Binding {
   keys: string;
   label: string;
   match: (input: string, key: Key) => boolean;
-  /** Lower shows first in the footer; bindings without one are only in the help. */
-  footer?: number;
+  /** Place in the footer (lower shows first) and, if shorter, the footer's wording; without it, help only. */
+  footer?: { order: number; text?: string };
 }
 
 const char = (...chars: string[]) => (input: string, key: Key) => !key.ctrl && !key.meta && chars.includes(input);
 
 /** The review's key map: the footer, the help screen and the input handlers all read it. */
 export const reviewKeys: Binding[] = [
-  { command: 'accept', keys: 'y/⏎', label: 'accept', footer: 1, match: (i, k) => k.return || char('y')(i, k) },
-  { command: 'skip', keys: 'n', label: 'skip', footer: 2, match: char('n') },
-  { command: 'edit', keys: 'e', label: 'edit', footer: 3, match: char('e') },
-  { command: 'accept-file', keys: 'a', label: 'accept rest of file', footer: 6, match: char('a') },
-  { command: 'skip-file', keys: 'd', label: 'skip rest of file', footer: 7, match: char('d') },
-  { command: 'accept-all', keys: 'A', label: 'accept everything left', footer: 8, match: char('A') },
-  { command: 'undo', keys: 'u', label: 'undo', footer: 4, match: char('u') },
-  { command: 'down', keys: 'j/↓', label: 'next change', footer: 9, match: (i, k) => k.downArrow || char('j')(i, k) },
+  { command: 'accept', keys: 'y/⏎', label: 'accept', footer: { order: 1 }, match: (i, k) => k.return || char('y')(i, k) },
+  { command: 'skip', keys: 'n', label: 'skip', footer: { order: 2 }, match: char('n') },
+  { command: 'edit', keys: 'e', label: 'edit', footer: { order: 3 }, match: char('e') },
+  { command: 'accept-file', keys: 'a', label: 'accept rest of file', footer: { order: 7, text: 'a accept file' }, match: char('a') },
+  { command: 'skip-file', keys: 'd', label: 'skip rest of file', footer: { order: 8, text: 'd skip file' }, match: char('d') },
+  { command: 'accept-all', keys: 'A', label: 'accept everything left', footer: { order: 9, text: 'A accept all' }, match: char('A') },
+  { command: 'undo', keys: 'u', label: 'undo', footer: { order: 4 }, match: char('u') },
+  { command: 'down', keys: 'j/↓', label: 'next change', footer: { order: 10, text: 'j/k move' }, match: (i, k) => k.downArrow || char('j')(i, k) },
   { command: 'up', keys: 'k/↑', label: 'previous change', match: (i, k) => k.upArrow || char('k')(i, k) },
   { command: 'page-down', keys: 'PgDn/space', label: 'scroll the diff down', match: (i, k) => k.pageDown || char(' ')(i, k) },
   { command: 'page-up', keys: 'PgUp', label: 'scroll the diff up', match: (_i, k) => k.pageUp },
-  { command: 'more-context', keys: '+', label: 'more context', footer: 10, match: char('+', '=') },
+  { command: 'more-context', keys: '+', label: 'more context', footer: { order: 11, text: '+/- context' }, match: char('+', '=') },
   { command: 'less-context', keys: '-', label: 'less context', match: char('-') },
-  { command: 'summary', keys: 'w', label: 'summary', footer: 5, match: char('w') },
+  { command: 'summary', keys: 'w', label: 'summary', footer: { order: 5 }, match: char('w') },
   { command: 'help', keys: '?', label: 'help', match: char('?') },
-  { command: 'quit', keys: 'q', label: 'quit', footer: 11, match: char('q') },
+  { command: 'quit', keys: 'q', label: 'quit', footer: { order: 6 }, match: (i, k) => k.escape || char('q')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop now, write nothing more', match: isInterrupt },
 ];
 
 /** Keys on the summary screen; Enter is handled by its menu. */
 export const summaryKeys: Binding[] = [
-  { command: 'write', keys: 'w/⏎', label: 'write', footer: 1, match: char('w') },
-  { command: 'back', keys: 'b/Esc', label: 'back to review', footer: 2, match: (i, k) => k.escape || char('b')(i, k) },
-  { command: 'undo', keys: 'u', label: 'undo last decision', footer: 3, match: char('u') },
+  { command: 'write', keys: 'w/⏎', label: 'write', footer: { order: 1 }, match: char('w') },
+  { command: 'back', keys: 'b/Esc', label: 'back to review', footer: { order: 2 }, match: (i, k) => k.escape || char('b')(i, k) },
+  { command: 'undo', keys: 'u', label: 'undo last decision', footer: { order: 3 }, match: char('u') },
   { command: 'page-down', keys: 'PgDn', label: 'scroll down', match: (i, k) => k.pageDown || char(' ')(i, k) },
   { command: 'page-up', keys: 'PgUp', label: 'scroll up', match: (_i, k) => k.pageUp },
-  { command: 'quit', keys: 'q', label: 'quit without writing', footer: 4, match: char('q') },
+  { command: 'quit', keys: 'q', label: 'quit without writing', footer: { order: 4 }, match: char('q') },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
 /** Keys of the quit confirmation; Enter is handled by its menu. */
 export const confirmQuitKeys: Binding[] = [
-  { command: 'quit', keys: 'q/y', label: 'quit without writing', footer: 1, match: char('q', 'y') },
-  { command: 'back', keys: 'n/Esc', label: 'keep reviewing', footer: 2, match: (i, k) => k.escape || char('n')(i, k) },
+  { command: 'quit', keys: 'q/y', label: 'quit without writing', footer: { order: 1 }, match: char('q', 'y') },
+  { command: 'back', keys: 'n/Esc', label: 'keep reviewing', footer: { order: 2 }, match: (i, k) => k.escape || char('n')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
 /** Keys of the help screen. */
 export const helpKeys: Binding[] = [
-  { command: 'back', keys: '?/Esc/q', label: 'close help', footer: 1, match: (i, k) => k.escape || char('?', 'q')(i, k) },
+  { command: 'back', keys: '?/Esc/q', label: 'close help', footer: { order: 1 }, match: (i, k) => k.escape || char('?', 'q')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
 /** Keys that only stop the program (scanning with nothing to show, writing, editing). */
 export const stopKeys: Binding[] = [
-  { command: 'quit', keys: 'q/Esc', label: 'cancel', footer: 1, match: (i, k) => k.escape || char('q')(i, k) },
+  { command: 'quit', keys: 'q/Esc', label: 'cancel', footer: { order: 1 }, match: (i, k) => k.escape || char('q')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
@@ -97,9 +98,9 @@ export function commandFor(bindings: Binding[], input: string, key: Key): Comman
 /** `y/⏎ accept · n skip · …` cut to `width`, always ending with the help hint when there is one. */
 export function footerText(bindings: Binding[], width: number, withHelp: boolean): string {
   const entries = bindings
-    .filter((b) => b.footer !== undefined)
-    .sort((a, b) => (a.footer ?? 0) - (b.footer ?? 0))
-    .map((b) => `${b.keys} ${b.label}`);
+    .flatMap((b) => (b.footer ? [{ order: b.footer.order, text: b.footer.text ?? `${b.keys} ${b.label}` }] : []))
+    .sort((a, b) => a.order - b.order)
+    .map((entry) => entry.text);
   const tail = withHelp ? ['? help'] : [];
   const shown: string[] = [];
   for (const entry of entries) {
@@ -107,4 +108,26 @@ export function footerText(bindings: Binding[], width: number, withHelp: boolean
     shown.push(entry);
   }
   return [...shown, ...tail].join(' · ');
+}
+
+/** Keys of the inline editor besides typing. */
+export const editorKeys: Binding[] = [
+  { command: 'write', keys: 'Ctrl-S', label: 'save', footer: { order: 1 }, match: (i, k) => k.ctrl && (i === 's' || i === 'd') },
+  { command: 'back', keys: 'Esc', label: 'cancel', footer: { order: 2 }, match: (_i, k) => k.escape },
+  { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
+];
+
+/** How a keypress edits the inline editor's text, if it does. Backspace and Delete both erase backwards: terminals disagree on which they send. */
+export function textOpFor(input: string, key: Key): TextOp | null {
+  if (key.backspace || key.delete) return { type: 'backspace' };
+  if (key.leftArrow) return { type: 'left' };
+  if (key.rightArrow) return { type: 'right' };
+  if (key.upArrow) return { type: 'up' };
+  if (key.downArrow) return { type: 'down' };
+  if (key.home || (key.ctrl && input === 'a')) return { type: 'home' };
+  if (key.end || (key.ctrl && input === 'e')) return { type: 'end' };
+  if (key.return) return { type: 'insert', text: '\n' };
+  if (key.tab) return { type: 'insert', text: '    ' };
+  if (key.ctrl || key.meta || key.escape || input === '') return null;
+  return { type: 'insert', text: input };
 }

@@ -80,7 +80,8 @@ function record(s: ReviewState, entries: Array<[string, Decision]>): ReviewState
   return advance(next);
 }
 
-function advance(s: ReviewState): ReviewState {
+function advance(state: ReviewState): ReviewState {
+  const s = { ...state, pinned: true };
   const open = nextOpen(s.plans, s.decisions, s.cursor);
   if (open) return { ...s, cursor: open, scroll: 0 };
   if (s.scan.status === 'done') return { ...s, screen: 'summary', scroll: 0, gitModified: null };

@@ -39,6 +39,8 @@ export interface ReviewState {
   decisions: ReadonlyMap<string, Decision>;
   history: UndoStep[];
   cursor: string | null;
+  /** Set once the reviewer moves or decides; until then the cursor follows the first site as files stream in. */
+  pinned: boolean;
   context: number;
   /** First diff (or summary) row shown. */
   scroll: number;
@@ -71,7 +73,8 @@ export type ReviewAction =
   | { type: 'edit-op'; op: TextOp }
   | { type: 'edit-submit'; text: string }
   | { type: 'edit-checked'; error: string | null }
-  | { type: 'edit-again' | 'edit-discard' }
+  | { type: 'edit-again' }
+  | { type: 'edit-discard'; message?: string }
   | { type: 'git-modified'; paths: ReadonlySet<string> }
   | { type: 'write-result'; result: WriteResult }
   | { type: 'write-done'; results: WriteResult[] };
@@ -87,6 +90,7 @@ export function initialState(): ReviewState {
     decisions: new Map(),
     history: [],
     cursor: null,
+    pinned: false,
     context: DEFAULT_CONTEXT,
     scroll: 0,
     screen: 'review',
@@ -107,7 +111,7 @@ function finish(state: ReviewState, exitCode: number, outcome: string): ReviewSt
 
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
   const sorted = sortPlans(plans);
-  const cursor = findSite(sorted, state.cursor) ? state.cursor : firstSite(sorted);
+  const cursor = state.pinned && findSite(sorted, state.cursor) ? state.cursor : firstSite(sorted);
   return { ...state, plans: sorted, cursor };
 }
 
@@ -147,7 +151,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       const sites = s.plans.flatMap((p) => p.sites);
       const index = sites.findIndex((site) => site.id === s.cursor);
       const target = sites[Math.max(0, Math.min(sites.length - 1, index + action.delta))];
-      return { ...s, cursor: target?.id ?? s.cursor, scroll: 0 };
+      return { ...s, cursor: target?.id ?? s.cursor, pinned: true, scroll: 0 };
     }
     case 'scroll':
       return { ...s, scroll: Math.max(0, Math.min(action.max, s.scroll + action.delta)) };
@@ -170,6 +174,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'write':
       if (s.screen !== 'summary') return s;
       if (![...s.decisions.values()].some((d) => d.type !== 'skipped')) return finish(s, 0, 'Nothing accepted: no file written.');
+      if (s.gitModified === null) return { ...s, message: 'Still asking git about uncommitted changes: press w again in a moment.' };
       return { ...s, screen: 'writing', results: [], scroll: 0 };
     case 'edit-start':
       return startEdit(s, action.inline);
@@ -182,7 +187,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'edit-again':
       return s.edit ? { ...s, edit: { ...s.edit, phase: 'editing', error: null } } : s;
     case 'edit-discard':
-      return { ...s, screen: 'review', edit: null, message: 'Edit discarded.' };
+      return { ...s, screen: 'review', edit: null, message: action.message ?? 'Edit discarded.' };
     case 'git-modified':
       return { ...state, gitModified: action.paths };
     case 'write-result':
@@ -203,7 +208,7 @@ function startEdit(s: ReviewState, inline: boolean): ReviewState {
   const decision = s.decisions.get(site.id);
   const offered = decision?.type === 'edited' ? decision.text : site.replacement;
   const edit: EditState = { siteId: site.id, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
-  return { ...s, screen: 'edit', edit };
+  return { ...s, screen: 'edit', edit, pinned: true };
 }
 
 function submitEdit(s: ReviewState, text: string): ReviewState {

@@ -27,8 +27,10 @@ describe('scanning', () => {
     expect(s.cursor).toBe('c.py:4:1');
     s = run(s, { type: 'scan-file', plan: a }, { type: 'scan-progress', filesScanned: 2, candidates: 2, sites: 4 });
     expect(s.plans.map((p) => p.path)).toEqual(['a.py', 'c.py']);
-    expect(s.cursor).toBe('c.py:4:1');
-    expect(positionOf(s.plans, s.cursor)).toEqual({ change: 4, changes: 4, file: 2, files: 2 });
+    expect(s.cursor).toBe('a.py:3:1'); // untouched: follows the first site
+    s = run(s, { type: 'move', delta: 3 }, { type: 'scan-file', plan: b });
+    expect(s.cursor).toBe('c.py:4:1'); // moved: stays put
+    expect(positionOf(s.plans, s.cursor)).toEqual({ change: 7, changes: 7, file: 3, files: 3 });
     expect(s.scan).toMatchObject({ status: 'running', filesScanned: 2, sites: 4 });
   });
 
@@ -49,6 +51,7 @@ describe('scanning', () => {
 
   it('opens the summary only once the scan is done', () => {
     const s = run(initialState(), { type: 'scan-file', plan: a }, { type: 'summary' });
+    expect(s.pinned).toBe(false);
     expect(s.screen).toBe('review');
     expect(s.message).toMatch(/Still scanning/);
   });
@@ -209,7 +212,8 @@ describe('screens', () => {
 
   it('writes from the summary and sets the exit code from the results', () => {
     const summary = run(scanned(), { type: 'accept-all' });
-    const writing = run(summary, { type: 'write' });
+    const writing = run(summary, { type: 'git-modified', paths: new Set() }, { type: 'write' });
+    expect(run(summary, { type: 'write' }).message).toMatch(/Still asking git/);
     expect(writing.screen).toBe('writing');
     const ok = run(writing, { type: 'write-result', result: { path: 'a.py', status: 'written', reason: '' } });
     expect(ok.results).toHaveLength(1);
@@ -228,7 +232,7 @@ describe('screens', () => {
 
   it('Ctrl-C stops at once, or after the files being written', () => {
     expect(run(scanned(), { type: 'interrupt' })).toMatchObject({ screen: 'done', exitCode: 130 });
-    const writing = run(scanned(), { type: 'accept-all' }, { type: 'write' }, { type: 'interrupt' });
+    const writing = run(scanned(), { type: 'accept-all' }, { type: 'git-modified', paths: new Set() }, { type: 'write' }, { type: 'interrupt' });
     expect([writing.screen, writing.interrupted]).toEqual(['writing', true]);
     expect(run(writing, { type: 'write-done', results: [] }).exitCode).toBe(130);
   });

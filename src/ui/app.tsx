@@ -1,0 +1,143 @@
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useReducer, type ReactNode } from 'react';
+import type { ScanOptions } from '../core/types.js';
+import { ConfirmQuit } from './confirm-quit.js';
+import { diffRows, viewport } from './diff-rows.js';
+import { DiffView } from './diff-view.js';
+import { EditView } from './edit-view.js';
+import { Footer } from './footer.js';
+import { Header } from './header.js';
+import { HelpView } from './help-view.js';
+import { confirmQuitKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
+import { findSite, statusOf } from './review-order.js';
+import { initialState, reviewReducer } from './review-state.js';
+import type { ReviewServices } from './services.js';
+import { SiteList, listRows } from './site-list.js';
+import { SummaryView, summaryOf } from './summary-view.js';
+import { ColorProvider } from './theme.js';
+import { useEdit } from './use-edit.js';
+import { useReviewKeys } from './use-review-keys.js';
+import { useScan } from './use-scan.js';
+import { useTerminalSize, type Size } from './use-terminal-size.js';
+import { useWrite } from './use-write.js';
+import { WriteView } from './write-view.js';
+
+export interface AppProps {
+  root: string;
+  scanOptions: ScanOptions;
+  services: ReviewServices;
+  onExit: (code: number) => void;
+  color?: boolean;
+  /** Pins the size (tests); else the terminal's. */
+  size?: Size;
+  /** False freezes spinners (tests). */
+  animate?: boolean;
+  /** Shown while an external editor has the terminal. */
+  editorName?: string | null;
+  /** Subscribes to interrupts that do not come through the keyboard (SIGINT while the editor runs). */
+  onInterrupt?: (listener: () => void) => () => void;
+}
+
+const MIN = { columns: 40, rows: 14 };
+
+/** The review: state, effects and layout. Each screen renders in its own component. */
+export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt }: AppProps) {
+  const [state, dispatch] = useReducer(reviewReducer, undefined, initialState);
+  const size = useTerminalSize(fixed);
+  const width = size.columns;
+  const height = size.rows - 1; // a full-height frame makes Ink clear the screen on every update
+
+  useScan(services, root, scanOptions, dispatch);
+  useEdit(state, services, dispatch);
+  useWrite(state, services, dispatch, onExit);
+  useEffect(() => onInterrupt?.(() => dispatch({ type: 'interrupt' })), [onInterrupt]);
+
+  const selected = findSite(state.plans, state.cursor);
+  const rows = useMemo(() => listRows(state.plans, state.decisions, state.cursor), [state.plans, state.decisions, state.cursor]);
+  const body = height - 4; // header and footer take two lines each
+  const listHeight = Math.min(rows.length, Math.max(3, Math.floor(body * 0.3)));
+  const diffHeight = body - listHeight - 1;
+  const diff = useMemo(
+    () => (selected ? diffRows(selected.plan, selected.site, state.decisions, state.context) : []),
+    [selected, state.decisions, state.context],
+  );
+  const summary = useMemo(
+    () => summaryOf(state.plans, state.decisions, state.gitModified, state.scan.skipped),
+    [state.plans, state.decisions, state.gitModified, state.scan.skipped],
+  );
+  const paging =
+    state.screen === 'summary'
+      ? { page: Math.max(1, body - 8), max: viewport(summary.rows.length, 0, Math.max(3, body - 6)).maxScroll }
+      : { page: Math.max(1, diffHeight - 2), max: viewport(diff.length, 0, diffHeight).maxScroll };
+  useReviewKeys(state, dispatch, paging, services.openEditor === null);
+
+  const header = <Header state={state} width={width} animate={animate} />;
+  const small = size.columns < MIN.columns || size.rows < MIN.rows;
+  let screen;
+  switch (state.screen) {
+    case 'review':
+      screen = small ? (
+        <Text wrap="wrap">{`The terminal is ${size.columns}×${size.rows}; the review needs at least ${MIN.columns}×${MIN.rows}. Enlarge it, or press q.`}</Text>
+      ) : selected ? (
+        <Box flexDirection="column">
+          <SiteList rows={rows} height={listHeight} width={width} />
+          <DiffView
+            site={selected.site}
+            status={statusOf(selected.site, state.decisions.get(selected.site.id))}
+            rows={diff}
+            scroll={state.scroll}
+            context={state.context}
+            height={diffHeight}
+            width={width}
+          />
+        </Box>
+      ) : (
+        <Box height={body}>
+          <Text>Waiting for the first load_state_dict call…</Text>
+        </Box>
+      );
+      return frame(header, screen, <Footer bindings={selected ? reviewKeys : stopKeys} message={state.message} width={width} withHelp={Boolean(selected)} />);
+    case 'help':
+      return frame(header, <HelpView width={width} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
+    case 'edit':
+      if (!state.edit || !selected) return null;
+      screen = (
+        <EditView
+          edit={state.edit}
+          site={selected.site}
+          editorName={editorName}
+          width={width}
+          onChoice={(choice) => dispatch({ type: choice === 'again' ? 'edit-again' : 'edit-discard' })}
+        />
+      );
+      return frame(header, screen, <Footer bindings={state.edit.inline ? editorKeys : stopKeys.slice(1)} message={state.message} width={width} withHelp={false} />);
+    case 'summary':
+      screen = <SummaryView summary={summary} scroll={state.scroll} height={body} width={width} onChoice={(choice) => dispatch({ type: choice })} />;
+      return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
+    case 'confirm-quit':
+      screen = <ConfirmQuit decisions={state.decisions.size} width={width} onChoice={(quit) => dispatch({ type: quit ? 'quit' : 'back' })} />;
+      return frame(header, screen, <Footer bindings={confirmQuitKeys} message={null} width={width} withHelp={false} />);
+    case 'writing':
+    case 'done':
+      return (
+        <ColorProvider value={color}>
+          <WriteView state={state} total={summary.files} height={body} width={width} animate={animate} />
+          {state.message ? <Text>{state.message}</Text> : null}
+        </ColorProvider>
+      );
+  }
+
+  function frame(top: ReactNode, middle: ReactNode, bottom: ReactNode) {
+    return (
+      <ColorProvider value={color}>
+        <Box flexDirection="column" width={width} height={height}>
+          {top}
+          <Box flexDirection="column" flexGrow={1}>
+            {middle}
+          </Box>
+          {bottom}
+        </Box>
+      </ColorProvider>
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { Box, Text } from 'ink';
+import type { DiffLine } from '../core/patch.js';
+import type { Site } from '../core/types.js';
+import { viewport, type DiffRow } from './diff-rows.js';
+import type { SiteStatus } from './review-order.js';
+import { useStyle } from './theme.js';
+
+interface Props {
+  site: Site;
+  status: SiteStatus;
+  rows: DiffRow[];
+  scroll: number;
+  context: number;
+  /** Lines for the rows, the title line not counted. */
+  height: number;
+  width: number;
+}
+
+/** The selected change as a unified diff with line numbers and word highlights; scrolls, marking what is cut. */
+export function DiffView({ site, status, rows, scroll, context, height, width }: Props) {
+  const style = useStyle();
+  const view = viewport(rows.length, scroll, height);
+  const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  return (
+    <Box flexDirection="column" width={width} height={height + 1}>
+      <Text wrap="truncate-end" {...style('title')}>{`── ${title} ${'─'.repeat(Math.max(0, width - title.length - 4))}`}</Text>
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines above`}</Text> : null}
+      {rows.slice(view.start, view.start + view.count).map((row, i) => (
+        <Row key={view.start + i} row={row} />
+      ))}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines below (PgDn/space)`}</Text> : null}
+    </Box>
+  );
+}
+
+function Row({ row }: { row: DiffRow }) {
+  const style = useStyle();
+  if (row.kind === 'hunk') return <Text wrap="truncate-end" {...style('hunk')}>{row.text}</Text>;
+  if (row.kind === 'note') return <Text wrap="truncate-end" {...style(row.tone === 'warning' ? 'warning' : 'muted')}>{row.text}</Text>;
+  return <Line line={row.line} gutter={row.gutter} />;
+}
+
+const SIGNS = { add: '+', del: '-', context: ' ' } as const;
+
+function Line({ line, gutter }: { line: DiffLine; gutter: number }) {
+  const style = useStyle();
+  const number = (n: number | null) => (n === null ? ' '.repeat(gutter) : String(n).padStart(gutter));
+  const role = line.kind === 'add' ? 'add' : line.kind === 'del' ? 'del' : null;
+  const word = line.kind === 'add' ? 'add-word' : 'del-word';
+  return (
+    <Text wrap="truncate-end">
+      <Text {...style('line-number')}>{`${number(line.oldLine)} ${number(line.newLine)} `}</Text>
+      <Text {...(role ? style(role) : {})}>
+        {`${SIGNS[line.kind]} `}
+        {line.segments.map((segment, i) => (
+          <Text key={i} {...(segment.changed && role ? style(word) : {})}>
+            {segment.text}
+          </Text>
+        ))}
+      </Text>
+    </Text>
+  );
+}

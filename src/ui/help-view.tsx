@@ -1,0 +1,26 @@
+import { Box, Text } from 'ink';
+import { reviewKeys } from './keys.js';
+import { useStyle } from './theme.js';
+
+/** Every key of the review, from the key map. */
+export function HelpView({ width }: { width: number }) {
+  const style = useStyle();
+  const keyWidth = Math.max(...reviewKeys.map((b) => b.keys.length)) + 2;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text {...style('title')}>Keys</Text>
+      {reviewKeys.map((b) => (
+        <Text key={b.command} wrap="truncate-end">
+          <Text {...style('key')}>{`  ${b.keys.padEnd(keyWidth)}`}</Text>
+          {b.label}
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text wrap="wrap">
+        Nothing is written until you confirm in the summary (w). Undo walks back through every decision, across files. An
+        edited change keeps its edit when you accept other changes. The KeyMapper preamble goes into a file once any of its
+        changes is accepted.
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,77 @@
+import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
+import { preambleIncluded } from '../core/plan.js';
+import type { Decisions, FilePlan, Skipped } from '../core/types.js';
+import { viewport } from './diff-rows.js';
+import { countDecisions } from './review-order.js';
+import { useStyle } from './theme.js';
+
+export type SummaryChoice = 'write' | 'back' | 'quit';
+export type SummaryRow = { tone: 'file' | 'warning' | 'muted'; text: string };
+
+/** What will be written, file by file; plus the headline and how many files change. Pure. */
+export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitModified: ReadonlySet<string> | null, skipped: readonly Skipped[]) {
+  const rows: SummaryRow[] = [];
+  const width = Math.max(0, ...plans.map((p) => p.path.length)) + 2;
+  let files = 0;
+  const total = countDecisions(plans.flatMap((p) => p.sites), decisions);
+  for (const plan of plans) {
+    const c = countDecisions(plan.sites, decisions);
+    const changes = c.accepted + c.edited;
+    const parts = [changes > 0 ? `${changes} change${changes === 1 ? '' : 's'}${c.edited ? ` (${c.edited} edited)` : ''}` : 'nothing to write'];
+    if (c.skipped) parts.push(`${c.skipped} skipped`);
+    if (c.pending) parts.push(`${c.pending} pending (left as is)`);
+    if (changes > 0) {
+      files++;
+      parts.push(preambleIncluded(plan, decisions) ? 'KeyMapper preamble added' : plan.preamble ? 'no preamble' : 'KeyMapper already present');
+    }
+    rows.push({ tone: changes > 0 ? 'file' : 'muted', text: `${plan.path.padEnd(width)}${parts.join(' · ')}` });
+    if (changes > 0 && gitModified?.has(plan.path)) {
+      rows.push({ tone: 'warning', text: `  ⚠ git reports ${plan.path} as modified: its uncommitted changes stay, these edits go on top` });
+    }
+  }
+  for (const s of skipped) rows.push({ tone: 'muted', text: `${s.path.padEnd(width)}not scanned: ${s.reason}` });
+  const written = total.accepted + total.edited;
+  const headline =
+    files === 0
+      ? 'Nothing accepted: no file will be written.'
+      : `${written} change${written === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} will be written` +
+        (total.pending ? `; ${total.pending} pending change${total.pending === 1 ? '' : 's'} will not.` : '.');
+  return { rows, headline, files, checkingGit: gitModified === null };
+}
+
+interface Props {
+  summary: ReturnType<typeof summaryOf>;
+  scroll: number;
+  height: number;
+  width: number;
+  onChoice: (choice: SummaryChoice) => void;
+}
+
+/** The summary before writing: per file what changes, git warnings, then write / back / quit. */
+export function SummaryView({ summary, scroll, height, width, onChoice }: Props) {
+  const style = useStyle();
+  const listHeight = Math.max(3, height - 6);
+  const view = viewport(summary.rows.length, scroll, listHeight);
+  const tone = { file: {}, warning: style('warning'), muted: style('muted') };
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text {...style('title')} wrap="truncate-end">{`Summary · ${summary.headline}`}</Text>
+      <Text {...style('muted')}>{summary.checkingGit ? 'asking git about uncommitted changes…' : ' '}</Text>
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more`}</Text> : null}
+      {summary.rows.slice(view.start, view.start + view.count).map((row, i) => (
+        <Text key={view.start + i} wrap="truncate-end" {...tone[row.tone]}>{row.text}</Text>
+      ))}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more (PgDn)`}</Text> : null}
+      <Text> </Text>
+      <SelectInput<SummaryChoice>
+        items={[
+          { label: summary.files > 0 ? `Write ${summary.files} file${summary.files === 1 ? '' : 's'}` : 'Finish (nothing to write)', value: 'write' },
+          { label: 'Back to the review', value: 'back' },
+          { label: 'Quit without writing', value: 'quit' },
+        ]}
+        onSelect={(item) => onChoice(item.value)}
+      />
+    </Box>
+  );
+}
