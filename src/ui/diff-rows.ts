@@ -1,7 +1,7 @@
-import { siteHunks, type DiffLine } from '../core/patch.js';
+import { siteHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
-import { firstChangeOf } from './review-order.js';
+import { preambleSiteOf } from './review-order.js';
 
 /** One row of the diff panel. */
 export type DiffRow =
@@ -11,29 +11,34 @@ export type DiffRow =
 
 const TAB = '    ';
 
-/** The selected site's diff as rows: hunks from the core, then its warnings and notes. Pure. */
+/** The selected site's diff as rows: its hunks from the core, its warnings, then the preamble or why not. Pure. */
 export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, context: number): DiffRow[] {
   const decision = decisions.get(site.id);
-  const first = firstChangeOf(plan, decisions) === site.id;
+  const first = preambleSiteOf(plan, decisions) === site.id;
   const included = preambleIncluded(plan, decisions);
   // The first change of a file previews the preamble while it is pending: accepting it brings the preamble in.
   const withPreamble = first && plan.preamble !== null && (included || decision === undefined);
   const text = decision?.type === 'edited' ? decision.text : undefined;
-  // A super() forward is never rewritten: there is no diff to show, only why.
-  const hunks = site.kind === 'super' ? [] : siteHunks(plan, site.id, { text, withPreamble, context });
+  // The change and the preamble come as separate hunks, the change first, even where one unified hunk
+  // would merge them: the preamble is ~200 lines and would bury the change. The preamble's hunk is the
+  // core's diff with the site left as it is. A super() forward is never rewritten: no diff, only why.
+  const change = site.kind === 'super' ? [] : siteHunks(plan, site.id, { text, withPreamble: false, context });
+  const preamble = withPreamble ? siteHunks(plan, site.id, { text: site.original, withPreamble: true, context }) : [];
+  const hunks = [...change, ...preamble];
   const gutter = Math.max(1, ...hunks.flatMap((h) => h.lines.map((l) => String(Math.max(l.oldLine ?? 0, l.newLine ?? 0)).length)));
 
   const rows: DiffRow[] = notesBefore(plan, site);
-  // The change itself first, then the preamble it brings in.
-  for (const hunk of [...hunks.filter((h) => !h.preamble), ...hunks.filter((h) => h.preamble)]) {
-    rows.push({ kind: 'hunk', text: hunk.header + (hunk.preamble ? preambleLabel(included) : '') });
-    for (const line of hunk.lines) rows.push({ kind: 'line', line: untabbed(line), gutter });
-  }
-  if (hunks.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
+  for (const hunk of change) rows.push(...hunkRows(hunk, '', gutter));
+  if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
   for (const warning of site.warnings) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${warning}` });
+  for (const hunk of preamble) rows.push(...hunkRows(hunk, preambleLabel(included), gutter));
   if (first && plan.preamble === null) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper is already defined or imported in this file: no preamble.' });
   else if (first && !withPreamble) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper preamble: not added (no change of this file is accepted).' });
   return rows;
+}
+
+function hunkRows(hunk: DiffHunk, label: string, gutter: number): DiffRow[] {
+  return [{ kind: 'hunk', text: hunk.header + label }, ...hunk.lines.map((line): DiffRow => ({ kind: 'line', line: untabbed(line), gutter }))];
 }
 
 function preambleLabel(included: boolean): string {

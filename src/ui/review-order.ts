@@ -73,9 +73,9 @@ function isChange(site: Site, decisions: Decisions): boolean {
   return decision ? decision.type !== 'skipped' : site.proposed;
 }
 
-/** The site the preamble hunk is shown with: the file's first change. */
-export function firstChangeOf(plan: FilePlan, decisions: Decisions): string | null {
-  return plan.sites.find((s) => isChange(s, decisions))?.id ?? null;
+/** The site the preamble hunk is shown with: the file's first change; with none left, its first proposed site. */
+export function preambleSiteOf(plan: FilePlan, decisions: Decisions): string | null {
+  return (plan.sites.find((s) => isChange(s, decisions)) ?? plan.sites.find((s) => s.proposed))?.id ?? null;
 }
 
 export interface DecisionCounts {

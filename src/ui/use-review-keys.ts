@@ -37,9 +37,15 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewActio
   const { screen, edit } = state;
   const handedOver = screen === 'edit' && edit !== null && !edit.inline && edit.phase === 'editing';
 
-  const handler = useCallback(
-    (input: string, key: Key) => {
+  const handler: (input: string, key: Key) => void = useCallback(
+    (input: string, key: Key): void => {
       const { state, paging, inlineEditor } = latest.current;
+      // Keys that arrive together (typed fast, or sent by tmux) come as one string: take them one by one,
+      // except in the inline editor, where that is pasted text.
+      if (input.length > 1 && !(state.screen === 'edit' && state.edit?.inline)) {
+        for (const char of input) handler(char, key);
+        return;
+      }
       const run = (command: Command | null) => {
         if (command === 'page-down' || command === 'page-up') {
           dispatch({ type: 'scroll', delta: command === 'page-down' ? paging.page : -paging.page, max: paging.max });

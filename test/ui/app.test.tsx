@@ -61,6 +61,14 @@ describe('review', () => {
     expect(frame).toContain('✔ 0 accepted');
   });
 
+  it('takes keys that arrive together one by one, and shows warnings under the change', async () => {
+    const { app } = await start();
+    await app.press('yn');
+    await app.see('change 5/7 · file 2/3  ✔ 1 accepted  ✎ 0 edited  ✘ 1 skipped');
+    await app.press('k');
+    await app.see('⚠ `strict=False` dropped: KeyMapper.from_torch has no strict mode');
+  });
+
   it('moves, changes the context and scrolls a long diff with markers', async () => {
     const { app } = await start();
     await app.press(KEYS.down);

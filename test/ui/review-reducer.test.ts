@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preambleIncluded } from '../../src/core/plan.js';
 import type { ScanResult } from '../../src/core/types.js';
-import { countDecisions, firstChangeOf, positionOf } from '../../src/ui/review-order.js';
+import { countDecisions, preambleSiteOf, positionOf } from '../../src/ui/review-order.js';
 import { initialState, reviewReducer, type ReviewAction, type ReviewState } from '../../src/ui/review-state.js';
 import { plan, site } from './plans.js';
 
@@ -171,16 +171,16 @@ describe('preamble', () => {
   it('follows the file decisions and shows with the first change', () => {
     let s = scanned();
     const planA = () => s.plans[0]!;
-    expect(firstChangeOf(planA(), s.decisions)).toBe('a.py:3:1');
+    expect(preambleSiteOf(planA(), s.decisions)).toBe('a.py:3:1');
     expect(preambleIncluded(planA(), s.decisions)).toBe(false);
     s = run(s, { type: 'skip' });
-    expect(firstChangeOf(planA(), s.decisions)).toBe('a.py:9:1');
+    expect(preambleSiteOf(planA(), s.decisions)).toBe('a.py:9:1');
     s = run(s, { type: 'skip' });
-    expect(firstChangeOf(planA(), s.decisions)).toBe(null);
+    expect(preambleSiteOf(planA(), s.decisions)).toBe('a.py:3:1'); // all skipped: the first proposed site says so
     expect(preambleIncluded(planA(), s.decisions)).toBe(false);
     s = run(s, { type: 'move', delta: -3 }, { type: 'accept' });
     expect(preambleIncluded(planA(), s.decisions)).toBe(true);
-    expect(firstChangeOf(planA(), s.decisions)).toBe('a.py:3:1');
+    expect(preambleSiteOf(planA(), s.decisions)).toBe('a.py:3:1');
   });
 });
 

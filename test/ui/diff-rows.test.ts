@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
+import type { Decision, FilePlan } from '../../src/core/types.js';
+import { diffRows, viewport, type DiffRow } from '../../src/ui/diff-rows.js';
+import { FIXTURE } from './harness.js';
+
+let net: FilePlan;
+let train: FilePlan;
+beforeAll(async () => {
+  const { files } = await scanProject(FIXTURE, DEFAULT_SCAN_OPTIONS);
+  [net, train] = files as [FilePlan, FilePlan];
+});
+
+const hunks = (rows: DiffRow[]) => rows.flatMap((r) => (r.kind === 'hunk' ? [r.text] : []));
+const notes = (rows: DiffRow[]) => rows.flatMap((r) => (r.kind === 'note' ? [r.text] : []));
+const decide = (...entries: Array<[string, Decision['type']]>) => new Map(entries.map(([id, type]) => [id, { type } as Decision]));
+
+describe('diff rows', () => {
+  it('shows the change, then its warnings, then the preamble with the first pending change', () => {
+    const rows = diffRows(train, train.sites[0]!, new Map(), 3);
+    expect(hunks(rows)).toEqual(['@@ -6,7 +6,7 @@', expect.stringMatching(/^@@ -1,\d+ \+1,\d+ @@  KeyMapper preamble \(added once/)]);
+    const warning = rows.findIndex((r) => r.kind === 'note' && r.text.startsWith('⚠'));
+    const preamble = rows.findIndex((r) => r.kind === 'hunk' && r.text.includes('preamble'));
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(preamble);
+  });
+
+  it('has the preamble follow the file decisions', () => {
+    const [first, second] = train.sites as [FilePlan['sites'][0], FilePlan['sites'][0]];
+    const skippedAll = decide([first.id, 'skipped'], [second.id, 'skipped']);
+    expect(hunks(diffRows(train, first, skippedAll, 3))).toHaveLength(1);
+    expect(notes(diffRows(train, first, skippedAll, 3))).toContain('KeyMapper preamble: not added (no change of this file is accepted).');
+    const otherAccepted = decide([first.id, 'skipped'], [second.id, 'accepted']);
+    expect(hunks(diffRows(train, first, otherAccepted, 3))).toHaveLength(1);
+    expect(hunks(diffRows(train, second, otherAccepted, 3))[1]).toMatch(/preamble \(added: a change of this file is accepted\)/);
+    // Only the first change carries it.
+    expect(hunks(diffRows(train, second, new Map(), 3))).toHaveLength(1);
+  });
+
+  it('shows an edit, word-highlighted, and explains sites that are not proposed', () => {
+    const site = net.sites.find((s) => s.kind === 'module')!;
+    const rows = diffRows(net, site, new Map([[site.id, { type: 'edited', text: 'weights = f(checkpoint["model"])' }]]), 0);
+    const added = rows.find((r) => r.kind === 'line' && r.line.kind === 'add');
+    const segments = added?.kind === 'line' ? added.line.segments : [];
+    expect(segments.filter((s) => s.changed).map((s) => s.text).join('')).toContain('weights');
+    expect(segments.filter((s) => !s.changed).map((s) => s.text).join('')).toContain('(checkpoint["model"])');
+    const superSite = net.sites.find((s) => s.kind === 'super')!;
+    expect(hunks(diffRows(net, superSite, new Map(), 3))).toEqual([]);
+    expect(notes(diffRows(net, superSite, new Map(), 3))[0]).toMatch(/^Not proposed: super\(\) call .*never rewritten\.$/);
+  });
+});
+
+describe('viewport', () => {
+  it('fits everything, or cuts with a marker line above and below', () => {
+    expect(viewport(5, 0, 10)).toEqual({ start: 0, count: 5, above: 0, below: 0, maxScroll: 0 });
+    expect(viewport(20, 0, 10)).toEqual({ start: 0, count: 9, above: 0, below: 11, maxScroll: 11 });
+    expect(viewport(20, 5, 10)).toEqual({ start: 5, count: 8, above: 5, below: 7, maxScroll: 11 });
+    expect(viewport(20, 99, 10)).toEqual({ start: 11, count: 9, above: 11, below: 0, maxScroll: 11 });
+  });
+});

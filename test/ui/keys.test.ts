@@ -1,0 +1,50 @@
+import type { Key } from 'ink';
+import { describe, expect, it } from 'vitest';
+import { commandFor, editorKeys, footerText, reviewKeys, summaryKeys, textOpFor } from '../../src/ui/keys.js';
+
+const none: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+const key = (patch: Partial<Key>): Key => ({ ...none, ...patch });
+
+describe('key map', () => {
+  it('maps every documented key of the review', () => {
+    const cases: Array<[string, Partial<Key>, string]> = [
+      ['y', {}, 'accept'], ['', { return: true }, 'accept'], ['n', {}, 'skip'], ['e', {}, 'edit'],
+      ['a', {}, 'accept-file'], ['d', {}, 'skip-file'], ['A', { shift: true }, 'accept-all'], ['u', {}, 'undo'],
+      ['j', {}, 'down'], ['', { downArrow: true }, 'down'], ['k', {}, 'up'], ['', { upArrow: true }, 'up'],
+      ['+', {}, 'more-context'], ['-', {}, 'less-context'], ['?', {}, 'help'], ['w', {}, 'summary'],
+      ['q', {}, 'quit'], ['', { escape: true }, 'quit'], ['c', { ctrl: true }, 'interrupt'], ['', { pageDown: true }, 'page-down'],
+    ];
+    for (const [input, patch, command] of cases) expect(commandFor(reviewKeys, input, key(patch)), input || JSON.stringify(patch)).toBe(command);
+    expect(commandFor(reviewKeys, 'x', none)).toBe(null);
+    expect(commandFor(reviewKeys, 'y', key({ ctrl: true }))).toBe(null);
+  });
+
+  it('gives the summary its own keys', () => {
+    expect(commandFor(summaryKeys, 'w', none)).toBe('write');
+    expect(commandFor(summaryKeys, 'b', none)).toBe('back');
+    expect(commandFor(summaryKeys, '', key({ escape: true }))).toBe('back');
+    expect(commandFor(summaryKeys, 'q', none)).toBe('quit');
+  });
+
+  it('fits the footer to the width, keeping the help hint', () => {
+    const wide = footerText(reviewKeys, 200, true);
+    expect(wide).toBe('y/⏎ accept · n skip · e edit · u undo · w summary · q quit · a accept file · d skip file · A accept all · j/k move · +/- context · ? help');
+    const narrow = footerText(reviewKeys, 40, true);
+    expect(narrow).toBe('y/⏎ accept · n skip · e edit · ? help');
+    expect(narrow.length).toBeLessThanOrEqual(40);
+  });
+
+  it('turns keys into inline edits', () => {
+    expect(textOpFor('x', none)).toEqual({ type: 'insert', text: 'x' });
+    expect(textOpFor('\r', key({ return: true }))).toEqual({ type: 'insert', text: '\n' });
+    expect(textOpFor('', key({ delete: true }))).toEqual({ type: 'backspace' });
+    expect(textOpFor('', key({ leftArrow: true }))).toEqual({ type: 'left' });
+    expect(textOpFor('e', key({ ctrl: true }))).toEqual({ type: 'end' });
+    expect(textOpFor('', key({ escape: true }))).toBe(null);
+    expect(commandFor(editorKeys, 's', key({ ctrl: true }))).toBe('write');
+  });
+});
