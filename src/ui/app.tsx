@@ -13,7 +13,7 @@ import { findSite, statusOf } from './review-order.js';
 import { initialState, reviewReducer } from './review-state.js';
 import type { ReviewServices } from './services.js';
 import { SiteList, listRows } from './site-list.js';
-import { SummaryView, summaryOf } from './summary-view.js';
+import { SummaryView, summaryListHeight, summaryOf } from './summary-view.js';
 import { ColorProvider } from './theme.js';
 import { useEdit } from './use-edit.js';
 import { useReviewKeys } from './use-review-keys.js';
@@ -57,17 +57,15 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
   const body = height - 4; // header and footer take two lines each
   const listHeight = Math.min(rows.length, Math.max(3, Math.floor(body * 0.3)));
   const diffHeight = body - listHeight - 1;
-  const diff = useMemo(
-    () => (selected ? diffRows(selected.plan, selected.site, state.decisions, state.context) : []),
-    [selected, state.decisions, state.context],
-  );
+  const { plan, site } = selected ?? {};
+  const diff = useMemo(() => (plan && site ? diffRows(plan, site, state.decisions, state.context) : []), [plan, site, state.decisions, state.context]);
   const summary = useMemo(
     () => summaryOf(state.plans, state.decisions, state.gitModified, state.scan.skipped),
     [state.plans, state.decisions, state.gitModified, state.scan.skipped],
   );
   const paging =
     state.screen === 'summary'
-      ? { page: Math.max(1, body - 8), max: viewport(summary.rows.length, 0, Math.max(3, body - 6)).maxScroll }
+      ? { page: Math.max(1, summaryListHeight(body) - 2), max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
       : { page: Math.max(1, diffHeight - 2), max: viewport(diff.length, 0, diffHeight).maxScroll };
   useReviewKeys(state, dispatch, paging, services.openEditor === null);
 
@@ -98,7 +96,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={selected ? reviewKeys : stopKeys} message={state.message} width={width} withHelp={Boolean(selected)} />);
     case 'help':
-      return frame(header, <HelpView width={width} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
+      return frame(header, <HelpView width={width} height={body - 4} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
     case 'edit':
       if (!state.edit || !selected) return null;
       screen = (
@@ -107,6 +105,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
           site={selected.site}
           editorName={editorName}
           width={width}
+          height={body}
           onChoice={(choice) => dispatch({ type: choice === 'again' ? 'edit-again' : 'edit-discard' })}
         />
       );

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Site } from '../core/types.js';
 import type { EditState } from './review-state.js';
+import { viewport } from './diff-rows.js';
 import { caretPosition } from './text-edit.js';
 import { useStyle } from './theme.js';
 
@@ -12,22 +13,26 @@ interface Props {
   site: Site;
   editorName: string | null;
   width: number;
+  height: number;
   onChoice: (choice: EditChoice) => void;
 }
 
 /** The edit screen: the inline editor, or word that the external editor has it, the parse check, its failure. */
-export function EditView({ edit, site, editorName, width, onChoice }: Props) {
+export function EditView({ edit, site, editorName, width, height, onChoice }: Props) {
   const style = useStyle();
   const where = `${site.path}:${site.line}:${site.column}`;
+  const original = site.original.split(/\r?\n/);
+  const originalView = viewport(original.length, 0, Math.max(2, Math.floor(height / 3)));
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" {...style('title')}>{`Editing the replacement for ${where}`}</Text>
       <Text {...style('muted')}>Original:</Text>
-      {site.original.split(/\r?\n/).map((line, i) => (
+      {original.slice(0, originalView.count).map((line, i) => (
         <Text key={i} wrap="truncate-end" {...style('del')}>{`  ${line}`}</Text>
       ))}
+      {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${originalView.below} more lines`}</Text> : null}
       <Text> </Text>
-      {edit.phase === 'editing' && edit.inline ? <InlineEditor edit={edit} /> : null}
+      {edit.phase === 'editing' && edit.inline ? <InlineEditor edit={edit} height={height - originalView.count - 5} /> : null}
       {edit.phase === 'editing' && !edit.inline ? <Text>{`Waiting for ${editorName ?? 'the editor'} to exit…`}</Text> : null}
       {edit.phase === 'checking' ? <Text>Checking that the file still parses with the edit…</Text> : null}
       {edit.phase === 'failed' ? (
@@ -46,14 +51,18 @@ export function EditView({ edit, site, editorName, width, onChoice }: Props) {
   );
 }
 
-function InlineEditor({ edit }: { edit: EditState }) {
+function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
   const style = useStyle();
   const { lines, line, column } = caretPosition(edit.buffer);
+  const rows = Math.max(3, height);
+  const view = viewport(lines.length, line - Math.floor(rows / 2), rows);
   return (
     <Box flexDirection="column">
       <Text {...style('muted')}>Replacement (Enter: new line · Ctrl-S: save · Esc: cancel):</Text>
-      {lines.map((text, i) =>
-        i === line ? (
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines`}</Text> : null}
+      {lines.slice(view.start, view.start + view.count).map((text, index) => {
+        const i = view.start + index;
+        return i === line ? (
           <Text key={i} wrap="truncate-end">
             {'  '}
             {text.slice(0, column)}
@@ -62,8 +71,9 @@ function InlineEditor({ edit }: { edit: EditState }) {
           </Text>
         ) : (
           <Text key={i} wrap="truncate-end">{`  ${text}`}</Text>
-        ),
-      )}
+        );
+      })}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines`}</Text> : null}
     </Box>
   );
 }

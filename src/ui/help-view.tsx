@@ -1,20 +1,23 @@
 import { Box, Text } from 'ink';
+import { viewport } from './diff-rows.js';
 import { reviewKeys } from './keys.js';
 import { useStyle } from './theme.js';
 
 /** Every key of the review, from the key map. */
-export function HelpView({ width }: { width: number }) {
+export function HelpView({ width, height }: { width: number; height: number }) {
   const style = useStyle();
   const keyWidth = Math.max(...reviewKeys.map((b) => b.keys.length)) + 2;
+  const view = viewport(reviewKeys.length, 0, height - 1);
   return (
     <Box flexDirection="column" width={width}>
       <Text {...style('title')}>Keys</Text>
-      {reviewKeys.map((b) => (
+      {reviewKeys.slice(0, view.count).map((b) => (
         <Text key={b.command} wrap="truncate-end">
           <Text {...style('key')}>{`  ${b.keys.padEnd(keyWidth)}`}</Text>
           {b.label}
         </Text>
       ))}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more keys: enlarge the terminal to see them`}</Text> : null}
       <Text> </Text>
       <Text wrap="wrap">
         Nothing is written until you confirm in the summary (w). Undo walks back through every decision, across files. An

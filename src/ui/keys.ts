@@ -86,7 +86,7 @@ export const stopKeys: Binding[] = [
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
-export function isInterrupt(input: string, key: Key): boolean {
+function isInterrupt(input: string, key: Key): boolean {
   return key.ctrl && input === 'c';
 }
 

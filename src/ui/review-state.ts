@@ -79,7 +79,7 @@ export type ReviewAction =
   | { type: 'write-result'; result: WriteResult }
   | { type: 'write-done'; results: WriteResult[] };
 
-export const DEFAULT_CONTEXT = 3;
+const DEFAULT_CONTEXT = 3;
 const MAX_CONTEXT = 20;
 
 export function initialState(): ReviewState {

@@ -40,6 +40,11 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
   return { rows, headline, files, checkingGit: gitModified === null };
 }
 
+/** Lines for the per-file rows on a summary of `height` lines (the headline and the menu take the rest). */
+export function summaryListHeight(height: number): number {
+  return Math.max(3, height - 6);
+}
+
 interface Props {
   summary: ReturnType<typeof summaryOf>;
   scroll: number;
@@ -51,7 +56,7 @@ interface Props {
 /** The summary before writing: per file what changes, git warnings, then write / back / quit. */
 export function SummaryView({ summary, scroll, height, width, onChoice }: Props) {
   const style = useStyle();
-  const listHeight = Math.max(3, height - 6);
+  const listHeight = summaryListHeight(height);
   const view = viewport(summary.rows.length, scroll, listHeight);
   const tone = { file: {}, warning: style('warning'), muted: style('muted') };
   return (

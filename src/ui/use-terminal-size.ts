@@ -18,6 +18,6 @@ export function useTerminalSize(fixed?: Size): Size {
     return () => {
       stdout.off('resize', onResize);
     };
-  });
+  }, [stdout, fixed]);
   return fixed ?? size;
 }

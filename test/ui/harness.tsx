@@ -17,7 +17,7 @@ export async function copyFixture(): Promise<string> {
   return dir;
 }
 
-export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', up: '\u001b[A', pageDown: '\u001b[6~', ctrlC: '\u0003', ctrlS: '\u0013', backspace: '\u007f' };
+export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', pageDown: '\u001b[6~', ctrlC: '\u0003', ctrlS: '\u0013' };
 
 /** Renders the app with the real core (and no editor) unless services are given; waits on frames, never sleeps. */
 export function renderApp(root: string, overrides: Partial<ReviewServices> = {}, size = SIZE) {
