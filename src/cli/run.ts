@@ -37,14 +37,18 @@ export async function run(io: Io): Promise<number> {
   if (cli.version) { io.stdout.write(`${version()}\n`); return 0; }
 
   let mode = cli.mode;
+  // Said once the path is known to be good, so that a usage error stays the only line on stderr.
+  let fallback = '';
   if (mode === 'review' && !(io.stdout.isTTY && io.stdin.isTTY)) {
-    err('no terminal: showing the proposed changes as --dry-run would; pass --yes to write them');
-    mode = 'dry-run';
-  } else if (mode === 'review') {
-    err('the interactive review is not built yet: showing the changes as --dry-run would');
+    fallback = 'no terminal: showing the proposed changes as --dry-run would; pass --yes to write them';
     mode = 'dry-run';
   }
   const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
+  if (mode === 'review') {
+    // Loaded only here, so the non-interactive modes start without Ink and React.
+    const { runReview } = await import('../ui/run-review.js');
+    return runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color });
+  }
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
@@ -61,6 +65,7 @@ export async function run(io: Io): Promise<number> {
   }
   if (progress) io.stderr.write('\r\u001b[K');
   if (io.interrupted()) return 130;
+  if (fallback) err(fallback);
 
   const decisions = acceptProposed(result.files);
   const summary = (writes: Parameters<typeof summaryLine>[1]) => io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started))}\n`);
