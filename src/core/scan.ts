@@ -1,8 +1,10 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { discoverFiles } from './discover.js';
-import { planFile } from './plan.js';
+import { inThreadPlanner, workerPlanner, type Planner } from './plan-pool.js';
 import { unreadableReason } from './text.js';
 import type { FilePlan, ScanEvent, ScanOptions, ScanResult, Skipped } from './types.js';
 
@@ -10,7 +12,6 @@ import type { FilePlan, ScanEvent, ScanOptions, ScanResult, Skipped } from './ty
 export class UsageError extends Error {}
 
 const NEEDLE = Buffer.from('load_state_dict');
-const READ_CONCURRENCY = 16;
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
@@ -40,7 +41,12 @@ async function resolveRoot(path: string): Promise<{ root: string; only: string |
   return { root: await realpath(dirname(abs)), only: basename(abs) };
 }
 
-type Outcome = { plan: FilePlan } | { skipped: Skipped } | { ignored: true };
+type Read = { candidate: { path: string; abs: string; bytes: Buffer } } | { skipped: Skipped } | { ignored: true };
+
+/** Planning moves to worker threads once this many candidates are known: below it, starting them costs more. */
+const POOL_AFTER = 8;
+/** Reading yields to the event loop this often (ms), so a spinner keeps turning and plans stream out. */
+const SLICE_MS = 12;
 
 export async function scanProject(
   path: string,
@@ -58,32 +64,29 @@ export async function scanProject(
   let candidates = 0;
   let sites = 0;
 
-  const examine = async (rel: string): Promise<Outcome> => {
+  /** Reads one file synchronously: many small sync reads beat the promise API's thread-pool round trips. */
+  const read = (rel: string): Read => {
     const link = resolve(root, rel);
     let abs = link;
     try {
-      if ((await lstat(link)).isSymbolicLink()) {
-        abs = await realpath(link);
+      let info = lstatSync(link);
+      if (info.isSymbolicLink()) {
+        abs = realpathSync(link);
         if (!isInside(root, abs)) return { skipped: { path: rel, reason: 'symlink to a file outside the root' } };
+        info = statSync(abs);
       }
-      if (seen.has(abs)) return { ignored: true };
+      if (seen.has(abs) || !info.isFile()) return { ignored: true };
       seen.add(abs);
-      const info = await stat(abs);
-      if (!info.isFile()) return { ignored: true };
       if (info.size > options.maxFileSize) {
         return { skipped: { path: rel, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)` } };
       }
-      const bytes = await readFile(abs);
+      const bytes = readFileSync(abs);
       filesScanned++;
       const bad = unreadableReason(bytes);
       if (bad) return { skipped: { path: rel, reason: bad } };
       if (bytes.indexOf(NEEDLE) === -1) return { ignored: true };
       candidates++;
-      const relPath = abs === link ? rel : relative(root, abs).split(sep).join('/');
-      const plan = await planFile(relPath, abs, bytes, options);
-      if (plan.sites.length > 0) return { plan };
-      if (plan.parseError) return { skipped: { path: relPath, reason: `${plan.parseError}; no call site outside the broken code` } };
-      return { ignored: true };
+      return { candidate: { path: abs === link ? rel : relative(root, abs).split(sep).join('/'), abs, bytes } };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ignored: true };
@@ -93,24 +96,49 @@ export async function scanProject(
     }
   };
 
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < discovered.files.length) {
-      if (signal?.aborted) return;
-      const rel = discovered.files[next++] as string;
-      const outcome = await examine(rel);
-      if ('plan' in outcome) {
-        files.push(outcome.plan);
-        sites += outcome.plan.sites.length;
-        onEvent({ type: 'file', plan: outcome.plan });
-      } else if ('skipped' in outcome) {
-        skipped.push(outcome.skipped);
-        onEvent({ type: 'skipped', skipped: outcome.skipped });
-      }
-      onEvent({ type: 'progress', filesScanned, candidates, sites });
-    }
+  const progress = () => onEvent({ type: 'progress', filesScanned, candidates, sites });
+  const skip = (item: Skipped) => {
+    skipped.push(item);
+    onEvent({ type: 'skipped', skipped: item });
   };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  let planner: Planner = inThreadPlanner;
+  const planning: Promise<void>[] = [];
+  const plan = async (c: { path: string; abs: string; bytes: Buffer }): Promise<void> => {
+    const result = await planner.plan(c.path, c.abs, c.bytes, options);
+    if (result.sites.length > 0) {
+      files.push(result);
+      sites += result.sites.length;
+      onEvent({ type: 'file', plan: result });
+    } else if (result.parseError) {
+      skip({ path: result.path, reason: `${result.parseError}; no call site outside the broken code` });
+    }
+    progress();
+  };
+
+  try {
+    let sliceStart = performance.now();
+    for (const rel of discovered.files) {
+      if (signal?.aborted) break;
+      const outcome = read(rel);
+      if ('candidate' in outcome) {
+        if (candidates === POOL_AFTER && discovered.files.length > POOL_AFTER * 4) {
+          planner = workerPlanner(Math.max(1, availableParallelism())) ?? inThreadPlanner;
+        }
+        planning.push(plan(outcome.candidate));
+      } else if ('skipped' in outcome) {
+        skip(outcome.skipped);
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        progress();
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+    await Promise.all(planning);
+  } finally {
+    await planner.close();
+  }
+  progress();
 
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   files.sort(byPath);
