@@ -75,7 +75,8 @@ export function parseCli(argv: string[]): CliOptions {
       },
     });
   } catch (error) {
-    throw new ArgsError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    // Node's message for an unknown option goes on to explain `--`; the first sentence is the point.
+    throw new ArgsError(((error as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify a positional argument.*$/, ''));
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new ArgsError(`expected one path, got ${positionals.length}: ${positionals.join(' ')}`);

@@ -9,8 +9,10 @@ import type { Decisions, FilePlan, WriteResult } from './types.js';
 /** The file-system calls apply needs; tests pass a fake to inject faults. */
 export interface WriteFs {
   readFile(path: string): Promise<Buffer>;
-  stat(path: string): Promise<{ mode: number }>;
+  stat(path: string): Promise<{ mode: number; uid?: number; gid?: number }>;
   writeFile(path: string, data: Uint8Array, options: { mode: number; flag: string }): Promise<void>;
+  /** Optional: without it, a rewritten file belongs to whoever runs the tool. */
+  chown?(path: string, uid: number, gid: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: boolean }): Promise<void>;
@@ -42,12 +44,18 @@ async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOpti
   try {
     const current = await fs.readFile(plan.absPath);
     if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');
-    const { mode } = await fs.stat(plan.absPath);
+    const { mode, uid, gid } = await fs.stat(plan.absPath);
     if ((mode & 0o222) === 0) return result('error', 'the file is read-only');
     const bytes = encode(renderFile(plan, decisions), plan.bom);
     tmp = join(dirname(plan.absPath), `.${basename(plan.absPath)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
     await fs.writeFile(tmp, bytes, { mode: mode & 0o7777, flag: 'wx' });
-    await fs.chmod(tmp, mode & 0o7777);
+    if (fs.chown && uid !== undefined && gid !== undefined && (uid !== process.getuid?.() || gid !== process.getgid?.())) {
+      // Keep the owner (root rewriting someone's file); without the right to, the file becomes the writer's, as with any editor.
+      await fs.chown(tmp, uid, gid).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPERM' && error.code !== 'EINVAL') throw error;
+      });
+    }
+    await fs.chmod(tmp, mode & 0o7777); // after chown, which clears setuid and setgid
     await fs.rename(tmp, plan.absPath);
     tmp = null;
     return result('written');
