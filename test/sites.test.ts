@@ -118,3 +118,23 @@ describe('file formats', () => {
     expect(acceptAll(plan).match(/^import (re|numpy as np)$/gm)).toEqual(['import re', 'import numpy as np']);
   });
 });
+
+describe('long comment runs (blanked for the parser, which is quadratic in them)', () => {
+  it('keeps offsets, the first two lines and short runs', async () => {
+    const { maskCommentRuns } = await import('../src/core/parser.js');
+    const text = `#!/usr/bin/env python\n# coding: utf-8\n${'# c ✓\n'.repeat(9)}x = 1\n${'# short\n'.repeat(3)}`;
+    const masked = maskCommentRuns(text);
+    expect(masked.length).toBe(text.length);
+    expect(masked.split('\n').slice(0, 2)).toEqual(['#!/usr/bin/env python', '# coding: utf-8']);
+    expect(masked).not.toContain('# c ✓');
+    expect(masked).toContain('# short\n# short\n# short\n');
+  });
+
+  it('plans a site after 3,000 comment lines with the original text in the rewrite', async () => {
+    const text = `import torch\nmodel.load_state_dict(sd)\n${'# old code: model.load_state_dict(x)\n'.repeat(3000)}model.load_state_dict(\n    sd,\n${'    # note\n'.repeat(10)})\n`;
+    const plan = await planText(text);
+    expect(plan.sites.map((s) => s.line)).toEqual([2, 3003]);
+    expect(plan.sites[1]?.original).toBe(`model.load_state_dict(\n    sd,\n${'    # note\n'.repeat(10)})`);
+    expect(plan.sites[1]?.replacement).toBe(`variables = KeyMapper.from_torch(\n    sd,\n${'    # note\n'.repeat(10)})`);
+  });
+});

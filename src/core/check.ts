@@ -1,5 +1,5 @@
 /** Checking that an edited replacement leaves the file parseable. */
-import { firstSyntaxError, parsePython } from './parser.js';
+import { firstSyntaxError, maskCommentRuns, parsePython } from './parser.js';
 import { applyEdits } from './plan.js';
 import type { FilePlan } from './types.js';
 
@@ -9,7 +9,7 @@ export async function checkEdit(plan: FilePlan, siteId: string, text: string): P
   if (!site) return `no site ${siteId} in ${plan.path}`;
   const before = plan.text.slice(0, site.edit.start);
   const after = applyEdits(plan.text, [{ start: site.edit.start, end: site.edit.end, text }]);
-  const tree = await parsePython(after);
+  const tree = await parsePython(maskCommentRuns(after));
   try {
     const error = firstSyntaxError(tree.rootNode);
     if (!error) return null;

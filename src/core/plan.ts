@@ -1,5 +1,5 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
-import { firstSyntaxError, parsePython } from './parser.js';
+import { firstSyntaxError, maskCommentRuns, parsePython, sourceOf } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
@@ -8,7 +8,7 @@ import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './t
 
 export async function planFile(path: string, absPath: string, bytes: Uint8Array, options: ScanOptions): Promise<FilePlan> {
   const { text, bom, eol } = decode(bytes);
-  const tree = await parsePython(text);
+  const tree = await parsePython(maskCommentRuns(text));
   try {
     const root = tree.rootNode;
     const lines = new LineIndex(text);
@@ -18,7 +18,7 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
       const rewrite = rewriteCall(text, found, options.targetName, lines);
-      const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: found.call.text };
+      const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
       const proposable = rewrite !== null && found.kind !== 'super';
       const proposed = proposable && (found.kind === 'module' || options.include.includes(found.kind));
@@ -29,7 +29,7 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
         column: start.column,
         endLine: end.line,
         endColumn: end.column,
-        receiver: found.receiver.text,
+        receiver: sourceOf(text, found.receiver),
         kind: found.kind,
         proposed,
         reason: proposed ? '' : found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})`,

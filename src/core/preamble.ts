@@ -1,7 +1,7 @@
 /** Where the KeyMapper preamble goes in a file, and its text (from src/python/, read once). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { nodesAtWord, type Node } from './parser.js';
+import { nodesAtWord, sourceOf, type Node } from './parser.js';
 import type { ScanOptions } from './types.js';
 import { LineIndex } from './text.js';
 
@@ -82,7 +82,7 @@ export function placePreamble(text: string, root: Node, source: PreambleSource):
       continue;
     }
     if (IMPORT_TYPES.has(node.type)) {
-      existing.add(normalize(node.text));
+      existing.add(normalize(sourceOf(text, node)));
       offset = nextLineStart(text, node.endIndex);
       afterDocstringOnly = false;
       continue;

@@ -1,5 +1,5 @@
 /** One call site -> one edit: `R.load_state_dict(S, ...)` -> `variables = KeyMapper.from_torch(S)`. */
-import type { Node } from './parser.js';
+import { sourceOf, type Node } from './parser.js';
 import type { FoundCall } from './sites.js';
 import type { Edit } from './types.js';
 import { LineIndex, indentOf } from './text.js';
@@ -23,14 +23,15 @@ function stateArgument(args: Node): Node | null {
   return args.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'state_dict') ?? null;
 }
 
-function droppedWarning(arg: Node, positionalIndex: number): string {
+function droppedWarning(text: string, arg: Node, positionalIndex: number): string {
+  const source = sourceOf(text, arg);
   if (arg.type === 'keyword_argument') {
     const name = arg.childForFieldName('name')?.text ?? '';
     const why = DROPPED_WHY[name] ?? 'KeyMapper.from_torch takes only the state';
-    return `\`${arg.text}\` dropped: ${why}`;
+    return `\`${source}\` dropped: ${why}`;
   }
-  if (positionalIndex === 1) return `positional strict argument \`${arg.text}\` dropped: ${DROPPED_WHY['strict']}`;
-  return `argument \`${arg.text}\` dropped: KeyMapper.from_torch takes only the state`;
+  if (positionalIndex === 1) return `positional strict argument \`${source}\` dropped: ${DROPPED_WHY['strict']}`;
+  return `argument \`${source}\` dropped: KeyMapper.from_torch takes only the state`;
 }
 
 /**
@@ -52,17 +53,33 @@ function newArguments(text: string, args: Node, state: Node, lines: LineIndex): 
   let out = droppedBefore
     ? (multiline ? `(\n${stateIndent}` : '(')
     : text.slice(args.startIndex, state.startIndex);
-  out += stateValue.text;
+  out += sourceOf(text, stateValue);
   if (closeOnOwnLine) out += ',';
+  const comments = trailingComments(text, items.slice(items.indexOf(state) + 1), lines.row(state.endIndex), closeRow, lines);
   let lastRow = lines.row(state.endIndex);
-  for (const comment of items.slice(items.indexOf(state) + 1).filter((n) => n.type === 'comment')) {
-    const row = lines.row(comment.startIndex);
-    out += row === lastRow ? `  ${comment.text}` : `\n${indentOf(text.slice(lines.lineStart(row)))}${comment.text}`;
+  for (const { row, body } of comments) {
+    out += row === lastRow ? `  ${body}` : `\n${indentOf(text.slice(lines.lineStart(row)))}${body}`;
     lastRow = row;
   }
   if (closeOnOwnLine) out += `\n${indentOf(text.slice(lines.lineStart(closeRow)))}`;
-  else if (items.slice(items.indexOf(state) + 1).some((n) => n.type === 'comment')) out += `\n${stateIndent}`;
+  else if (comments.length > 0) out += `\n${stateIndent}`;
   return `${out})`;
+}
+
+/**
+ * Comments after the state, in order: the parser's comment nodes, plus comment-only lines that no
+ * argument covers (long comment runs are blanked before parsing, so they have no nodes).
+ */
+function trailingComments(text: string, after: Node[], stateRow: number, closeRow: number, lines: LineIndex): { row: number; body: string }[] {
+  const found = after.filter((n) => n.type === 'comment').map((n) => ({ row: lines.row(n.startIndex), body: sourceOf(text, n) }));
+  const covered = new Set(found.map((c) => c.row));
+  for (const n of after) for (let r = lines.row(n.startIndex); r <= lines.row(n.endIndex); r++) covered.add(r);
+  for (let row = stateRow + 1; row < closeRow; row++) {
+    if (covered.has(row)) continue;
+    const line = text.slice(lines.lineStart(row), lines.lineStart(row + 1)).replace(/\r?\n$/, '');
+    if (/^[ \t]*#/.test(line)) found.push({ row, body: line.trim() });
+  }
+  return found.sort((a, b) => a.row - b.row);
 }
 
 function isStatement(call: Node): boolean {
@@ -78,11 +95,11 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
   let positional = 0;
   for (const arg of found.args.namedChildren) {
     if (!arg || arg.type === 'comment') continue;
-    if (arg !== state) warnings.push(droppedWarning(arg, positional));
+    if (arg !== state) warnings.push(droppedWarning(text, arg, positional));
     if (arg.type !== 'keyword_argument') positional++;
   }
   if (found.receiver.type === 'call' || found.receiver.descendantsOfType('call').length > 0) {
-    warnings.push(`the receiver \`${found.receiver.text}\` is no longer evaluated: move any side effect it has`);
+    warnings.push(`the receiver \`${sourceOf(text, found.receiver)}\` is no longer evaluated: move any side effect it has`);
   }
   const call = `KeyMapper.from_torch${newArguments(text, found.args, state, lines)}`;
   const statement = isStatement(found.call);

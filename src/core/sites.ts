@@ -1,5 +1,5 @@
 /** Finding `X.load_state_dict(...)` calls in a parse tree and telling what kind of receiver they have. */
-import { nodesAtWord, type Node } from './parser.js';
+import { nodesAtWord, sourceOf, type Node } from './parser.js';
 import type { SiteKind } from './types.js';
 
 export interface FoundCall {
@@ -93,7 +93,7 @@ function hasErrorAncestor(node: Node): boolean {
   return false;
 }
 
-function classify(receiver: Node, args: Node, imported: Set<string>): { kind: SiteKind; reason: string } {
+function classify(text: string, receiver: Node, args: Node, imported: Set<string>): { kind: SiteKind; reason: string } {
   if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') {
     return { kind: 'super', reason: 'super() call inside an override: it forwards to torch, there is nothing to rewrite' };
   }
@@ -111,7 +111,7 @@ function classify(receiver: Node, args: Node, imported: Set<string>): { kind: Si
   const words = nameWords(lastName(receiver) ?? '');
   if (!words.some((w) => MODEL_WORDS.has(w))) {
     const word = words.find((w) => STATE_WORDS.has(w));
-    if (word) return { kind: 'non-module', reason: `\`${receiver.text}\` looks like training state (${word}), not a model` };
+    if (word) return { kind: 'non-module', reason: `\`${sourceOf(text, receiver)}\` looks like training state (${word}), not a model` };
   }
   return { kind: 'module', reason: '' };
 }
@@ -130,7 +130,7 @@ export function findCalls(root: Node, text: string): FoundCall[] {
     if (!receiver || args?.type !== 'argument_list') continue;
     if (call.hasError || hasErrorAncestor(call)) continue;
     imported ??= importedNames(root, text);
-    found.push({ call, receiver, args, ...classify(receiver, args, imported) });
+    found.push({ call, receiver, args, ...classify(text, receiver, args, imported) });
   }
   return found;
 }
