@@ -3,7 +3,7 @@ import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
+import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, pythonParseErrors, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
 
 const NO_TERMINAL = 'switcheroo-migrate: no terminal: showing the proposed changes as --dry-run would; pass --yes to write them\n';
 const SUMMARY = /^\d+ files scanned · \d+ with load_state_dict · \d+ sites · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ skipped)? · \d+ ms$/;
@@ -104,6 +104,28 @@ describe('--dry-run on a realistic project', () => {
     expect(yes.code).toBe(0);
     expect(await readTree(other)).toEqual(viaPatch);
   });
+
+  it('diffs of CRLF and no-final-newline files apply with git apply too', async () => {
+    const files = {
+      'nonl.py': 'import torch\n\nmodel.load_state_dict(sd)',
+      'crlf.py': 'import torch\r\n\r\ndef f(model, sd):\r\n    model.load_state_dict(sd)\r\n',
+      'both.py': 'import torch\r\n\r\nmodel.load_state_dict(\r\n    sd,  # weights\r\n    strict=False)',
+    };
+    const dir = await project(files);
+    const other = await project(files);
+    const r = await runCli(['--dry-run', dir]);
+    expect(r.stdout.match(/^\\ No newline at end of file$/gm)).toHaveLength(4);
+    const patch = join(await tempDir(), 'dry-run.patch');
+    await writeFile(patch, r.stdout);
+    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    expect(applied.stderr).toBe('');
+    expect((await runCli(['--yes', other])).code).toBe(0);
+    expect(await readTree(dir)).toEqual(await readTree(other));
+  });
+
+  // Bug (src/core/patch.ts): the diff is made from the text without its BOM, so the first context line
+  // of a BOM file lacks U+FEFF and `git apply` says "patch failed: bom.py:1".
+  it.todo('the diff of a file with a BOM applies with git apply (its first line keeps the BOM)');
 
   it('without a mode flag and without a terminal, behaves as --dry-run and says so on stderr', async () => {
     const dir = await zoo();
@@ -264,6 +286,74 @@ describe('--yes', () => {
     const after = await readTree(dir);
     for (const [path, bytes] of before) expect(after.get(path)?.equals(bytes), path).toBe(path !== 'scripts/train.py');
     expect(await pythonParseError(join(dir, 'scripts/train.py'))).toBe('');
+  });
+});
+
+describe('a larger project (planned on worker threads)', () => {
+  it('finds, writes and re-checks every site', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 48; i++) {
+      const pkg = `pkg${i % 4}`;
+      files[`${pkg}/__init__.py`] = '';
+      files[`${pkg}/mod${String(i).padStart(2, '0')}.py`] =
+        i % 3 === 0
+          ? `import torch\n\n\ndef load_${i}(model, opt, path):\n    ckpt = torch.load(path)\n    model.load_state_dict(ckpt["model"])\n    opt.load_state_dict(ckpt["opt"])\n`
+          : `def f_${i}(x):\n    return x + ${i}\n`;
+    }
+    const dir = await project(files);
+    const plan = await jsonPlan([dir]);
+    const expected = Object.keys(files).filter((p) => files[p]?.includes('load_state_dict')).sort();
+    expect(plan.files.map((f) => f.path)).toEqual(expected);
+    expect(plan.stats).toMatchObject({ filesScanned: 52, candidates: 16, sites: 32, proposed: 16 });
+    for (const f of plan.files) {
+      expect(f.sites.map((s) => [s.line, s.kind, s.proposed])).toEqual([[6, 'module', true], [7, 'non-module', false]]);
+    }
+
+    const r = await runCli(['--yes', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected.map((p) => `written  ${p}\n`).join(''));
+    expect(await pythonParseErrors(Object.keys(files).map((p) => join(dir, p)))).toEqual([]);
+    const again = await runCli(['--check', dir]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+  });
+});
+
+describe('--yes in a git work tree', () => {
+  it('refuses files git reports as modified or untracked unless --allow-dirty, and writes the others', async () => {
+    const dir = await project({ 'clean.py': SITE, 'edited.py': SITE, 'staged.py': SITE });
+    await git(dir, 'init', '-q');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-q', '-m', 'init');
+    await writeTree(dir, { 'edited.py': `${SITE}# work in progress\n`, 'staged.py': `${SITE}x = 1\n`, 'new.py': SITE });
+    await git(dir, 'add', 'staged.py');
+    const before = await readTree(dir);
+
+    const r = await runCli(['--yes', dir]);
+    expect(r.code).toBe(1);
+    const dirty = 'refused  %s: git reports uncommitted changes to this file; commit or stash them, or pass --allow-dirty\n';
+    expect(r.stdout).toBe(['edited.py', 'new.py', 'staged.py'].map((p) => dirty.replace('%s', p)).join('') + 'written  clean.py\n');
+    expect(lastLine(r.stderr)).toMatch(/ · 4 proposed · 1 written · 3 refused · \d+ ms$/);
+    const after = await readTree(dir);
+    for (const p of ['edited.py', 'new.py', 'staged.py']) expect(after.get(p)?.equals(before.get(p) ?? Buffer.alloc(0)), p).toBe(true);
+    expect(after.get('clean.py')?.toString()).toContain('variables = KeyMapper.from_torch(sd)');
+
+    const allowed = await runCli(['--yes', '--allow-dirty', dir]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toBe('written  edited.py\nwritten  new.py\nwritten  staged.py\n');
+
+    // --dry-run, --check and --json never ask: they write nothing anyway
+    expect((await runCli(['--check', dir])).code).toBe(0);
+  });
+
+  it('a clean work tree is written without --allow-dirty', async () => {
+    const dir = await zoo();
+    await git(dir, 'init', '-q');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-q', '-m', 'init');
+    const r = await runCli(['--yes', join(dir, 'scripts')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('written  evaluate.py\nwritten  train.py\n');
   });
 });
 

@@ -1,9 +1,10 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
 import { readFileSync } from 'node:fs';
 import { applyPlans } from '../core/apply.js';
+import { gitModified } from '../core/git.js';
 import { acceptProposed } from '../core/plan.js';
 import { UsageError, scanProject } from '../core/scan.js';
-import type { ScanEvent, ScanOptions } from '../core/types.js';
+import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter } from './color.js';
 import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
@@ -82,9 +83,18 @@ export async function run(io: Io): Promise<number> {
       summary(null);
       return 0;
     default: {
-      const writes = await applyPlans(result.files, decisions, { root: result.root, stopped: io.interrupted }, (r) =>
-        io.stdout.write(`${writeResultLine(r, paint)}\n`),
-      );
+      const report = (r: WriteResult) => io.stdout.write(`${writeResultLine(r, paint)}\n`);
+      // Without --allow-dirty, a file with uncommitted work is not overwritten: git could not give it back.
+      const changing = result.files.filter((f) => f.sites.some((s) => decisions.has(s.id))).map((f) => f.path);
+      const dirty = cli.allowDirty ? new Set<string>() : await gitModified(result.root, changing);
+      const refused: WriteResult[] = [...dirty].sort().map((path) => ({
+        path,
+        status: 'refused',
+        reason: 'git reports uncommitted changes to this file; commit or stash them, or pass --allow-dirty',
+      }));
+      refused.forEach(report);
+      const clean = result.files.filter((f) => !dirty.has(f.path));
+      const writes = [...refused, ...(await applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted }, report))];
       summary(writes);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;

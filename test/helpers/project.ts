@@ -91,6 +91,21 @@ export async function pythonParseError(file: string, options: { bom?: boolean } 
   return r.exitCode === 0 ? '' : `${file}: ${String(r.stderr).trim().split('\n').pop()}`;
 }
 
+/** Like `pythonParseError` for many files in one python3 process: the errors, one per broken file. */
+export async function pythonParseErrors(files: string[]): Promise<string[]> {
+  const script = [
+    'import ast, sys',
+    'for f in sys.argv[1:]:',
+    '    try:',
+    "        ast.parse(open(f, encoding='utf-8').read())",
+    '    except Exception as e:',
+    "        print(f'{f}: {type(e).__name__}: {e}')",
+  ].join('\n');
+  const r = await execa('python3', ['-c', script, ...files], { reject: false });
+  if (r.exitCode !== 0) return [String(r.stderr)];
+  return String(r.stdout).split('\n').filter(Boolean);
+}
+
 export const git = (cwd: string, ...args: string[]) =>
   execa('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd });
 
