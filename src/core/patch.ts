@@ -27,7 +27,9 @@ export interface DiffHunk {
 export function fileDiff(plan: FilePlan, decisions: Decisions, context = 3): string {
   const edits = decidedEdits(plan, decisions);
   if (edits.length === 0) return '';
-  const patch = createTwoFilesPatch(`a/${plan.path}`, `b/${plan.path}`, plan.text, applyEdits(plan.text, edits), '', '', { context });
+  // The BOM goes back in, so that the patch's first line matches the file's bytes for `git apply`.
+  const bom = plan.bom ? '\uFEFF' : '';
+  const patch = createTwoFilesPatch(`a/${plan.path}`, `b/${plan.path}`, bom + plan.text, bom + applyEdits(plan.text, edits), '', '', { context });
   return patch.replace(/^={60,}\r?\n/, '').replace(/\t$/gm, '');
 }
 
