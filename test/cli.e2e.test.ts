@@ -319,6 +319,28 @@ describe('a larger project (planned on worker threads)', () => {
   });
 });
 
+describe('long runs of comment lines (the Python grammar is quadratic in them)', () => {
+  it('finds the sites around 20,000 commented-out lines at the right lines and keeps the comments', async () => {
+    const block = '    # old = old_model(x)  # TODO remove\n'.repeat(20_000);
+    const source = `import torch\n\n\nclass Runner:\n    def load(self, sd):\n        self.net.load_state_dict(sd)\n${block}    def again(self, sd):\n        self.net.load_state_dict(sd, strict=False)  # trailing\n`;
+    const dir = await project({ 'runner.py': source });
+    const plan = await jsonPlan([dir]);
+    expect(plan.files[0]?.sites.map((s) => [s.line, s.column, s.original])).toEqual([
+      [6, 9, 'self.net.load_state_dict(sd)'],
+      [20_008, 9, 'self.net.load_state_dict(sd, strict=False)'],
+    ]);
+    const r = await runCli(['--yes', dir]);
+    expect(r.code).toBe(0);
+    const text = await readFile(join(dir, 'runner.py'), 'utf8');
+    const preamble = plan.files[0]?.preamble?.text ?? '';
+    expect(text.replace(preamble, '')).toBe(
+      source.replace('self.net.load_state_dict(sd)\n', 'variables = KeyMapper.from_torch(sd)\n')
+        .replace('self.net.load_state_dict(sd, strict=False)  # trailing', 'variables = KeyMapper.from_torch(sd)  # trailing'),
+    );
+    expect(await pythonParseError(join(dir, 'runner.py'))).toBe('');
+  });
+});
+
 describe('--yes in a git work tree', () => {
   it('refuses files git reports as modified or untracked unless --allow-dirty, and writes the others', async () => {
     const dir = await project({ 'clean.py': SITE, 'edited.py': SITE, 'staged.py': SITE });
@@ -376,9 +398,14 @@ describe('options that shape the proposal', () => {
     // super() is never proposed
     expect(plan.files.find((f) => f.path === 'zoo/models/resnet.py')?.sites[0]?.proposed).toBe(false);
 
-    const bad = await runCli(['--include', 'super', dir]);
-    expect(bad.code).toBe(2);
-    expect(bad.stdout).toBe('');
+    // super() and unsupported sites have no rewrite: asking to propose them is a usage error, not a no-op
+    for (const kind of ['super', 'unsupported', 'non-module,unsupported', 'modules']) {
+      const bad = await runCli(['--include', kind, dir]);
+      expect(bad.code, kind).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr).toMatch(/^switcheroo-migrate: --include takes non-module; super and unsupported sites are never proposed \(got "\w+(-\w+)?"\) \(see --help\)\n$/);
+    }
+    expect((await runCli(['--check', '--include', 'non-module,', dir])).code).toBe(1);
   });
 
   it('--target-name changes the name statement rewrites assign', async () => {
@@ -496,6 +523,18 @@ describe('discovery', () => {
     const sub = await jsonPlan([join(dir, 'src')]);
     expect(sub.root).toBe(join(dir, 'src'));
     expect(sub.files.map((f) => f.path)).toEqual(['model.py']);
+  });
+
+  it('a directory git ignores, named as the path, is walked rather than coming up empty', async () => {
+    const dir = await project({ '.gitignore': 'experiments/\n', 'src/model.py': SITE, 'experiments/run.py': SITE, 'experiments/deep/x.py': SITE });
+    await git(dir, 'init', '-q');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-q', '-m', 'init');
+    expect((await jsonPlan([dir])).files.map((f) => f.path)).toEqual(['src/model.py']);
+    const ignored = await jsonPlan([join(dir, 'experiments')]);
+    expect(ignored.files.map((f) => f.path)).toEqual(['deep/x.py', 'run.py']);
+    const check = await runCli(['--check', 'experiments'], { cwd: dir });
+    expect(check.code).toBe(1);
   });
 
   it('outside git: a walk that skips .git, node_modules, __pycache__, virtualenvs, site-packages, build, dist and hidden dirs', async () => {

@@ -10,6 +10,9 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages
 async function gitFiles(root: string): Promise<string[] | null> {
   const inside = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false });
   if (inside.exitCode !== 0 || inside.stdout.trim() !== 'true') return null;
+  // git lists nothing under a directory it ignores; the user named this one, so walk it instead.
+  const ignored = await execa('git', ['check-ignore', '-q', '.'], { cwd: root, reject: false });
+  if (ignored.exitCode === 0) return null;
   const listed = await execa('git', ['ls-files', '-co', '--exclude-standard', '-z', '--', '*.py'], {
     cwd: root,
     reject: false,
