@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { recordRun } from './journal.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
 import type { Decisions, FilePlan, WriteResult } from './types.js';
@@ -23,6 +24,8 @@ export interface ApplyOptions {
   fs?: WriteFs;
   /** Checked between files: when it returns true, the remaining files are left alone. */
   stopped?: () => boolean;
+  /** When set, the originals are saved to the undo journal (in this environment's cache dir) first. */
+  journalEnv?: NodeJS.ProcessEnv;
 }
 
 function reasonOf(error: unknown): string {
@@ -74,9 +77,20 @@ export async function applyPlans(
   onResult: (result: WriteResult) => void = () => {},
 ): Promise<WriteResult[]> {
   const fs = options.fs ?? (nodeFs as unknown as WriteFs);
+  const changing = plans.filter((plan) => decidedEdits(plan, decisions).length > 0);
+  if (options.journalEnv && changing.length > 0) {
+    try {
+      await recordRun(options.root, changing, decisions, options.journalEnv);
+    } catch (error) {
+      // No way back, no write: every file keeps its bytes and says why.
+      const reason = `could not save the undo journal (${reasonOf(error)}); nothing was written`;
+      const failed = changing.map((plan): WriteResult => ({ path: plan.path, status: 'error', reason }));
+      failed.forEach((r) => onResult(r));
+      return failed;
+    }
+  }
   const results: WriteResult[] = [];
-  for (const plan of plans) {
-    if (decidedEdits(plan, decisions).length === 0) continue;
+  for (const plan of changing) {
     if (options.stopped?.()) break;
     const result = await writeOne(plan, decisions, options, fs);
     results.push(result);

@@ -1,0 +1,64 @@
+/** Issue 5's undo: the journal saves originals before writing; undo restores only what the run wrote. */
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPlans } from '../../src/core/apply.js';
+import { undoLastRun } from '../../src/core/journal.js';
+import { acceptProposed } from '../../src/core/plan.js';
+import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
+
+const SOURCE = 'import torch\n\n\ndef load(model, sd):\n    model.load_state_dict(sd)\n';
+
+function project(names: string[]): { root: string; env: NodeJS.ProcessEnv } {
+  const root = mkdtempSync(join(tmpdir(), 'switcheroo-undo-'));
+  for (const name of names) writeFileSync(join(root, name), SOURCE.replace('sd)', `sd_${name.replace('.py', '')})`));
+  return { root, env: { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'switcheroo-cache-')) } };
+}
+
+async function migrate(root: string, env: NodeJS.ProcessEnv) {
+  const scan = await scanProject(root, { ...DEFAULT_SCAN_OPTIONS, mapper: 'reference' });
+  return applyPlans(scan.files, acceptProposed(scan.files), { root: scan.root, journalEnv: env });
+}
+
+const read = (root: string, name: string) => readFileSync(join(root, name), 'utf8');
+
+describe('undo', () => {
+  it('restores every file still as the run wrote it, leaves a file edited since alone, and a second undo does nothing', async () => {
+    const { root, env } = project(['a.py', 'b.py', 'c.py']);
+    const originals = Object.fromEntries(['a.py', 'b.py', 'c.py'].map((n) => [n, read(root, n)]));
+    chmodSync(join(root, 'b.py'), 0o755);
+    expect((await migrate(root, env)).map((r) => r.status)).toEqual(['written', 'written', 'written']);
+    const edited = `${read(root, 'c.py')}# my own edit after the run\n`;
+    writeFileSync(join(root, 'c.py'), edited);
+
+    const undo = await undoLastRun(root, env);
+    expect(undo?.alreadyUndone).toBe(false);
+    expect(undo?.results.map((r) => [r.path, r.status])).toEqual([['a.py', 'restored'], ['b.py', 'restored'], ['c.py', 'left-alone']]);
+    expect(read(root, 'a.py')).toBe(originals['a.py']);
+    expect(read(root, 'b.py')).toBe(originals['b.py']);
+    expect(statSync(join(root, 'b.py')).mode & 0o777).toBe(0o755);
+    expect(read(root, 'c.py')).toBe(edited);
+
+    const again = await undoLastRun(root, env);
+    expect(again).toMatchObject({ alreadyUndone: true, results: [] });
+    expect(read(root, 'a.py')).toBe(originals['a.py']);
+    expect(read(root, 'c.py')).toBe(edited);
+  });
+
+  it('says there is nothing to undo for a root that never ran', async () => {
+    const { root, env } = project(['a.py']);
+    expect(await undoLastRun(root, env)).toBeNull();
+  });
+
+  it('writes nothing when the journal cannot be saved', async () => {
+    const { root } = project(['a.py']);
+    const blocked = join(mkdtempSync(join(tmpdir(), 'switcheroo-cache-')), 'file');
+    writeFileSync(blocked, 'not a directory');
+    const results = await migrate(root, { XDG_CACHE_HOME: blocked });
+    expect(results).toHaveLength(1);
+    expect(results[0]?.status).toBe('error');
+    expect(results[0]?.reason).toMatch(/^could not save the undo journal/);
+    expect(read(root, 'a.py')).toBe(SOURCE.replace('sd)', 'sd_a)'));
+  });
+});
