@@ -24,7 +24,7 @@ export async function runReview(opts: RunReviewOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const env = opts.env ?? process.env;
   const command = editorCommand(env);
-  const services = coreServices(command ? externalEditor(command, stdin, stdout) : null);
+  const services = coreServices(command ? externalEditor(command, stdin, stdout) : null, env);
 
   // Ctrl-C arrives as a key in raw mode; SIGINT only while an editor has the terminal, or from `kill`.
   const listeners = new Set<() => void>();

@@ -20,11 +20,11 @@ export interface ReviewServices {
   openEditor: ((text: string) => Promise<string>) | null;
 }
 
-/** The real core, with the given external editor (or none). */
-export function coreServices(openEditor: ReviewServices['openEditor']): ReviewServices {
+/** The real core, with the given external editor (or none); writes are journalled for `--undo` in `env`'s cache dir. */
+export function coreServices(openEditor: ReviewServices['openEditor'], env: NodeJS.ProcessEnv): ReviewServices {
   return {
     scan: (root, options, onEvent, signal) => scanProject(root, options, onEvent, signal),
-    apply: (plans, decisions, options, onResult) => applyPlans(plans, decisions, options, onResult),
+    apply: (plans, decisions, options, onResult) => applyPlans(plans, decisions, { ...options, journalEnv: env }, onResult),
     checkEdit,
     gitModified,
     openEditor,

@@ -1,3 +1,4 @@
+import { mkdtempSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', pageDown: '\
 
 /** Renders the app with the real core (and no editor) unless services are given; waits on frames, never sleeps. */
 export function renderApp(root: string, overrides: Partial<ReviewServices> = {}, size = SIZE) {
-  const services: ReviewServices = { ...coreServices(null), gitModified: async () => new Set(), ...overrides };
+  const journalEnv = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'switcheroo-ui-cache-')) };
+  const services: ReviewServices = { ...coreServices(null, journalEnv), gitModified: async () => new Set(), ...overrides };
   let exitCode: number | null = null;
   const app = render(
     <App root={root} scanOptions={DEFAULT_SCAN_OPTIONS} services={services} onExit={(code) => (exitCode = code)} color={false} size={size} animate={false} />,
