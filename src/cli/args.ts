@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_FILE_SIZE } from '../core/scan.js';
 import { SITE_KINDS, type SiteKind } from '../core/types.js';
 
-export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check';
+export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
 
 export interface CliOptions {
   path: string;
@@ -37,6 +37,7 @@ showing every change for review before anything is written.
       --target-name ID    name assigned by statement rewrites (default: variables)
       --max-file-size N   skip files larger than N bytes (default: ${DEFAULT_MAX_FILE_SIZE}; k/m suffixes allowed)
       --allow-dirty       let --yes write files that git reports as modified
+      --undo              restore the files of the last run under path (only those still as it wrote them)
       --no-color          no colours (NO_COLOR and FORCE_COLOR are honoured too)
   -h, --help              show this help
   -v, --version           show the version
@@ -68,6 +69,7 @@ export function parseCli(argv: string[]): CliOptions {
         'target-name': { type: 'string' },
         'max-file-size': { type: 'string' },
         'allow-dirty': { type: 'boolean' },
+        undo: { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -80,7 +82,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new ArgsError(`expected one path, got ${positionals.length}: ${positionals.join(' ')}`);
-  const modes = (['dry-run', 'yes', 'json', 'check'] as const).filter((m) => values[m]);
+  const modes = (['dry-run', 'yes', 'json', 'check', 'undo'] as const).filter((m) => values[m]);
   if (modes.length > 1) throw new ArgsError(`choose one of --${modes.join(', --')}`);
   const include = (values.include ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of include) {

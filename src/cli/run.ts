@@ -8,6 +8,7 @@ import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter } from './color.js';
 import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
+import { runUndo } from './undo.js';
 
 export interface Io {
   argv: string[];
@@ -45,12 +46,20 @@ export async function run(io: Io): Promise<number> {
     mode = 'dry-run';
   }
   const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
+  const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
+  if (mode === 'undo') {
+    try {
+      return await runUndo(cli.path, io.env, (line) => io.stdout.write(`${line}\n`), paint);
+    } catch (error) {
+      if (error instanceof UsageError) { err(error.message); return 2; }
+      throw error;
+    }
+  }
   if (mode === 'review') {
     // Loaded only here, so the non-interactive modes start without Ink and React.
     const { runReview } = await import('../ui/run-review.js');
     return runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color });
   }
-  const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
     if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${e.filesScanned} files read · ${e.sites} sites found`);
@@ -94,7 +103,7 @@ export async function run(io: Io): Promise<number> {
       }));
       refused.forEach(report);
       const clean = result.files.filter((f) => !dirty.has(f.path));
-      const writes = [...refused, ...(await applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted }, report))];
+      const writes = [...refused, ...(await applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report))];
       summary(writes);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;

@@ -28,7 +28,7 @@ function isInside(root: string, path: string): boolean {
 }
 
 /** Resolves the path argument to a root directory and, for a single file, that file. */
-async function resolveRoot(path: string): Promise<{ root: string; only: string | null }> {
+export async function resolveRoot(path: string): Promise<{ root: string; only: string | null }> {
   const abs = resolve(path);
   let info;
   try {

@@ -62,3 +62,22 @@ describe('undo', () => {
     expect(read(root, 'a.py')).toBe(SOURCE.replace('sd)', 'sd_a)'));
   });
 });
+
+describe('--undo through the built bin', () => {
+  it('puts back the bytes --yes replaced, then says there is nothing left to undo', async () => {
+    const { execa } = await import('execa');
+    const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    const { root, env } = project(['a.py', 'b.py']);
+    const before = [read(root, 'a.py'), read(root, 'b.py')];
+    const run = (args: string[]) => execa('node', [cli, ...args], { reject: false, env });
+    expect((await run(['--yes', root])).exitCode).toBe(0);
+    expect(read(root, 'a.py')).not.toBe(before[0]);
+    const undo = await run(['--undo', root]);
+    expect(undo.exitCode).toBe(0);
+    expect(undo.stdout.split('\n')).toEqual(['restored  a.py', 'restored  b.py', expect.stringMatching(/: 2 restored · 0 left as they are$/)]);
+    expect([read(root, 'a.py'), read(root, 'b.py')]).toEqual(before);
+    const again = await run(['--undo', root]);
+    expect([again.exitCode, again.stdout]).toEqual([0, expect.stringMatching(/^nothing to undo: the last run .* was already undone$/)]);
+    expect((await run(['--undo', join(root, 'missing')])).exitCode).toBe(2);
+  }, 60_000);
+});
