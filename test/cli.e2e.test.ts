@@ -123,9 +123,22 @@ describe('--dry-run on a realistic project', () => {
     expect(await readTree(dir)).toEqual(await readTree(other));
   });
 
-  // Bug (src/core/patch.ts): the diff is made from the text without its BOM, so the first context line
-  // of a BOM file lacks U+FEFF and `git apply` says "patch failed: bom.py:1".
-  it.todo('the diff of a file with a BOM applies with git apply (its first line keeps the BOM)');
+  it('the diff of a file with a BOM applies with git apply (its first line keeps the BOM)', async () => {
+    const files = {
+      'bom.py': Buffer.from('\ufeffimport torch\n\nmodel.load_state_dict(sd)\n', 'utf8'),
+      'bom_crlf.py': Buffer.from('\ufeff"""Doc."""\r\nmodel.load_state_dict(sd)', 'utf8'),
+    };
+    const dir = await project(files);
+    const other = await project(files);
+    const r = await runCli(['--dry-run', dir]);
+    const patch = join(await tempDir(), 'dry-run.patch');
+    await writeFile(patch, r.stdout);
+    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    expect(applied.stderr).toBe('');
+    expect((await runCli(['--yes', other])).code).toBe(0);
+    expect(await readTree(dir)).toEqual(await readTree(other));
+    expect([...((await readTree(dir)).get('bom.py') ?? []).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
 
   it('without a mode flag and without a terminal, behaves as --dry-run and says so on stderr', async () => {
     const dir = await zoo();
