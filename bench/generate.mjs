@@ -81,3 +81,13 @@ export function generate(dir, seed = 1) {
   }
   return { files: SHAPE.files, bytes };
 }
+
+/** A small tree with `count` call sites across files of ten sites each (the keypress measurement). */
+export function generateSites(dir, seed = 1, count = 1000) {
+  const r = rng(seed);
+  mkdirSync(dir, { recursive: true });
+  for (let f = 0; f * 10 < count; f++) {
+    const text = `import torch\n\n\n${classWithSites(r, f, Array.from({ length: Math.min(10, count - f * 10) }))}`;
+    writeFileSync(join(dir, `loaders_${String(f).padStart(3, '0')}.py`), text);
+  }
+}

@@ -8,6 +8,7 @@ import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter } from './color.js';
 import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
+import { startScan } from './early-scan.js';
 import { runUndo } from './undo.js';
 
 export interface Io {
@@ -56,9 +57,13 @@ export async function run(io: Io): Promise<number> {
     }
   }
   if (mode === 'review') {
-    // Loaded only here, so the non-interactive modes start without Ink and React.
+    // The scan starts now and a plain placeholder shows at once; Ink (loaded only in this mode, so the
+    // other modes start without it) takes some hundreds of milliseconds to load, then takes over.
+    const early = startScan(cli.path, options);
+    io.stdout.write(`${paint('cyan', '⠋')} scanning ${cli.path} …`);
     const { runReview } = await import('../ui/run-review.js');
-    return runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color });
+    io.stdout.write('\r\u001b[2K');
+    return runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan });
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {

@@ -3,7 +3,7 @@ import { colorEnabled } from '../cli/color.js';
 import type { ScanOptions } from '../core/types.js';
 import { App } from './app.js';
 import { editorCommand, externalEditor } from './editor.js';
-import { coreServices } from './services.js';
+import { coreServices, type ReviewServices } from './services.js';
 
 export interface RunReviewOptions {
   root: string;
@@ -13,6 +13,8 @@ export interface RunReviewOptions {
   env?: NodeJS.ProcessEnv;
   /** --color / --no-color; null or absent defers to NO_COLOR and FORCE_COLOR. */
   color?: boolean | null;
+  /** A scan already under way (started before Ink loaded), used instead of starting one. */
+  scan?: ReviewServices['scan'];
 }
 
 /**
@@ -24,7 +26,7 @@ export async function runReview(opts: RunReviewOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const env = opts.env ?? process.env;
   const command = editorCommand(env);
-  const services = coreServices(command ? externalEditor(command, stdin, stdout) : null, env);
+  const services = { ...coreServices(command ? externalEditor(command, stdin, stdout) : null, env), ...(opts.scan ? { scan: opts.scan } : {}) };
 
   // Ctrl-C arrives as a key in raw mode; SIGINT only while an editor has the terminal, or from `kill`.
   const listeners = new Set<() => void>();
