@@ -26,6 +26,7 @@ export async function tempDir(prefix = 'switcheroo-test-'): Promise<string> {
 }
 
 export async function cleanup(): Promise<void> {
+  cacheHome = null;
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
@@ -63,11 +64,17 @@ export async function project(files: Tree, prefix?: string): Promise<string> {
   return dir;
 }
 
-/** Runs the built bin without a terminal and without colour settings from the environment. */
+let cacheHome: string | null = null;
+
+/**
+ * Runs the built bin without a terminal and without colour settings from the environment; `--yes`
+ * journals into a temp cache dir (XDG_CACHE_HOME), not the user's.
+ */
 export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const env: Record<string, string> = {};
+  cacheHome ??= await tempDir('switcheroo-test-cache-');
+  const env: Record<string, string> = { XDG_CACHE_HOME: cacheHome };
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR' && !k.startsWith('GIT_')) env[k] = v;
+    if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR' && k !== 'XDG_CACHE_HOME' && !k.startsWith('GIT_')) env[k] = v;
   }
   const result = await execa('node', [CLI, ...args], {
     cwd: options.cwd ?? REPO,
