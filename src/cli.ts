@@ -2,15 +2,28 @@
 /** The bin: wire the process to `run`, map signals, set the exit code. Nothing else. */
 import { run } from './cli/run.js';
 
+// A signal ends the process at once unless something is guarded (a batch of writes, the review
+// screen, which handles interrupts itself): then it is only noted, and the guarded work stops at a
+// safe point. A second signal never cuts a write short.
 let interrupted = false;
+let guarded = 0;
 const onSignal = () => {
-  if (interrupted) process.exit(130);
   interrupted = true;
+  if (guarded === 0) process.exit(130);
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupted: () => interrupted })
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  guarded++;
+  try {
+    return await work();
+  } finally {
+    guarded--;
+  }
+}
+
+run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupted: () => interrupted, guard })
   .then((code) => {
     process.exitCode = code;
   })

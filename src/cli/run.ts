@@ -19,6 +19,8 @@ export interface Io {
   stdin: NodeJS.ReadStream;
   /** Set by the signal handler: stop before the next file. */
   interrupted: () => boolean;
+  /** Runs work during which a signal is only noted (the work checks `interrupted` at safe points). */
+  guard: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 function version(): string {
@@ -63,7 +65,7 @@ export async function run(io: Io): Promise<number> {
     io.stdout.write(`${paint('cyan', '⠋')} scanning ${cli.path} …`);
     const { runReview } = await import('../ui/run-review.js');
     io.stdout.write('\r\u001b[2K');
-    return runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan });
+    return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
@@ -79,7 +81,6 @@ export async function run(io: Io): Promise<number> {
     throw error;
   }
   if (progress) io.stderr.write('\r\u001b[K');
-  if (io.interrupted()) return 130;
   if (fallback) err(fallback);
 
   const decisions = acceptProposed(result.files);
@@ -108,7 +109,7 @@ export async function run(io: Io): Promise<number> {
       }));
       refused.forEach(report);
       const clean = result.files.filter((f) => !dirty.has(f.path));
-      const writes = [...refused, ...(await applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report))];
+      const writes = [...refused, ...(await io.guard(() => applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report)))];
       summary(writes);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;

@@ -36,6 +36,7 @@ export async function runReview(opts: RunReviewOptions): Promise<number> {
     return () => void listeners.delete(listener);
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
 
   let finish: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
@@ -59,5 +60,6 @@ export async function runReview(opts: RunReviewOptions): Promise<number> {
     instance.unmount();
     await instance.waitUntilExit();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
