@@ -22,7 +22,8 @@ export function timeReview(cli, tree) {
       const now = performance.now() - started;
       screen += stripVTControlCharacters(chunk.toString('utf8'));
       if (t.spinner === undefined && /scanning/.test(screen)) t.spinner = now;
-      if (t.firstSite === undefined && /[·–] (pending|not proposed)/.test(screen)) t.firstSite = now;
+      // The placeholder names the first site found before Ink has loaded; then the list shows it.
+      if (t.firstSite === undefined && /first: \S+:\d+|[·–] (pending|not proposed)/.test(screen)) t.firstSite = now;
       if (t.scanned === undefined && /scanned \d+ files/.test(screen)) {
         t.scanned = now;
         setTimeout(() => { pressedAt = performance.now() - started; bytesAtPress = screen.length; child.stdin.write('j'); }, 300);
@@ -33,6 +34,18 @@ export function timeReview(cli, tree) {
       }
     });
     child.on('exit', () => { clearTimeout(timer); resolve(t); });
+    child.on('error', reject);
+  });
+}
+
+/** The floor under any start-up number above: ms until `node` prints one character through the same pty. */
+export function timeNodeFloor() {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec node -e "process.stdout.write('x')"`, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let at = null;
+    child.stdout.on('data', (chunk) => { if (at === null && chunk.includes('x')) at = performance.now() - started; });
+    child.on('exit', () => resolve(at));
     child.on('error', reject);
   });
 }

@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHAPE, generate, generateSites } from './generate.mjs';
-import { timeReview } from './pty.mjs';
+import { timeNodeFloor, timeReview } from './pty.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -41,12 +41,14 @@ const peak = Math.max(...plans.map((p) => p.mb));
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const reviews = [];
 if (hasScript) for (let i = 0; i < RUNS; i++) reviews.push(await timeReview(CLI, big));
+const floors = [];
+if (hasScript) for (let i = 0; i < RUNS; i++) floors.push(await timeNodeFloor());
 const keyRuns = [];
 if (hasScript) for (let i = 0; i < RUNS; i++) keyRuns.push(await timeReview(CLI, keys));
 const hasRg = spawnSync('rg', ['--version']).status === 0;
 const rg = hasRg ? median(Array.from({ length: RUNS }, () => timed('rg', ['-l', 'load_state_dict', big]).ms)) : null;
 
-const mb = (plan.files.length, Number(execFileSync('du', ['-sb', big], { encoding: 'utf8' }).split('\t')[0]) / 1e6);
+const mb = (Number(execFileSync('du', ['-sb', big], { encoding: 'utf8' }).split('\t')[0]) / 1e6);
 const row = {
   files: plan.stats.filesScanned,
   MB: mb.toFixed(1),
@@ -55,6 +57,7 @@ const row = {
   'plan wall ms': wall,
   'spinner ms': hasScript ? Math.round(median(reviews.map((r) => r.spinner))) : 'n/a',
   'first site ms': hasScript ? Math.round(median(reviews.map((r) => r.firstSite))) : 'n/a',
+  'node start floor ms': hasScript ? Math.round(median(floors)) : 'n/a',
   'keypress ms (1,000 sites)': hasScript ? Math.round(median(keyRuns.map((r) => r.keypress))) : 'n/a',
   'peak MB': peak,
   'plan / rg -l': rg ? `${(wall / Math.max(rg, 1)).toFixed(1)}x (rg ${rg} ms)` : 'rg not installed',

@@ -1,7 +1,6 @@
 /** Command-line arguments -> a validated options object, or a usage error. */
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_FILE_SIZE } from '../core/scan.js';
-import { SITE_KINDS, type SiteKind } from '../core/types.js';
+import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type SiteKind } from '../core/types.js';
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
 

@@ -3,17 +3,28 @@ import { scanProject } from '../core/scan.js';
 import type { ScanEvent, ScanOptions, ScanResult } from '../core/types.js';
 
 export interface EarlyScan {
+  /** Settles when the first file with sites is planned, the scan ends, or `ms` pass, whichever is first. */
+  firstFile(ms: number): Promise<void>;
   /** For the review's services: replays the events so far, then streams the rest; the options given are ignored. */
   scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
 }
 
-export function startScan(path: string, options: ScanOptions): EarlyScan {
+/** `preview` sees every event until the review attaches (the placeholder line uses it). */
+export function startScan(path: string, options: ScanOptions, preview: (event: ScanEvent) => void = () => {}): EarlyScan {
   const controller = new AbortController();
   const buffered: ScanEvent[] = [];
   let listener: ((event: ScanEvent) => void) | null = null;
-  const result = scanProject(path, options, (event) => (listener ? listener(event) : buffered.push(event)), controller.signal);
+  let sawFile: () => void = () => {};
+  const fileSeen = new Promise<void>((resolve) => (sawFile = resolve));
+  const result = scanProject(path, options, (event) => {
+    if (listener) return listener(event);
+    buffered.push(event);
+    preview(event);
+    if (event.type === 'file') sawFile();
+  }, controller.signal);
   result.catch(() => {}); // reported to whoever attaches
   return {
+    firstFile: (ms) => Promise.race([fileSeen, result.then(() => {}, () => {}), new Promise<void>((r) => setTimeout(r, ms).unref())]),
     scan(_root, _options, onEvent, signal) {
       signal.addEventListener('abort', () => controller.abort(), { once: true });
       for (const event of buffered.splice(0)) onEvent(event);

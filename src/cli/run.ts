@@ -6,7 +6,7 @@ import { acceptProposed } from '../core/plan.js';
 import { UsageError, scanProject } from '../core/scan.js';
 import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
-import { colorEnabled, painter } from './color.js';
+import { colorEnabled, painter, type Paint } from './color.js';
 import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
 import { startScan } from './early-scan.js';
 import { runUndo } from './undo.js';
@@ -26,6 +26,32 @@ export interface Io {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/**
+ * The line shown while Ink loads: live counts and the first site found, redrawn at most every 40 ms,
+ * cut to the terminal's width so that `\r` can redraw it.
+ */
+function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) => void {
+  let files = 0;
+  let sites = 0;
+  let first = '';
+  let drawn = 0;
+  const draw = () => {
+    const text = `scanning · ${files} files read · ${sites} sites${first ? ` · first: ${first}` : ''}`;
+    out.write(`\r\u001b[2K${paint('cyan', '⠋')} ${text.slice(0, Math.max(10, (out.columns ?? 80) - 3))}`);
+    drawn = performance.now();
+  };
+  draw();
+  return (event) => {
+    if (event.type === 'progress') ({ filesScanned: files, sites } = event);
+    if (event.type === 'file' && !first && event.plan.sites[0]) {
+      const site = event.plan.sites[0];
+      first = `${site.path}:${site.line} ${site.original.split('\n')[0]}`;
+      drawn = 0;
+    }
+    if (performance.now() - drawn > 40) draw();
+  };
 }
 
 export async function run(io: Io): Promise<number> {
@@ -61,8 +87,9 @@ export async function run(io: Io): Promise<number> {
   if (mode === 'review') {
     // The scan starts now and a plain placeholder shows at once; Ink (loaded only in this mode, so the
     // other modes start without it) takes some hundreds of milliseconds to load, then takes over.
-    const early = startScan(cli.path, options);
-    io.stdout.write(`${paint('cyan', '⠋')} scanning ${cli.path} …`);
+    const early = startScan(cli.path, options, placeholder(io.stdout, paint));
+    // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site first.
+    await early.firstFile(400);
     const { runReview } = await import('../ui/run-review.js');
     io.stdout.write('\r\u001b[2K');
     return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));

@@ -1,15 +1,12 @@
 /** What git says about files: used to warn before overwriting uncommitted work. */
-import { execa } from 'execa';
+import { git } from './run-git.js';
 
 /** Relative paths (of `paths`) that git reports as modified, added or untracked; empty outside git. */
 export async function gitModified(root: string, paths: readonly string[]): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
-  const status = await execa('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths], {
-    cwd: root,
-    reject: false,
-  }).catch(() => null);
+  const status = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths], root).catch(() => null);
   if (!status || status.exitCode !== 0) return new Set();
-  const prefix = await execa('git', ['rev-parse', '--show-prefix'], { cwd: root, reject: false });
+  const prefix = await git(['rev-parse', '--show-prefix'], root);
   const base = prefix.exitCode === 0 ? prefix.stdout.trim() : '';
   const changed = new Set<string>();
   const entries = status.stdout.split('\0');

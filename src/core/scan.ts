@@ -4,16 +4,16 @@ import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { discoverFiles } from './discover.js';
+import { UsageError } from './errors.js';
 import { inThreadPlanner, workerPlanner, type Planner } from './plan-pool.js';
 import { unreadableReason } from './text.js';
-import type { FilePlan, ScanEvent, ScanOptions, ScanResult, Skipped } from './types.js';
+import { getParser } from './parser.js';
+import { DEFAULT_MAX_FILE_SIZE, type FilePlan, type ScanEvent, type ScanOptions, type ScanResult, type Skipped } from './types.js';
 
-/** A bad path argument: the CLI prints the message and exits 2. */
-export class UsageError extends Error {}
+export { UsageError } from './errors.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
 
-export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   include: [],
@@ -56,6 +56,7 @@ export async function scanProject(
 ): Promise<ScanResult> {
   const started = performance.now();
   const { root, only } = await resolveRoot(path);
+  void getParser().catch(() => {}); // the grammar compiles while discovery runs; a failure shows when planning
   const discovered = only ? { files: [only], skipped: [] } : await discoverFiles(root);
   const files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];

@@ -5,6 +5,9 @@ export type SiteKind = 'module' | 'non-module' | 'super' | 'unsupported';
 
 export const SITE_KINDS: readonly SiteKind[] = ['module', 'non-module', 'super', 'unsupported'];
 
+/** Files larger than this are skipped with a reason unless `--max-file-size` says otherwise. */
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
 /** A replacement of `text[start, end)` in a file's decoded text (offsets in UTF-16 code units). */
 export interface Edit {
   start: number;
