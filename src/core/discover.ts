@@ -1,14 +1,23 @@
 /** Candidate `.py` files under a root: git-aware when the root is in a work tree, else a walk. */
-import { readdirSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { git } from './run-git.js';
 import { UsageError } from './errors.js';
 import type { Skipped } from './types.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', 'build', 'dist']);
 
+/** True when `dir` or a parent holds `.git`: only then is it worth starting git at all. */
+function inGitTree(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
 /** Relative `/`-separated paths of tracked and untracked-not-ignored `.py` files, or null outside git. */
 async function gitFiles(root: string): Promise<string[] | null> {
+  if (!inGitTree(root)) return null;
   // Outside a work tree ls-files fails. git lists nothing under a directory it ignores; the user
   // named this one, so it is walked instead.
   const [listed, ignored] = await Promise.all([

@@ -32,45 +32,63 @@ function workerScript(): string | null {
   return existsSync(path) ? path : null;
 }
 
-/** A pool of `size` workers, or null when workers cannot be used here. */
+/** Jobs a worker holds at once: enough that it never waits on this thread, busy reading in 12 ms slices. */
+const IN_FLIGHT = 16;
+
+interface Waiting {
+  job: PlanJob;
+  resolve: (plan: FilePlan) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A pool of `size` workers, or null when workers cannot be used here. Jobs wait in one queue and
+ * each worker takes the next as it finishes one, so a worker that drew large files does not hold
+ * up the others.
+ */
 export function workerPlanner(size: number): Planner | null {
   const script = workerScript();
   if (!script || size < 1) return null;
-  const pending = new Map<number, { resolve: (p: FilePlan) => void; reject: (e: Error) => void }>();
-  const load = new Map<Worker, number>();
-  const owner = new Map<number, Worker>();
+  const queue: Waiting[] = [];
+  const held = new Map<Worker, Map<number, Waiting>>();
   let nextId = 0;
+  const feed = (worker: Worker) => {
+    const jobs = held.get(worker);
+    while (jobs && jobs.size < IN_FLIGHT && queue.length > 0) {
+      const waiting = queue.shift() as Waiting;
+      jobs.set(waiting.job.id, waiting);
+      worker.postMessage(waiting.job);
+    }
+  };
   for (let i = 0; i < size; i++) {
     const worker = new Worker(script);
     worker.unref();
-    load.set(worker, 0);
+    held.set(worker, new Map());
     worker.on('message', (reply: PlanReply) => {
-      const waiter = pending.get(reply.id);
-      pending.delete(reply.id);
-      owner.delete(reply.id);
-      load.set(worker, (load.get(worker) ?? 1) - 1);
-      if ('plan' in reply) waiter?.resolve(reply.plan);
-      else waiter?.reject(new Error(reply.error));
+      const jobs = held.get(worker);
+      const waiting = jobs?.get(reply.id);
+      jobs?.delete(reply.id);
+      if ('plan' in reply) waiting?.resolve(reply.plan);
+      else waiting?.reject(new Error(reply.error));
+      feed(worker);
     });
     worker.on('error', (error) => {
-      load.delete(worker); // later files go to the other workers, or are planned in this thread
-      for (const [id, w] of owner) if (w === worker) pending.get(id)?.reject(error);
+      const jobs = held.get(worker);
+      held.delete(worker); // its queue share goes to the other workers, or to this thread
+      for (const waiting of jobs?.values() ?? []) waiting.reject(error);
+      if (held.size === 0) for (const waiting of queue.splice(0)) planFile(waiting.job.path, waiting.job.absPath, waiting.job.bytes, waiting.job.options).then(waiting.resolve, waiting.reject);
     });
   }
   return {
     plan(path, absPath, bytes, options) {
-      const id = nextId++;
-      const worker = [...load.entries()].sort((a, b) => a[1] - b[1])[0]?.[0];
-      if (!worker) return planFile(path, absPath, bytes, options);
-      load.set(worker, (load.get(worker) ?? 0) + 1);
-      owner.set(id, worker);
+      if (held.size === 0) return planFile(path, absPath, bytes, options);
       return new Promise<FilePlan>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, path, absPath, bytes, options } satisfies PlanJob);
+        queue.push({ job: { id: nextId++, path, absPath, bytes, options }, resolve, reject });
+        for (const worker of held.keys()) feed(worker);
       });
     },
     async close() {
-      await Promise.all([...load.keys()].map((w) => w.terminate()));
+      await Promise.all([...held.keys()].map((w) => w.terminate()));
     },
   };
 }

@@ -1,5 +1,5 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
@@ -41,6 +41,27 @@ export async function resolveRoot(path: string): Promise<{ root: string; only: s
   return { root: await realpath(dirname(abs)), only: basename(abs) };
 }
 
+/**
+ * Reads a whole file into a scratch buffer that is reused from file to file (most files are read
+ * only to learn that they hold no site: a fresh buffer each would cost more in allocation and GC
+ * than the reading). Returns a view valid until the next call.
+ */
+function scratchReader(): (path: string) => Buffer {
+  let scratch = Buffer.allocUnsafe(1 << 20);
+  return (path) => {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
+      let length = 0;
+      for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
+      return scratch.subarray(0, length);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
 type Read = { candidate: { path: string; abs: string; bytes: Buffer } } | { skipped: Skipped } | { ignored: true };
 
 /** Planning moves to worker threads once this many candidates are known: below it, starting them costs more. */
@@ -66,6 +87,7 @@ export async function scanProject(
   let sites = 0;
 
   /** Reads one file synchronously: many small sync reads beat the promise API's thread-pool round trips. */
+  const readInto = scratchReader();
   const read = (rel: string): Read => {
     const link = resolve(root, rel);
     let abs = link;
@@ -81,13 +103,13 @@ export async function scanProject(
       if (info.size > options.maxFileSize) {
         return { skipped: { path: rel, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)` } };
       }
-      const bytes = readFileSync(abs);
+      const bytes = readInto(abs);
       filesScanned++;
       const bad = unreadableReason(bytes);
       if (bad) return { skipped: { path: rel, reason: bad } };
       if (bytes.indexOf(NEEDLE) === -1) return { ignored: true };
       candidates++;
-      return { candidate: { path: abs === link ? rel : relative(root, abs).split(sep).join('/'), abs, bytes } };
+      return { candidate: { path: abs === link ? rel : relative(root, abs).split(sep).join('/'), abs, bytes: Buffer.from(bytes) } };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ignored: true };
