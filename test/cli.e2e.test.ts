@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, pythonParseErrors, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
 
 const NO_TERMINAL = 'switcheroo-migrate: no terminal: showing the proposed changes as --dry-run would; pass --yes to write them\n';
-const SUMMARY = /^\d+ files scanned · \d+ with load_state_dict · \d+ sites · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ skipped)? · \d+ ms$/;
+const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ skipped)? · \d+ ms$/;
 const ANSI = /\u001b\[/;
 const SITE = 'model.load_state_dict(sd)\n';
 

@@ -67,7 +67,8 @@ export function writeResultLine(r: WriteResult, paint: Paint): string {
 /** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 84 ms` */
 export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number): string {
   const s = result.stats;
-  const parts = [`${s.filesScanned} files scanned`, `${s.candidates} with load_state_dict`, `${s.sites} sites`, `${s.proposed} proposed`];
+  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
   if (writes) {
     parts.push(`${writes.filter((w) => w.status === 'written').length} written`);
     parts.push(`${writes.filter((w) => w.status !== 'written').length} refused`);
