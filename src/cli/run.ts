@@ -54,6 +54,22 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
   };
 }
 
+/**
+ * Ink renders only the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once, at
+ * import). The review runs only on a real terminal, where every frame is needed: hide the flags
+ * while Ink loads, then put them back.
+ */
+async function withoutCiFlags<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Promise<T> {
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) env[key] = value;
+  }
+}
+
 export async function run(io: Io): Promise<number> {
   const err = (line: string) => io.stderr.write(`switcheroo-migrate: ${line}\n`);
   let cli;
@@ -90,7 +106,7 @@ export async function run(io: Io): Promise<number> {
     const early = startScan(cli.path, options, placeholder(io.stdout, paint));
     // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site first.
     await early.firstFile(400);
-    const { runReview } = await import('../ui/run-review.js');
+    const { runReview } = await withoutCiFlags(io.env, () => import('../ui/run-review.js'));
     io.stdout.write('\r\u001b[2K');
     return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));
   }
