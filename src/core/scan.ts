@@ -33,7 +33,10 @@ export async function resolveRoot(path: string): Promise<{ root: string; only: s
   let info;
   try {
     info = await stat(abs);
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new UsageError(`${path}: symlink loop`);
+    if (code === 'EACCES') throw new UsageError(`${path}: permission denied`);
     throw new UsageError(`${path}: no such file or directory`);
   }
   if (info.isDirectory()) return { root: await realpath(abs), only: null };
