@@ -4,20 +4,32 @@ import { viewport } from './diff-rows.js';
 import { countDecisions, statusOf, type SiteStatus } from './review-order.js';
 import { useStyle, type Role } from './theme.js';
 
-export type ListRow = { kind: 'file'; path: string; note: string } | { kind: 'site'; site: Site; status: SiteStatus; selected: boolean };
+export type ListRow =
+  | { kind: 'file'; path: string; note: string }
+  | { kind: 'site'; site: Site; status: SiteStatus; selected: boolean }
+  | { kind: 'fold'; path: string; count: number };
+
+/** Sites listed per file before the rest fold into one row (they are still reviewed, counted and decided). */
+export const SITES_SHOWN_PER_FILE = 20;
 
 const ICONS: Record<SiteStatus, string> = { pending: '·', accepted: '✔', skipped: '✘', edited: '✎', 'not proposed': '–' };
 const ROLES: Record<SiteStatus, Role> = { pending: 'pending', accepted: 'accepted', skipped: 'skipped', edited: 'edited', 'not proposed': 'muted' };
 
-/** The list's rows: a header per file, then its sites in order. Pure. */
+/**
+ * The list's rows: a header per file, then its sites in order; past `SITES_SHOWN_PER_FILE` the rest of
+ * a file's sites fold into one row, unfolded as far as the selected site when it lies beyond. Pure.
+ */
 export function listRows(plans: readonly FilePlan[], decisions: Decisions, cursor: string | null): ListRow[] {
   return plans.flatMap((plan): ListRow[] => {
     const c = countDecisions(plan.sites, decisions);
     const decided = c.accepted + c.edited + c.skipped;
     const note = `${plan.sites.length} site${plan.sites.length === 1 ? '' : 's'} · ${decided} decided`;
+    const shown = Math.max(SITES_SHOWN_PER_FILE, plan.sites.findIndex((s) => s.id === cursor) + 1);
+    const folded = plan.sites.length - shown;
     return [
       { kind: 'file', path: plan.path, note },
-      ...plan.sites.map((site): ListRow => ({ kind: 'site', site, status: statusOf(site, decisions.get(site.id)), selected: site.id === cursor })),
+      ...plan.sites.slice(0, shown).map((site): ListRow => ({ kind: 'site', site, status: statusOf(site, decisions.get(site.id)), selected: site.id === cursor })),
+      ...(folded > 0 ? [{ kind: 'fold', path: plan.path, count: folded } as const] : []),
     ];
   });
 }
@@ -37,6 +49,8 @@ export function SiteList({ rows, height, width }: { rows: ListRow[]; height: num
             <Text {...style('title')}>{row.path}</Text>
             <Text {...style('muted')}>{`  ${row.note}`}</Text>
           </Text>
+        ) : row.kind === 'fold' ? (
+          <Text key={`fold:${row.path}`} wrap="truncate-end" {...style('muted')}>{`   … ${row.count} more site${row.count === 1 ? '' : 's'} in this file`}</Text>
         ) : (
           <SiteRow key={row.site.id} row={row} />
         ),
