@@ -23,12 +23,23 @@ const screen = () => tmux('capture-pane', '-p', '-t', 'review');
 
 /** Polls the pane until it shows `text`; no fixed sleeps. */
 async function see(text: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const current = screen();
     if (current.includes(text)) return current;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${current}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits for `text`, then until two captures 100 ms apart agree (Ink may still be drawing the frame). */
+async function settled(text: string): Promise<string> {
+  let last = await see(text);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const current = screen();
+    if (current === last) return current;
+    last = current;
   }
 }
 
@@ -53,7 +64,7 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
 
     const command = `cd '${root}' && env -u VISUAL EDITOR='${editor}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`;
     tmux('new-session', '-d', '-s', 'review', '-x', '120', '-y', '40', command);
-    const first = await see('change 2/7 · file 1/3');
+    const first = await settled('change 2/7 · file 1/3');
     await expect(first).toMatchFileSnapshot('../../snapshots/ui/tmux-review.txt');
     await press('y', 'train.py:9:5 · model · module · pending');
     await press('n', 'train.py:10:27 · model · module · pending');
@@ -75,5 +86,5 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     expect(train).toContain('    model.load_state_dict(state, strict=False)\n');
     expect(train).toContain(`    missing, unexpected = ${EDITED}\n`);
     expect(await readFile(join(root, 'models/net.py'), 'utf8')).toContain('    variables = KeyMapper.from_torch(checkpoint["model"])\n');
-  }, 60_000);
+  }, 120_000);
 });
