@@ -1,23 +1,12 @@
 /** Writing decided changes: re-check each file against the scan, then write atomically, keeping the mode. */
-import { randomBytes } from 'node:crypto';
-import * as nodeFs from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
+import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
 import { recordRun } from './journal.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
 import type { Decisions, FilePlan, WriteResult } from './types.js';
 
-/** The file-system calls apply needs; tests pass a fake to inject faults. */
-export interface WriteFs {
-  readFile(path: string): Promise<Buffer>;
-  stat(path: string): Promise<{ mode: number; uid?: number; gid?: number }>;
-  writeFile(path: string, data: Uint8Array, options: { mode: number; flag: string }): Promise<void>;
-  /** Optional: without it, a rewritten file belongs to whoever runs the tool. */
-  chown?(path: string, uid: number, gid: number): Promise<void>;
-  chmod(path: string, mode: number): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  rm(path: string, options: { force: boolean }): Promise<void>;
-}
+export type { WriteFs } from './atomic-write.js';
 
 export interface ApplyOptions {
   root: string;
@@ -43,29 +32,16 @@ async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOpti
   const result = (status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
   const rel = relative(options.root, plan.absPath);
   if (rel.startsWith('..') || rel.startsWith(sep)) return result('refused', 'the file lies outside the root');
-  let tmp: string | null = null;
   try {
     const current = await fs.readFile(plan.absPath);
     if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');
     const { mode, uid, gid } = await fs.stat(plan.absPath);
     if ((mode & 0o222) === 0) return result('error', 'the file is read-only');
     const bytes = encode(renderFile(plan, decisions), plan.bom);
-    tmp = join(dirname(plan.absPath), `.${basename(plan.absPath)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
-    await fs.writeFile(tmp, bytes, { mode: mode & 0o7777, flag: 'wx' });
-    if (fs.chown && uid !== undefined && gid !== undefined && (uid !== process.getuid?.() || gid !== process.getgid?.())) {
-      // Keep the owner (root rewriting someone's file); without the right to, the file becomes the writer's, as with any editor.
-      await fs.chown(tmp, uid, gid).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPERM' && error.code !== 'EINVAL') throw error;
-      });
-    }
-    await fs.chmod(tmp, mode & 0o7777); // after chown, which clears setuid and setgid
-    await fs.rename(tmp, plan.absPath);
-    tmp = null;
+    await writeAtomically(fs, plan.absPath, bytes, mode & 0o7777, uid !== undefined && gid !== undefined ? { uid, gid } : undefined);
     return result('written');
   } catch (error) {
     return result('error', reasonOf(error));
-  } finally {
-    if (tmp) await fs.rm(tmp, { force: true }).catch(() => {});
   }
 }
 
@@ -76,7 +52,7 @@ export async function applyPlans(
   options: ApplyOptions,
   onResult: (result: WriteResult) => void = () => {},
 ): Promise<WriteResult[]> {
-  const fs = options.fs ?? (nodeFs as unknown as WriteFs);
+  const fs = options.fs ?? nodeWriteFs;
   const changing = plans.filter((plan) => decidedEdits(plan, decisions).length > 0);
   if (options.journalEnv && changing.length > 0) {
     try {

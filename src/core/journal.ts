@@ -3,10 +3,10 @@
  * saved in the user cache dir, with the hash of what the run will write. `undoLastRun` restores only
  * files whose bytes are still exactly what the run wrote.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { nodeWriteFs, writeAtomically } from './atomic-write.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
 import type { Decisions, FilePlan } from './types.js';
@@ -36,18 +36,8 @@ export function journalDir(env: NodeJS.ProcessEnv): string {
   return join(cache, 'switcheroo-migrate');
 }
 
-/** Writes bytes via a temp file in the same directory and a rename. */
-async function atomicWrite(path: string, bytes: Uint8Array, mode?: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx', mode: mode ?? 0o600 });
-    if (mode !== undefined) await chmod(tmp, mode);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
+/** The journal's own files are private to the user. */
+const atomicWrite = (path: string, bytes: Uint8Array) => writeAtomically(nodeWriteFs, path, bytes, 0o600);
 
 /** Saves the originals of the files the decisions change and the journal naming them; returns its path. */
 export async function recordRun(root: string, plans: readonly FilePlan[], decisions: Decisions, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -97,8 +87,8 @@ export async function undoLastRun(root: string, env: NodeJS.ProcessEnv): Promise
       } else if (current !== file.written) {
         results.push({ path, status: 'left-alone', reason: 'changed since the run wrote it' });
       } else {
-        const { mode } = await stat(file.path);
-        await atomicWrite(file.path, await readFile(join(dir, 'blobs', file.original)), mode & 0o7777);
+        const { mode, uid, gid } = await stat(file.path);
+        await writeAtomically(nodeWriteFs, file.path, await readFile(join(dir, 'blobs', file.original)), mode & 0o7777, { uid, gid });
         results.push({ path, status: 'restored', reason: '' });
       }
     } catch (error) {

@@ -1,0 +1,40 @@
+/** Writing a file through a temp file beside it and a rename, so that no reader ever sees it half-written. */
+import { randomBytes } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** The file-system calls writing needs; tests pass a fake to inject faults. */
+export interface WriteFs {
+  readFile(path: string): Promise<Buffer>;
+  stat(path: string): Promise<{ mode: number; uid?: number; gid?: number }>;
+  writeFile(path: string, data: Uint8Array, options: { mode: number; flag: string }): Promise<void>;
+  /** Optional: without it, a rewritten file belongs to whoever runs the tool. */
+  chown?(path: string, uid: number, gid: number): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: boolean }): Promise<void>;
+}
+
+export const nodeWriteFs = nodeFs as unknown as WriteFs;
+
+/**
+ * Writes `bytes` to `path` with `mode` (and `owner`, where the writer may set it). On any failure the
+ * temp file is removed and `path` keeps its old bytes.
+ */
+export async function writeAtomically(fs: WriteFs, path: string, bytes: Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
+  try {
+    await fs.writeFile(tmp, bytes, { mode, flag: 'wx' });
+    if (fs.chown && owner && (owner.uid !== process.getuid?.() || owner.gid !== process.getgid?.())) {
+      // Keep the owner (root rewriting someone's file); without the right to, the file becomes the writer's, as with any editor.
+      await fs.chown(tmp, owner.uid, owner.gid).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPERM' && error.code !== 'EINVAL') throw error;
+      });
+    }
+    await fs.chmod(tmp, mode); // after chown, which clears setuid and setgid
+    await fs.rename(tmp, path);
+  } catch (error) {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw error;
+  }
+}
