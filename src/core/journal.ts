@@ -31,7 +31,7 @@ export interface UndoResult {
   reason: string;
 }
 
-export function journalDir(env: NodeJS.ProcessEnv): string {
+function journalDir(env: NodeJS.ProcessEnv): string {
   const cache = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
   return join(cache, 'switcheroo-migrate');
 }

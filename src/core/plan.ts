@@ -69,7 +69,7 @@ export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision
 }
 
 /** The replacement a decision gives a site, or null when the site stays as it is. */
-export function decidedText(site: Site, decision: Decision | undefined): string | null {
+function decidedText(site: Site, decision: Decision | undefined): string | null {
   if (decision?.type === 'accepted') return site.kind === 'super' ? null : site.edit.text;
   if (decision?.type === 'edited') return decision.text;
   return null;

@@ -15,7 +15,7 @@ export interface PreambleSource {
 const cache = new Map<string, PreambleSource>();
 
 /** Splits a preamble file into its import lines and the class that follows them. */
-export function splitPreamble(source: string): PreambleSource {
+function splitPreamble(source: string): PreambleSource {
   const text = source.replace(/\r\n/g, '\n');
   const classAt = text.search(/^class KeyMapper\b/m);
   if (classAt === -1) throw new Error('the preamble source has no `class KeyMapper`');

@@ -25,7 +25,7 @@ const MODEL_WORDS = new Set([
 ]);
 
 /** Splits `self.lr_scheduler`'s last name into words: `lr`, `scheduler`; `GradScaler` into `grad`, `scaler`. */
-export function nameWords(name: string): string[] {
+function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -68,7 +68,7 @@ function rootName(node: Node): string | null {
 }
 
 /** Names bound by import statements anywhere in the file (`import a.b as c` binds `c`, `import a.b` binds `a`). */
-export function importedNames(root: Node, text: string): Set<string> {
+function importedNames(root: Node, text: string): Set<string> {
   const names = new Set<string>();
   for (const keyword of nodesAtWord(root, text, 'import')) {
     const stmt = keyword.parent;
