@@ -51,6 +51,8 @@ export interface ReviewState {
   /** One line for the reviewer, cleared by the next key. */
   message: string | null;
   gitModified: ReadonlySet<string> | null;
+  /** `w` came before git answered: write when it does, unless it reports uncommitted changes. */
+  writeRequested: boolean;
   results: WriteResult[];
   interrupted: boolean;
   exitCode: number | null;
@@ -98,6 +100,7 @@ export function initialState(): ReviewState {
     edit: null,
     message: null,
     gitModified: null,
+    writeRequested: false,
     results: [],
     interrupted: false,
     exitCode: null,
@@ -161,9 +164,9 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, screen: 'help', previous: s.screen };
     case 'summary':
       if (s.scan.status === 'running') return { ...s, message: 'Still scanning: the summary opens once the scan is done.' };
-      return { ...s, screen: 'summary', scroll: 0, gitModified: null };
+      return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false };
     case 'back':
-      if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0 };
+      if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0, writeRequested: false };
       return s.screen === 'help' || s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
     case 'quit':
       if (s.screen === 'confirm-quit' || s.decisions.size === 0) return finish(s, 0, 'Quit: nothing written.');
@@ -174,7 +177,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'write':
       if (s.screen !== 'summary') return s;
       if (![...s.decisions.values()].some((d) => d.type !== 'skipped')) return finish(s, 0, 'Nothing accepted: no file written.');
-      if (s.gitModified === null) return { ...s, message: 'Still asking git about uncommitted changes: press w again in a moment.' };
+      if (s.gitModified === null) return { ...s, writeRequested: true, message: 'Asking git about uncommitted changes; writing as soon as it answers…' };
       return { ...s, screen: 'writing', results: [], scroll: 0 };
     case 'edit-start':
       return startEdit(s, action.inline);
@@ -188,8 +191,12 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return s.edit ? { ...s, edit: { ...s.edit, phase: 'editing', error: null } } : s;
     case 'edit-discard':
       return { ...s, screen: 'review', edit: null, message: action.message ?? 'Edit discarded.' };
-    case 'git-modified':
-      return { ...state, gitModified: action.paths };
+    case 'git-modified': {
+      const answered = { ...state, gitModified: action.paths, writeRequested: false };
+      if (!state.writeRequested || state.screen !== 'summary') return answered;
+      if (action.paths.size > 0) return { ...answered, message: `git reports uncommitted changes in ${action.paths.size} of these files: press w again to write anyway.` };
+      return { ...answered, message: null, screen: 'writing', results: [], scroll: 0 };
+    }
     case 'write-result':
       return { ...state, results: [...state.results, action.result] };
     case 'write-done': {

@@ -213,8 +213,15 @@ describe('screens', () => {
   it('writes from the summary and sets the exit code from the results', () => {
     const summary = run(scanned(), { type: 'accept-all' });
     const writing = run(summary, { type: 'git-modified', paths: new Set() }, { type: 'write' });
-    expect(run(summary, { type: 'write' }).message).toMatch(/Still asking git/);
     expect(writing.screen).toBe('writing');
+    // w before git has answered: written once git finds nothing uncommitted; held back when it does.
+    const early = run(summary, { type: 'write' });
+    expect(early).toMatchObject({ screen: 'summary', writeRequested: true, message: expect.stringMatching(/writing as soon as it answers/) });
+    expect(run(early, { type: 'git-modified', paths: new Set() }).screen).toBe('writing');
+    const dirty = run(early, { type: 'git-modified', paths: new Set(['a.py']) });
+    expect(dirty).toMatchObject({ screen: 'summary', writeRequested: false, message: expect.stringMatching(/press w again to write anyway/) });
+    expect(run(dirty, { type: 'write' }).screen).toBe('writing');
+    expect(run(early, { type: 'back' }, { type: 'git-modified', paths: new Set() }).screen).toBe('review');
     const ok = run(writing, { type: 'write-result', result: { path: 'a.py', status: 'written', reason: '' } });
     expect(ok.results).toHaveLength(1);
     const results = [
