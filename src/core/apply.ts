@@ -1,7 +1,7 @@
 /** Writing decided changes: re-check each file against the scan, then write atomically, keeping the mode. */
-import { relative, sep } from 'node:path';
 import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
 import { recordRun } from './journal.js';
+import { isInside } from './paths.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
 import type { Decisions, FilePlan, WriteResult } from './types.js';
@@ -30,8 +30,7 @@ function reasonOf(error: unknown): string {
 
 async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOptions, fs: WriteFs): Promise<WriteResult> {
   const result = (status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
-  const rel = relative(options.root, plan.absPath);
-  if (rel.startsWith('..') || rel.startsWith(sep)) return result('refused', 'the file lies outside the root');
+  if (!isInside(options.root, plan.absPath)) return result('refused', 'the file lies outside the root');
   try {
     const current = await fs.readFile(plan.absPath);
     if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');

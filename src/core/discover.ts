@@ -3,6 +3,7 @@ import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { git } from './run-git.js';
 import { UsageError } from './errors.js';
+import { comparePaths } from './paths.js';
 import type { Skipped } from './types.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', 'build', 'dist']);
@@ -64,5 +65,5 @@ export async function discoverFiles(root: string): Promise<{ files: string[]; sk
     files = null; // no git on this machine: walk instead
   }
   files ??= walkFiles(root, skipped);
-  return { files: files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), skipped };
+  return { files: files.sort(comparePaths), skipped };
 }

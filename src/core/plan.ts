@@ -41,7 +41,7 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
     }
     let preamble: FilePlan['preamble'] = null;
     if (sites.length > 0 && !definesKeyMapper(root, text)) {
-      const placed = placePreamble(text, root, preambleSource(options.mapper));
+      const placed = placePreamble(text, lines, root, preambleSource(options.mapper));
       const insert = placed.text.replace(/\n/g, eol);
       preamble = { line: lines.position(placed.offset).line, text: insert, edit: { start: placed.offset, end: placed.offset, text: insert } };
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nodesAtWord, sourceOf, type Node } from './parser.js';
 import type { ScanOptions } from './types.js';
-import { LineIndex } from './text.js';
+import type { LineIndex } from './text.js';
 
 export interface PreambleSource {
   /** Top-level import lines of the preamble file. */
@@ -69,16 +69,15 @@ const normalize = (line: string) => line.replace(/\s+/g, ' ').trim();
  * imports and the leading block of imports; PEP 8 blank lines around the class.
  * Returns the offset and the text to insert (LF line endings; the planner converts).
  */
-export function placePreamble(text: string, root: Node, source: PreambleSource): { offset: number; text: string } {
+export function placePreamble(text: string, lines: LineIndex, root: Node, source: PreambleSource): { offset: number; text: string } {
   let offset = 0;
   let afterDocstringOnly = false;
   const existing = new Set<string>();
-  const lines = new LineIndex(text);
   for (const node of root.namedChildren) {
     if (!node) continue;
     if (node.type === 'comment') {
       const row = lines.row(node.startIndex);
-      if (offset === lines.lineStart(row) && row < 2 && /^#!|coding[:=]/.test(node.text)) offset = nextLineStart(text, node.endIndex);
+      if (offset === lines.lineStart(row) && row < 2 && /^#!|coding[:=]/.test(sourceOf(text, node))) offset = nextLineStart(text, node.endIndex);
       continue;
     }
     if (IMPORT_TYPES.has(node.type)) {
@@ -87,7 +86,7 @@ export function placePreamble(text: string, root: Node, source: PreambleSource):
       afterDocstringOnly = false;
       continue;
     }
-    if (isDocstring(node) && existing.size === 0 && !afterDocstringOnly && offset <= lines.lineStart(lines.row(node.startIndex))) {
+    if (isDocstring(node) && existing.size === 0 && !afterDocstringOnly) {
       offset = nextLineStart(text, node.endIndex);
       afterDocstringOnly = true;
       continue;

@@ -1,10 +1,11 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { discoverFiles } from './discover.js';
 import { UsageError } from './errors.js';
+import { comparePaths, isInside } from './paths.js';
 import { inThreadPlanner, workerPlanner, type Planner } from './plan-pool.js';
 import { unreadableReason } from './text.js';
 import { getParser } from './parser.js';
@@ -14,18 +15,12 @@ export { UsageError } from './errors.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
 
-
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   include: [],
   targetName: 'variables',
   mapper: 'flax',
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
-}
 
 /** Resolves the path argument to a root directory and, for a single file, that file. */
 export async function resolveRoot(path: string): Promise<{ root: string; only: string | null }> {
@@ -49,12 +44,11 @@ export async function resolveRoot(path: string): Promise<{ root: string; only: s
  * only to learn that they hold no site: a fresh buffer each would cost more in allocation and GC
  * than the reading). Returns a view valid until the next call.
  */
-function scratchReader(): (path: string) => Buffer {
+function scratchReader(): (path: string, size: number) => Buffer {
   let scratch = Buffer.allocUnsafe(1 << 20);
-  return (path) => {
+  return (path, size) => {
     const fd = openSync(path, 'r');
     try {
-      const size = fstatSync(fd).size;
       if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
       let length = 0;
       for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
@@ -106,7 +100,7 @@ export async function scanProject(
       if (info.size > options.maxFileSize) {
         return { skipped: { path: rel, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)` } };
       }
-      const bytes = readInto(abs);
+      const bytes = readInto(abs, info.size);
       filesScanned++;
       const bad = unreadableReason(bytes);
       if (bad) return { skipped: { path: rel, reason: bad } };
@@ -166,7 +160,7 @@ export async function scanProject(
   }
   progress();
 
-  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);
   files.sort(byPath);
   skipped.sort(byPath);
   return {

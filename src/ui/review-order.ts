@@ -1,4 +1,5 @@
 import type { Decision, Decisions, FilePlan, Site } from '../core/types.js';
+import { comparePaths } from '../core/paths.js';
 
 /** Site status as the list shows it. */
 export type SiteStatus = 'pending' | 'accepted' | 'skipped' | 'edited' | 'not proposed';
@@ -7,7 +8,7 @@ export type SiteStatus = 'pending' | 'accepted' | 'skipped' | 'edited' | 'not pr
 export function sortPlans(plans: readonly FilePlan[]): FilePlan[] {
   return [...plans]
     .filter((plan) => plan.sites.length > 0)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .sort((a, b) => comparePaths(a.path, b.path))
     .map((plan) => ({ ...plan, sites: [...plan.sites].sort((a, b) => a.line - b.line || a.column - b.column) }));
 }
 
