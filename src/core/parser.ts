@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node, type Range, type Tree } from 'web-tree-sitter';
 
-export type { Node, Tree };
+export type { Node, Range, Tree };
 
 /** `npm run build` copies the grammar next to the built JS; from source (tests) it comes from node_modules. */
 function grammarPath(): string {
@@ -29,10 +29,15 @@ export function getParser(): Promise<Parser> {
   return parserPromise;
 }
 
-/** Parses Python source; the caller must `delete()` the tree when done with it. */
-export async function parsePython(text: string): Promise<Tree> {
+/** Characters handed to the parser per read. */
+const CHUNK = 1024;
+
+/** Parses Python source, or only `ranges` of it; the caller must `delete()` the tree when done with it. */
+export async function parsePython(text: string, ranges?: Range[]): Promise<Tree> {
   const parser = await getParser();
-  const tree = parser.parse(text);
+  // Chunks of a bounded size: web-tree-sitter copies each chunk the callback returns into WASM
+  // memory, and with included ranges it asks again at every jump between ranges.
+  const tree = parser.parse((index) => text.slice(index, index + CHUNK), null, ranges ? { includedRanges: ranges } : undefined);
   if (!tree) throw new Error('the Python parser returned no tree');
   return tree;
 }

@@ -1,17 +1,34 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
-import { firstSyntaxError, maskCommentRuns, parsePython, sourceOf } from './parser.js';
+import { firstSyntaxError, maskCommentRuns, parsePython, sourceOf, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
+import { focusRanges } from './statements.js';
 import { LineIndex, decode, sha256 } from './text.js';
 import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
 
-export async function planFile(path: string, absPath: string, bytes: Uint8Array, options: ScanOptions): Promise<FilePlan> {
+/**
+ * The tree planning reads: only the statements that matter when the lexer is sure of them and they
+ * parse cleanly, else the whole file (so a syntax error is always reported from a full parse).
+ */
+export async function parseForPlan(text: string, lines: LineIndex, focus = true): Promise<Tree> {
+  const masked = maskCommentRuns(text);
+  const ranges = focus ? focusRanges(text, lines) : null;
+  if (ranges) {
+    const focused = await parsePython(masked, ranges);
+    if (!focused.rootNode.hasError) return focused;
+    focused.delete();
+  }
+  return parsePython(masked);
+}
+
+/** `focus: false` parses the whole file (the tests compare both ways). */
+export async function planFile(path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): Promise<FilePlan> {
   const { text, bom, eol } = decode(bytes);
-  const tree = await parsePython(maskCommentRuns(text));
+  const lines = new LineIndex(text);
+  const tree = await parseForPlan(text, lines, focus);
   try {
     const root = tree.rootNode;
-    const lines = new LineIndex(text);
     const error = firstSyntaxError(root);
     const sites: Site[] = [];
     for (const found of findCalls(root, text)) {
