@@ -1,15 +1,12 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
 import { readFileSync } from 'node:fs';
-import { applyPlans } from '../core/apply.js';
-import { gitModified } from '../core/git.js';
-import { acceptProposed } from '../core/plan.js';
-import { UsageError, scanProject } from '../core/scan.js';
 import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, type Paint } from './color.js';
-import { checkText, dryRunText, jsonText, summaryLine, writeResultLine } from './report.js';
-import { startScan } from './early-scan.js';
-import { runUndo } from './undo.js';
+import { UsageError } from '../core/errors.js';
+
+// Everything else loads on demand, so that the review's first line is on screen before the engine
+// (web-tree-sitter) and Ink have loaded.
 
 export interface Io {
   argv: string[];
@@ -94,6 +91,7 @@ export async function run(io: Io): Promise<number> {
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   if (mode === 'undo') {
     try {
+      const { runUndo } = await import('./undo.js');
       return await runUndo(cli.path, io.env, (line) => io.stdout.write(`${line}\n`), paint);
     } catch (error) {
       if (error instanceof UsageError) { err(error.message); return 2; }
@@ -103,7 +101,9 @@ export async function run(io: Io): Promise<number> {
   if (mode === 'review') {
     // The scan starts now and a plain placeholder shows at once; Ink (loaded only in this mode, so the
     // other modes start without it) takes some hundreds of milliseconds to load, then takes over.
-    const early = startScan(cli.path, options, placeholder(io.stdout, paint));
+    const preview = placeholder(io.stdout, paint);
+    const { startScan } = await import('./early-scan.js');
+    const early = startScan(cli.path, options, preview);
     // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site first.
     await early.firstFile(400);
     const { runReview } = await withoutCiFlags(io.env, () => import('../ui/run-review.js'));
@@ -115,6 +115,9 @@ export async function run(io: Io): Promise<number> {
     if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${e.filesScanned} files read · ${e.sites} sites found`);
   };
   const started = performance.now();
+  const { scanProject } = await import('../core/scan.js');
+  const { acceptProposed } = await import('../core/plan.js');
+  const { checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
   let result;
   try {
     result = await scanProject(cli.path, options, onEvent);
@@ -144,6 +147,8 @@ export async function run(io: Io): Promise<number> {
       const report = (r: WriteResult) => io.stdout.write(`${writeResultLine(r, paint)}\n`);
       // Without --allow-dirty, a file with uncommitted work is not overwritten: git could not give it back.
       const changing = result.files.filter((f) => f.sites.some((s) => decisions.has(s.id))).map((f) => f.path);
+      const { gitModified } = await import('../core/git.js');
+      const { applyPlans } = await import('../core/apply.js');
       const dirty = cli.allowDirty ? new Set<string>() : await gitModified(result.root, changing);
       const refused: WriteResult[] = [...dirty].sort().map((path) => ({
         path,
