@@ -1,5 +1,5 @@
 /** The built bin (`node dist/cli.js`) on real temporary projects, without a terminal. */
-import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -302,7 +302,7 @@ describe('--yes', () => {
   });
 });
 
-describe('a larger project (planned on worker threads)', () => {
+describe('a larger project (scanned on worker threads)', () => {
   it('finds, writes and re-checks every site', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 48; i++) {
@@ -313,8 +313,18 @@ describe('a larger project (planned on worker threads)', () => {
           ? `import torch\n\n\ndef load_${i}(model, opt, path):\n    ckpt = torch.load(path)\n    model.load_state_dict(ckpt["model"])\n    opt.load_state_dict(ckpt["opt"])\n`
           : `def f_${i}(x):\n    return x + ${i}\n`;
     }
+    files['link_to_mod00.py'] = ''; // replaced by a symlink below: its file is planned once, as itself
     const dir = await project(files);
-    const plan = await jsonPlan([dir]);
+    await rm(join(dir, 'link_to_mod00.py'));
+    await symlink(join(dir, 'pkg0', 'mod00.py'), join(dir, 'link_to_mod00.py'));
+    delete files['link_to_mod00.py'];
+    // Workers scanning every file, then this thread alone: the plans must not differ.
+    const pooled = await runCli(['--json', dir], { env: { SWITCHEROO_POOL: 'always' } });
+    const alone = await runCli(['--json', dir], { env: { SWITCHEROO_POOL: 'never' } });
+    expect(pooled.code, pooled.stderr).toBe(0);
+    const withoutMs = (out: string) => ({ ...JSON.parse(out), stats: { ...JSON.parse(out).stats, ms: 0 } });
+    expect(withoutMs(pooled.stdout)).toEqual(withoutMs(alone.stdout));
+    const plan = JSON.parse(pooled.stdout) as JsonPlan;
     const expected = Object.keys(files).filter((p) => files[p]?.includes('load_state_dict')).sort();
     expect(plan.files.map((f) => f.path)).toEqual(expected);
     expect(plan.stats).toMatchObject({ filesScanned: 52, candidates: 16, sites: 32, proposed: 16 });

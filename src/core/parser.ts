@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser, type Node, type Range, type Tree } from 'web-tree-sitter';
 
-export type { Node, Range, Tree };
+export type { Node, Parser, Range, Tree };
 
 /** `npm run build` copies the grammar next to the built JS; from source (tests) it comes from node_modules. */
 function grammarPath(): string {
@@ -33,13 +33,17 @@ export function getParser(): Promise<Parser> {
 const CHUNK = 1024;
 
 /** Parses Python source, or only `ranges` of it; the caller must `delete()` the tree when done with it. */
-export async function parsePython(text: string, ranges?: Range[]): Promise<Tree> {
-  const parser = await getParser();
+export function parseWith(parser: Parser, text: string, ranges?: Range[]): Tree {
   // Chunks of a bounded size: web-tree-sitter copies each chunk the callback returns into WASM
   // memory, and with included ranges it asks again at every jump between ranges.
   const tree = parser.parse((index) => text.slice(index, index + CHUNK), null, ranges ? { includedRanges: ranges } : undefined);
   if (!tree) throw new Error('the Python parser returned no tree');
   return tree;
+}
+
+/** `parseWith` once the parser has loaded. */
+export async function parsePython(text: string, ranges?: Range[]): Promise<Tree> {
+  return parseWith(await getParser(), text, ranges);
 }
 
 /** The first syntax error in a tree as `line L, column C`, or null when it parses. */

@@ -1,5 +1,5 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
-import { firstSyntaxError, maskCommentRuns, parsePython, sourceOf, type Tree } from './parser.js';
+import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
@@ -11,22 +11,26 @@ import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './t
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
  * parse cleanly, else the whole file (so a syntax error is always reported from a full parse).
  */
-export async function parseForPlan(text: string, lines: LineIndex, focus = true): Promise<Tree> {
+function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean): Tree {
   const masked = maskCommentRuns(text);
   const ranges = focus ? focusRanges(text, lines) : null;
   if (ranges) {
-    const focused = await parsePython(masked, ranges);
+    const focused = parseWith(parser, masked, ranges);
     if (!focused.rootNode.hasError) return focused;
     focused.delete();
   }
-  return parsePython(masked);
+  return parseWith(parser, masked);
 }
 
-/** `focus: false` parses the whole file (the tests compare both ways). */
+/** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
 export async function planFile(path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): Promise<FilePlan> {
+  return planWith(await getParser(), path, absPath, bytes, options, focus);
+}
+
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
   const lines = new LineIndex(text);
-  const tree = await parseForPlan(text, lines, focus);
+  const tree = parseForPlan(parser, text, lines, focus);
   try {
     const root = tree.rootNode;
     const error = firstSyntaxError(root);

@@ -1,19 +1,16 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
-import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { discoverFiles } from './discover.js';
 import { UsageError } from './errors.js';
-import { comparePaths, isInside } from './paths.js';
-import { inThreadPlanner, workerPlanner, type Planner } from './plan-pool.js';
-import { unreadableReason } from './text.js';
 import { getParser } from './parser.js';
+import { comparePaths } from './paths.js';
+import { fileScanner, type FileOutcome } from './scan-file.js';
+import { startPool, type Batch } from './scan-pool.js';
 import { DEFAULT_MAX_FILE_SIZE, type FilePlan, type ScanEvent, type ScanOptions, type ScanResult, type Skipped } from './types.js';
 
 export { UsageError } from './errors.js';
-
-const NEEDLE = Buffer.from('load_state_dict');
 
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   include: [],
@@ -39,32 +36,28 @@ export async function resolveRoot(path: string): Promise<{ root: string; only: s
   return { root: await realpath(dirname(abs)), only: basename(abs) };
 }
 
-/**
- * Reads a whole file into a scratch buffer that is reused from file to file (most files are read
- * only to learn that they hold no site: a fresh buffer each would cost more in allocation and GC
- * than the reading). Returns a view valid until the next call.
- */
-function scratchReader(): (path: string, size: number) => Buffer {
-  let scratch = Buffer.allocUnsafe(1 << 20);
-  return (path, size) => {
-    const fd = openSync(path, 'r');
-    try {
-      if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
-      let length = 0;
-      for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
-      return scratch.subarray(0, length);
-    } finally {
-      closeSync(fd);
-    }
-  };
-}
-
-type Read = { candidate: { path: string; abs: string; bytes: Buffer } } | { skipped: Skipped } | { ignored: true };
-
-/** Planning moves to worker threads once this many candidates are known: below it, starting them costs more. */
-const POOL_AFTER = 8;
-/** Reading yields to the event loop this often (ms), so a spinner keeps turning and plans stream out. */
+/** This thread yields to the event loop this often (ms), so a spinner keeps turning and plans stream out. */
 const SLICE_MS = 12;
+/** Files per batch: small enough that plans stream out, large enough that messages are few. */
+const BATCH = 32;
+/**
+ * Worker threads scan the files once a project has this many, on a machine with at least
+ * POOL_MIN_CORES: starting them costs 100 ms or more and each compiles the grammar again. On the
+ * 2-vCPU bench machine they gained nothing once parsing was focused (1.3 s for the plan either
+ * way, 0.5 s more CPU) and slowed the review's scan, which shares its thread with Ink (3.0 s to
+ * finish instead of 2.0 s).
+ */
+const POOL_MIN_FILES = 400;
+const POOL_MIN_CORES = 4;
+
+/**
+ * For tests: SWITCHEROO_POOL=always has workers scan every batch (this thread only collects),
+ * =never keeps every batch in this thread.
+ */
+function poolPolicy(): 'auto' | 'always' | 'never' {
+  const value = process.env.SWITCHEROO_POOL;
+  return value === 'always' || value === 'never' ? value : 'auto';
+}
 
 export async function scanProject(
   path: string,
@@ -74,93 +67,114 @@ export async function scanProject(
 ): Promise<ScanResult> {
   const started = performance.now();
   const { root, only } = await resolveRoot(path);
-  void getParser().catch(() => {}); // the grammar compiles while discovery runs; a failure shows when planning
+  // The grammar compiles while discovery runs and is awaited before reading: compiled while this
+  // thread reads, it took three times as long, and the first site waits for it.
+  const parserReady = getParser();
+  parserReady.catch(() => {}); // reported below
   const discovered = only ? { files: [only], skipped: [] } : await discoverFiles(root);
+  const parser = await parserReady;
   const files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
-  const seen = new Set<string>();
   let filesScanned = 0;
   let candidates = 0;
   let sites = 0;
-
-  /** Reads one file synchronously: many small sync reads beat the promise API's thread-pool round trips. */
-  const readInto = scratchReader();
-  const read = (rel: string): Read => {
-    const link = resolve(root, rel);
-    let abs = link;
-    try {
-      let info = lstatSync(link);
-      if (info.isSymbolicLink()) {
-        abs = realpathSync(link);
-        if (!isInside(root, abs)) return { skipped: { path: rel, reason: 'symlink to a file outside the root' } };
-        info = statSync(abs);
-      }
-      if (seen.has(abs) || !info.isFile()) return { ignored: true };
-      seen.add(abs);
-      if (info.size > options.maxFileSize) {
-        return { skipped: { path: rel, reason: `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)` } };
-      }
-      const bytes = readInto(abs, info.size);
-      filesScanned++;
-      const bad = unreadableReason(bytes);
-      if (bad) return { skipped: { path: rel, reason: bad } };
-      if (bytes.indexOf(NEEDLE) === -1) return { ignored: true };
-      candidates++;
-      return { candidate: { path: abs === link ? rel : relative(root, abs).split(sep).join('/'), abs, bytes: Buffer.from(bytes) } };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ignored: true };
-      if (code === 'EACCES' || code === 'EPERM') return { skipped: { path: rel, reason: 'permission denied' } };
-      if (code === 'ELOOP') return { skipped: { path: rel, reason: 'symlink loop' } };
-      throw error;
-    }
-  };
 
   const progress = () => onEvent({ type: 'progress', filesScanned, candidates, sites });
   const skip = (item: Skipped) => {
     skipped.push(item);
     onEvent({ type: 'skipped', skipped: item });
   };
-  let planner: Planner = inThreadPlanner;
-  const planning: Promise<void>[] = [];
-  const plan = async (c: { path: string; abs: string; bytes: Buffer }): Promise<void> => {
-    const result = await planner.plan(c.path, c.abs, c.bytes, options);
-    if (result.sites.length > 0) {
-      files.push(result);
-      sites += result.sites.length;
-      onEvent({ type: 'file', plan: result });
-    } else if (result.parseError) {
-      skip({ path: result.path, reason: `${result.parseError}; no call site outside the broken code` });
+  const count = (outcome: FileOutcome) => {
+    if (outcome.type === 'skipped') {
+      if (outcome.read) filesScanned++;
+      skip(outcome.skipped);
+    } else if (outcome.type === 'ignored') {
+      if (outcome.read) filesScanned++;
+    } else {
+      filesScanned++;
+      candidates++;
+      const { plan } = outcome;
+      if (plan.sites.length > 0) {
+        files.push(plan);
+        sites += plan.sites.length;
+        onEvent({ type: 'file', plan });
+      } else if (plan.parseError) {
+        skip({ path: plan.path, reason: `${plan.parseError}; no call site outside the broken code` });
+      }
     }
-    progress();
+  };
+  // A file reached through a symlink waits for the end: the real file may be listed too (then it is
+  // planned as itself), or reached by another link (then the first link in path order counts).
+  const direct = new Set<string>();
+  const linked: FileOutcome[] = [];
+  const take = (outcome: FileOutcome) => {
+    if (outcome.viaLink) linked.push(outcome);
+    else {
+      if (outcome.abs) direct.add(outcome.abs);
+      count(outcome);
+    }
   };
 
+  const queue: Batch[] = [];
+  for (let i = 0; i < discovered.files.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.files.slice(i, i + BATCH) });
+  let outstanding = queue.length;
+  let failure: Error | null = null;
+  let wake: () => void = () => {};
+  const finish = (batch: Batch, outcomes: FileOutcome[]) => {
+    outcomes.forEach(take);
+    outstanding--;
+    progress();
+  };
+  const parallel = Math.min(availableParallelism(), 8);
+  const policy = poolPolicy();
+  const pool =
+    policy === 'always' || (policy === 'auto' && discovered.files.length >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES)
+      ? startPool(Math.max(parallel - 1, 1), { root, options }, {
+          take: () => queue.shift() ?? null,
+          giveBack: (batch) => queue.unshift(batch),
+          done: finish,
+          error: (_batch, message) => (failure ??= new Error(message)),
+          changed: () => wake(),
+        })
+      : null;
+  const abort = () => wake();
+  signal?.addEventListener('abort', abort);
   try {
+    // This thread scans batches too, so the first sites come at once and no core idles (with
+    // SWITCHEROO_POOL=always it only collects); without workers it scans them all.
+    const scan = fileScanner(root, options, () => parser);
     let sliceStart = performance.now();
-    for (const rel of discovered.files) {
-      if (signal?.aborted) break;
-      const outcome = read(rel);
-      if ('candidate' in outcome) {
-        if (candidates === POOL_AFTER && discovered.files.length > POOL_AFTER * 4) {
-          planner = workerPlanner(Math.max(1, availableParallelism())) ?? inThreadPlanner;
-        }
-        planning.push(plan(outcome.candidate));
-      } else if ('skipped' in outcome) {
-        skip(outcome.skipped);
+    while (outstanding > 0 && !failure && !signal?.aborted) {
+      const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
+      if (!batch) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
       }
+      const outcomes: FileOutcome[] = [];
+      for (const rel of batch.rels) {
+        const outcome = scan(rel);
+        outcomes.push(outcome);
+        if (outcome.type === 'planned' && files.length === 0 && outcome.plan.sites.length > 0) sliceStart = -Infinity; // show the first site now
+      }
+      finish(batch, outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
-        progress();
         await new Promise((r) => setImmediate(r));
         sliceStart = performance.now();
       }
     }
-    await Promise.all(planning);
   } finally {
-    await planner.close();
+    signal?.removeEventListener('abort', abort);
+    await pool?.close();
+  }
+  if (failure) throw failure;
+  const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);
+  const seenLinks = new Set<string>();
+  for (const outcome of linked.sort((a, b) => comparePaths(a.rel, b.rel))) {
+    if (outcome.abs && (direct.has(outcome.abs) || seenLinks.has(outcome.abs))) continue;
+    if (outcome.abs) seenLinks.add(outcome.abs);
+    count(outcome);
   }
   progress();
-
-  const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);
   files.sort(byPath);
   skipped.sort(byPath);
   return {

@@ -1,0 +1,88 @@
+/**
+ * One discovered file through read + prefilter + plan, in whichever thread runs it (the scanner's
+ * or a worker's). Counting, de-duplication and events stay with the scanner.
+ */
+import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { Parser } from './parser.js';
+import { isInside } from './paths.js';
+import { planWith } from './plan.js';
+import { unreadableReason } from './text.js';
+import type { FilePlan, ScanOptions, Skipped } from './types.js';
+
+const NEEDLE = Buffer.from('load_state_dict');
+
+/** Where a file was found: `abs` is its real path (null when it could not be resolved). */
+interface Found {
+  rel: string;
+  abs: string | null;
+  /** True when `rel` is a symlink: the scanner then makes sure the real file is planned once. */
+  viaLink: boolean;
+}
+
+export type FileOutcome = Found &
+  (
+    | { type: 'ignored'; read: boolean }
+    | { type: 'skipped'; read: boolean; skipped: Skipped }
+    | { type: 'planned'; plan: FilePlan }
+  );
+
+/**
+ * Reads a whole file into a scratch buffer that is reused from file to file (most files are read
+ * only to learn that they hold no site: a fresh buffer each would cost more in allocation and GC
+ * than the reading). Returns a view valid until the next call.
+ */
+function scratchReader(): (path: string, size: number) => Buffer {
+  let scratch = Buffer.allocUnsafe(1 << 20);
+  return (path, size) => {
+    const fd = openSync(path, 'r');
+    try {
+      if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
+      let length = 0;
+      for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
+      return scratch.subarray(0, length);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+/**
+ * A function that scans files of `root` one at a time, synchronously: many small sync reads beat
+ * the promise API's thread-pool round trips.
+ */
+export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string) => FileOutcome {
+  const readInto = scratchReader();
+  return (rel) => {
+    const link = resolve(root, rel);
+    const found: Found = { rel, abs: link, viaLink: false };
+    try {
+      let info = lstatSync(link);
+      if (info.isSymbolicLink()) {
+        found.viaLink = true;
+        found.abs = null; // until it resolves
+        found.abs = realpathSync(link);
+        if (!isInside(root, found.abs)) return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink to a file outside the root' } };
+        info = statSync(found.abs);
+      }
+      const abs = found.abs as string;
+      if (!info.isFile()) return { ...found, type: 'ignored', read: false };
+      if (info.size > options.maxFileSize) {
+        const reason = `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)`;
+        return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason } };
+      }
+      const bytes = readInto(abs, info.size);
+      const bad = unreadableReason(bytes);
+      if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
+      if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
+      const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };
+      if (code === 'EACCES' || code === 'EPERM') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'permission denied' } };
+      if (code === 'ELOOP') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink loop' } };
+      throw error;
+    }
+  };
+}
