@@ -20,7 +20,9 @@ class KeyMapper:
       X.weight rank 2   -> params/X/kernel, transposed (Linear); params/X/embedding, unchanged, when
                            X is an embedding name (emb, embed, wte, wpe, tok_embeddings...) or hinted
       X.weight rank 3-5 -> params/X/kernel, axes (2, ..., n-1, 1, 0) (Conv1d/2d/3d, grouped, depthwise)
-      X.weight rank 1   -> params/X/scale (BatchNorm, LayerNorm, GroupNorm, RMSNorm, InstanceNorm)
+      X.weight rank 1   -> params/X/scale (BatchNorm, LayerNorm, GroupNorm, RMSNorm, InstanceNorm);
+                           params/X/negative_slope, a scalar, when it holds one value and X has no
+                           bias (nn.PReLU(), which Flax's nn.PReLU matches)
       X.bias / X.beta   -> params/X/bias;  X.gamma -> params/X/scale
       X.running_mean/var -> batch_stats/X/mean, var;  X.num_batches_tracked is dropped
       anything else (in_proj_weight, weight_ih_l0, ...) is kept under params by name and named in a
@@ -131,6 +133,9 @@ class KeyMapper:
             path, axes, known = cls._rule(name, arr.ndim, hints)
             if path is None:
                 continue
+            if path[-1] == 'scale' and name.endswith('weight') and arr.shape == (1,) \
+                    and name[:-len('weight')] + 'bias' not in state:
+                path, arr = path[:-1] + ('negative_slope',), arr.reshape(())  # a norm of one value has a bias
             if path in flat:
                 clashes.append(f"{flat[path][0]!r} and {name!r} -> {'/'.join(path)}")
             if not known:
@@ -171,6 +176,8 @@ class KeyMapper:
             leaves = [(path[-1], axes)]
             if arr.ndim == 2 and path[-1] in ('kernel', 'embedding'):
                 leaves = [('embedding', None), ('kernel', (1, 0))]
+            if path[-1] in ('scale', 'negative_slope') and arr.size == 1:
+                leaves = [(path[-1], None), ('negative_slope' if path[-1] == 'scale' else 'scale', None)]
             mods = [path[:1]]
             for seg in path[1:-1]:
                 m = re.fullmatch(r'(.+)_(\d+)', seg)
@@ -181,6 +188,8 @@ class KeyMapper:
                 unexpected.append(f"{name} -> {'/'.join(path)}")
                 continue
             new, ax = found[0]
+            if arr.size == 1 and arr.ndim <= 1 and tmpl[new] in ((), (1,)):
+                arr = arr.reshape(tmpl[new])  # a PReLU slope: torch (1,), Flax ()
             shape = arr.transpose(ax).shape if ax else arr.shape
             if shape != tmpl[new]:
                 bad.append(f"{name} -> {'/'.join(new)}: got {shape}, template has {tmpl[new]}")

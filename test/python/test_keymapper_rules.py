@@ -188,6 +188,25 @@ def test_num_batches_tracked_is_dropped_and_batch_stats_separated():
     assert warned == []
 
 
+def test_prelu_slope_is_a_scalar_negative_slope():
+    variables, warned = convert({"act.weight": np.array([0.25], np.float32), "norm.weight": arange(1),
+                                 "norm.bias": arange(1), "rms.weight": arange(4)})
+    assert flat(variables) == {"params/act/negative_slope": (), "params/norm/scale": (1,),
+                               "params/norm/bias": (1,), "params/rms/scale": (4,)}
+    assert float(np.asarray(variables["params"]["act"]["negative_slope"])) == 0.25
+    assert warned == []
+
+
+def test_target_puts_a_one_value_weight_where_the_template_has_it():
+    # a: no bias, so a slope by rule, but the template has a scale; b: a bias, so a scale by rule,
+    # but the template has a slope
+    tmpl = template({"params": {"a": {"scale": (1,)}, "b": {"negative_slope": (), "bias": (1,)}}})
+    v, _ = convert({"a.weight": np.array([2.0], np.float32), "b.weight": np.array([0.5], np.float32),
+                    "b.bias": np.array([0.0], np.float32)}, target=tmpl)
+    assert flat(v) == flat(tmpl)
+    assert float(np.asarray(v["params"]["b"]["negative_slope"])) == 0.5
+
+
 def test_no_batch_stats_collection_without_running_stats():
     assert set(convert({"fc.weight": arange(4, 3)})[0]) == {"params"}
 

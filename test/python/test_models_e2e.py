@@ -257,6 +257,12 @@ CASES = {
         lambda: torch.from_numpy(randn(5, 6)), same, same,
         ["missing params/layers_0/kernel", "unexpected params/0/kernel"],
     ),
+    "mlp_prelu": (
+        lambda: tnn.Sequential(tnn.Linear(6, 16), tnn.PReLU(init=0.1), tnn.Linear(16, 3)),
+        lambda: nn.Sequential([nn.Dense(16), nn.PReLU(), nn.Dense(3)]),
+        lambda: torch.from_numpy(randn(5, 6)), same, same,
+        ["missing params/layers_1/negative_slope", "unexpected params/1/kernel"],
+    ),
     "cnn_conv2d_bn": (
         TorchCNN, FlaxCNN, lambda: torch.from_numpy(randn(2, 3, 16, 16)), nchw_to_nhwc, same,
         ["missing batch_stats/bn1/mean", "unexpected params/bn1/num_batches_tracked"],
