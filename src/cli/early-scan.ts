@@ -5,6 +5,8 @@ import type { ScanEvent, ScanOptions, ScanResult } from '../core/types.js';
 export interface EarlyScan {
   /** Settles when the first file with sites is planned, the scan ends, or `ms` pass, whichever is first. */
   firstFile(ms: number): Promise<void>;
+  /** Runs `work` with the scan paused (workers, where there are any, go on). */
+  hold<T>(work: Promise<T>): Promise<T>;
   /** For the review's services: replays the events so far, then streams the rest; the options given are ignored. */
   scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
 }
@@ -16,14 +18,28 @@ export function startScan(path: string, options: ScanOptions, preview: (event: S
   let listener: ((event: ScanEvent) => void) | null = null;
   let sawFile: () => void = () => {};
   const fileSeen = new Promise<void>((resolve) => (sawFile = resolve));
-  const result = scanProject(path, options, (event) => {
-    if (listener) return listener(event);
-    buffered.push(event);
-    preview(event);
-    if (event.type === 'file') sawFile();
-  }, controller.signal);
+  let gate: Promise<void> | null = null;
+  const result = scanProject(
+    path,
+    options,
+    (event) => {
+      if (listener) return listener(event);
+      buffered.push(event);
+      preview(event);
+      if (event.type === 'file') sawFile();
+    },
+    controller.signal,
+    () => gate,
+  );
   result.catch(() => {}); // reported to whoever attaches
   return {
+    hold(work) {
+      const settled = work.then(() => {}, () => {});
+      gate = settled.then(() => {
+        gate = null;
+      });
+      return work;
+    },
     firstFile: (ms) => Promise.race([fileSeen, result.then(() => {}, () => {}), new Promise<void>((r) => setTimeout(r, ms).unref())]),
     scan(_root, _options, onEvent, signal) {
       signal.addEventListener('abort', () => controller.abort(), { once: true });

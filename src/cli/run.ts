@@ -52,18 +52,23 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
 }
 
 /**
- * Ink renders only the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once, at
- * import). The review runs only on a real terminal, where every frame is needed: hide the flags
- * while Ink loads, then put them back.
+ * The environment Ink and React read once, at import: Ink renders only the last frame when CI or
+ * CONTINUOUS_INTEGRATION is set, and React runs its development build (several times slower to
+ * render) unless NODE_ENV is `production`. The review runs only on a real terminal, where every
+ * frame is needed: hide the CI flags and ask for production while Ink loads, then put them back.
  */
-async function withoutCiFlags<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Promise<T> {
-  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
+async function withInkEnv<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Promise<T> {
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, NODE_ENV: env.NODE_ENV };
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
+  env.NODE_ENV ??= 'production';
   try {
     return await load();
   } finally {
-    for (const [key, value] of Object.entries(saved)) if (value !== undefined) env[key] = value;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
   }
 }
 
@@ -104,9 +109,10 @@ export async function run(io: Io): Promise<number> {
     const preview = placeholder(io.stdout, paint);
     const { startScan } = await import('./early-scan.js');
     const early = startScan(cli.path, options, preview);
-    // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site first.
+    // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site
+    // first, then hold it while Ink loads.
     await early.firstFile(400);
-    const { runReview } = await withoutCiFlags(io.env, () => import('../ui/run-review.js'));
+    const { runReview } = await early.hold(withInkEnv(io.env, () => import('../ui/run-review.js')));
     io.stdout.write('\r\u001b[2K');
     return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));
   }

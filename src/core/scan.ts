@@ -59,11 +59,17 @@ function poolPolicy(): 'auto' | 'always' | 'never' {
   return value === 'always' || value === 'never' ? value : 'auto';
 }
 
+/**
+ * `held`, when given, is asked at every pause between slices of work in this thread: a promise
+ * it returns is waited for first (the CLI holds the scan while Ink loads, which otherwise waits a
+ * slice for each of its hundreds of module loads).
+ */
 export async function scanProject(
   path: string,
   options: ScanOptions,
   onEvent: (event: ScanEvent) => void = () => {},
   signal?: AbortSignal,
+  held?: () => Promise<void> | null,
 ): Promise<ScanResult> {
   const started = performance.now();
   const { root, only } = await resolveRoot(path);
@@ -158,7 +164,7 @@ export async function scanProject(
       }
       finish(batch, outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
+        await (held?.() ?? new Promise((r) => setImmediate(r)));
         sliceStart = performance.now();
       }
     }

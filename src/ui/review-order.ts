@@ -4,12 +4,22 @@ import { comparePaths } from '../core/paths.js';
 /** Site status as the list shows it. */
 export type SiteStatus = 'pending' | 'accepted' | 'skipped' | 'edited' | 'not proposed';
 
-/** Plans in the list's order: by path (code points, not locale), sites by position. */
+const bySitePosition = (a: Site, b: Site) => a.line - b.line || a.column - b.column;
+
+/**
+ * Plans in the list's order: by path (code points, not locale), sites by position. A plan whose
+ * sites are in order already (the planner's are) is kept as it is, so that what the review
+ * memoizes on it (the diff of the selected site) survives new files arriving from the scan.
+ */
 export function sortPlans(plans: readonly FilePlan[]): FilePlan[] {
   return [...plans]
     .filter((plan) => plan.sites.length > 0)
     .sort((a, b) => comparePaths(a.path, b.path))
-    .map((plan) => ({ ...plan, sites: [...plan.sites].sort((a, b) => a.line - b.line || a.column - b.column) }));
+    .map((plan) =>
+      plan.sites.every((site, i) => i === 0 || bySitePosition(plan.sites[i - 1] as Site, site) <= 0)
+        ? plan
+        : { ...plan, sites: [...plan.sites].sort(bySitePosition) },
+    );
 }
 
 export function allSites(plans: readonly FilePlan[]): Site[] {

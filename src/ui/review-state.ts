@@ -66,6 +66,7 @@ export type ReviewAction =
   | { type: 'scan-skipped'; skipped: Skipped }
   | { type: 'scan-done'; result: ScanResult }
   | { type: 'scan-failed'; message: string }
+  | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
   | { type: 'move'; delta: number }
   | { type: 'scroll'; delta: number; max: number }
@@ -122,6 +123,8 @@ function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
 export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
   const s = { ...state, message: null };
   switch (action.type) {
+    case 'batch':
+      return action.actions.reduce(reviewReducer, state);
     case 'scan-progress': {
       const { filesScanned, candidates, sites } = action;
       return { ...state, scan: { ...state.scan, filesScanned, candidates, sites } };

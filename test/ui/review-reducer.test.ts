@@ -34,6 +34,20 @@ describe('scanning', () => {
     expect(s.scan).toMatchObject({ status: 'running', filesScanned: 2, sites: 4 });
   });
 
+  it('applies a batch of scan events as if they came one by one, keeping plans that did not change', () => {
+    const events: ReviewAction[] = [
+      { type: 'scan-file', plan: c },
+      { type: 'scan-progress', filesScanned: 2, candidates: 2, sites: 2 },
+      { type: 'scan-file', plan: a },
+      { type: 'scan-skipped', skipped: { path: 'x.py', reason: 'binary' } },
+    ];
+    const batched = run(initialState(), { type: 'batch', actions: events });
+    expect(batched).toEqual(run(initialState(), ...events));
+    expect(batched.plans).toEqual([a, c]);
+    const more = run(batched, { type: 'batch', actions: [{ type: 'scan-file', plan: b }] });
+    expect(more.plans[0]).toBe(batched.plans[0]); // same object: the selected site's diff stays memoized
+  });
+
   it('sorts sites by position and records skipped files', () => {
     const shuffled = plan('z.py', [site('z.py', 9), site('z.py', 1)]);
     const s = run(initialState(), { type: 'scan-file', plan: shuffled }, { type: 'scan-skipped', skipped: { path: 'x.py', reason: 'binary' } });
