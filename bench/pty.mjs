@@ -4,7 +4,8 @@ import { stripVTControlCharacters } from 'node:util';
 
 /**
  * Starts `node cli.js tree` on a 120x40 pty. Resolves with ms from spawn to: the spinner, the first
- * site row, the end of the scan, and the redraw after pressing `j` (then quits with `q`).
+ * site row, the review screen (Ink loaded, keys work), the end of the scan, and the redraw after
+ * pressing `j` (then quits with `q`).
  */
 export function timeReview(cli, tree) {
   return new Promise((resolve, reject) => {
@@ -24,6 +25,7 @@ export function timeReview(cli, tree) {
       if (t.spinner === undefined && /scanning/.test(screen)) t.spinner = now;
       // The placeholder names the first site found before Ink has loaded; then the list shows it.
       if (t.firstSite === undefined && /first: \S+:\d+|[·–] (pending|not proposed)/.test(screen)) t.firstSite = now;
+      if (t.review === undefined && /change \d+\/\d+/.test(screen)) t.review = now;
       if (t.scanned === undefined && /scanned \d+ files/.test(screen)) {
         t.scanned = now;
         setTimeout(() => { pressedAt = performance.now() - started; bytesAtPress = screen.length; child.stdin.write('j'); }, 300);

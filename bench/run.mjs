@@ -61,6 +61,8 @@ const row = {
   'keypress ms (1,000 sites)': hasScript ? Math.round(median(keyRuns.map((r) => r.keypress))) : 'n/a',
   'peak MB': peak,
   'plan / rg -l': rg ? `${(wall / Math.max(rg, 1)).toFixed(1)}x (rg ${rg} ms)` : 'rg not installed',
+  'review ready ms': hasScript ? Math.round(median(reviews.map((r) => r.review))) : 'n/a',
+  'review scanned ms': hasScript ? Math.round(median(reviews.map((r) => r.scanned))) : 'n/a',
 };
 console.table([row]);
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
