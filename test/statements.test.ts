@@ -82,6 +82,11 @@ describe('top-level statements', () => {
     expect(topLevelStatements(TRICKY.replace(/\n/g, '\r\n'))?.length).toBe(found.length);
   });
 
+  it('ends a triple-quoted string at its first unescaped closing quotes', () => {
+    const lines = [String.raw`s = """a \""" still inside \\"""`, 'x = 1', String.raw`t = '''\''''''`, 'y = 2'];
+    expect(starts(`${lines.join('\n')}\n`)?.map(([line]) => line)).toEqual(lines);
+  });
+
   it.each([
     ['an unterminated string', 'x = "abc\ny = 1\n'],
     ['an unterminated triple-quoted string', 'x = """abc\ny = 1\n'],

@@ -83,14 +83,16 @@ function skipString(text: string, i: number, outer: readonly string[]): number {
   if (isFormatted(text, i)) return skipFormatted(text, i, [...outer, triple ? quote.repeat(3) : quote], triple);
   let j = i + (triple ? 3 : 1);
   if (triple) {
-    // long strings (docstrings) are jumped through with indexOf
+    // Long strings (docstrings) are jumped through: find the closing quotes, then look for an
+    // escape before them (only between the two, so that each character is looked at about once).
     const closing = quote.repeat(3);
+    let end = text.indexOf(closing, j);
     for (;;) {
-      const end = text.indexOf(closing, j);
       if (end === -1) throw new Unsure(i);
-      const escape = text.indexOf('\\', j);
-      if (escape === -1 || escape > end) return end + 3;
-      j = afterEscape(text, escape);
+      while (j < end && text.charCodeAt(j) !== BACKSLASH) j++;
+      if (j >= end) return end + 3;
+      j = afterEscape(text, j);
+      if (j > end) end = text.indexOf(closing, j);
     }
   }
   for (;;) {
