@@ -1,6 +1,6 @@
 /** Writing decided changes: re-check each file against the scan, then write atomically, keeping the mode. */
 import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
-import { recordRun } from './journal.js';
+import { recordRun, type PlannedWrite } from './journal.js';
 import { isInside } from './paths.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
@@ -28,7 +28,7 @@ function reasonOf(error: unknown): string {
   }
 }
 
-async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOptions, fs: WriteFs): Promise<WriteResult> {
+async function writeOne({ plan, bytes }: PlannedWrite, options: ApplyOptions, fs: WriteFs): Promise<WriteResult> {
   const result = (status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
   if (!isInside(options.root, plan.absPath)) return result('refused', 'the file lies outside the root');
   try {
@@ -36,7 +36,6 @@ async function writeOne(plan: FilePlan, decisions: Decisions, options: ApplyOpti
     if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');
     const { mode, uid, gid } = await fs.stat(plan.absPath);
     if ((mode & 0o222) === 0) return result('error', 'the file is read-only');
-    const bytes = encode(renderFile(plan, decisions), plan.bom);
     await writeAtomically(fs, plan.absPath, bytes, mode & 0o7777, uid !== undefined && gid !== undefined ? { uid, gid } : undefined);
     return result('written');
   } catch (error) {
@@ -52,22 +51,25 @@ export async function applyPlans(
   onResult: (result: WriteResult) => void = () => {},
 ): Promise<WriteResult[]> {
   const fs = options.fs ?? nodeWriteFs;
-  const changing = plans.filter((plan) => decidedEdits(plan, decisions).length > 0);
+  // Rendered once: the journal records the hash of what is then written.
+  const changing: PlannedWrite[] = plans
+    .filter((plan) => decidedEdits(plan, decisions).length > 0)
+    .map((plan) => ({ plan, bytes: encode(renderFile(plan, decisions), plan.bom) }));
   if (options.journalEnv && changing.length > 0) {
     try {
-      await recordRun(options.root, changing, decisions, options.journalEnv);
+      await recordRun(options.root, changing, options.journalEnv);
     } catch (error) {
       // No way back, no write: every file keeps its bytes and says why.
       const reason = `could not save the undo journal (${reasonOf(error)}); nothing was written`;
-      const failed = changing.map((plan): WriteResult => ({ path: plan.path, status: 'error', reason }));
+      const failed = changing.map(({ plan }): WriteResult => ({ path: plan.path, status: 'error', reason }));
       failed.forEach((r) => onResult(r));
       return failed;
     }
   }
   const results: WriteResult[] = [];
-  for (const plan of changing) {
+  for (const write of changing) {
     if (options.stopped?.()) break;
-    const result = await writeOne(plan, decisions, options, fs);
+    const result = await writeOne(write, options, fs);
     results.push(result);
     onResult(result);
   }

@@ -7,9 +7,14 @@ import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { nodeWriteFs, writeAtomically } from './atomic-write.js';
-import { decidedEdits, renderFile } from './plan.js';
-import { encode, sha256 } from './text.js';
-import type { Decisions, FilePlan } from './types.js';
+import { sha256 } from './text.js';
+import type { FilePlan } from './types.js';
+
+/** A file about to be written and the bytes it gets. */
+export interface PlannedWrite {
+  plan: FilePlan;
+  bytes: Uint8Array;
+}
 
 interface JournalFile {
   path: string;
@@ -39,19 +44,18 @@ function journalDir(env: NodeJS.ProcessEnv): string {
 /** The journal's own files are private to the user. */
 const atomicWrite = (path: string, bytes: Uint8Array) => writeAtomically(nodeWriteFs, path, bytes, 0o600);
 
-/** Saves the originals of the files the decisions change and the journal naming them; returns its path. */
-export async function recordRun(root: string, plans: readonly FilePlan[], decisions: Decisions, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const changing = plans.filter((p) => decidedEdits(p, decisions).length > 0);
-  if (changing.length === 0) return null;
+/** Saves the originals of the files about to be written and the journal naming them; returns its path. */
+export async function recordRun(root: string, writes: readonly PlannedWrite[], env: NodeJS.ProcessEnv): Promise<string | null> {
+  if (writes.length === 0) return null;
   const dir = journalDir(env);
   await mkdir(join(dir, 'blobs'), { recursive: true });
   const files: JournalFile[] = [];
-  for (const plan of changing) {
+  for (const { plan, bytes } of writes) {
     const original = await readFile(plan.absPath);
     const hash = sha256(original);
     if (hash !== plan.hash) continue; // apply will refuse it: nothing of this run to undo there
     await atomicWrite(join(dir, 'blobs', hash), original);
-    files.push({ path: plan.absPath, original: hash, written: sha256(encode(renderFile(plan, decisions), plan.bom)) });
+    files.push({ path: plan.absPath, original: hash, written: sha256(bytes) });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const journal: Journal = { version: 1, root, createdAt: new Date().toISOString(), undoneAt: null, files };
