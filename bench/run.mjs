@@ -9,7 +9,7 @@ import { SHAPE, generate, generateSites } from './generate.mjs';
 import { timeNodeFloor, timeReview } from './pty.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'bin.cjs'); // the installed bin
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const RUNS = 3;
 

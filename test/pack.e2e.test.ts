@@ -16,7 +16,7 @@ it('the packed tarball installs into an empty folder and its bin runs --help and
   expect(packed.exitCode, String(packed.stderr)).toBe(0);
   const [info] = JSON.parse(String(packed.stdout)) as { filename: string; files: { path: string }[] }[];
   const files = (info?.files ?? []).map((f) => f.path);
-  for (const needed of ['package.json', 'dist/cli.js', 'dist/tree-sitter-python.wasm', 'dist/python/keymapper_flax.py', 'dist/python/keymapper_reference.py', 'dist/core/scan-worker.js']) {
+  for (const needed of ['package.json', 'dist/bin.cjs', 'dist/cli.js', 'dist/tree-sitter-python.wasm', 'dist/python/keymapper_flax.py', 'dist/python/keymapper_reference.py', 'dist/core/scan-worker.js']) {
     expect(files, needed).toContain(needed);
   }
   expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && !/^(README|LICENSE)/i.test(f))).toEqual([]);

@@ -9,7 +9,7 @@ import { encode } from '../../src/core/text.js';
 import type { Decision } from '../../src/core/types.js';
 import { copyFixture } from './harness.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.cjs'); // the installed bin, as a person runs it
 const SOCKET = `switcheroo-e2e-${process.pid}`;
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const EDITED = 'KeyMapper.from_torch(dict(state))';
