@@ -99,6 +99,10 @@ describe('top-level statements', () => {
     ['a single } in an f-string', "x = f'a } b'\n"],
     ['a comment inside an f-string field', 'x = f"""{a # no\n}"""\n'],
     ['a decorator with nothing after it', '@decorator\n'],
+    // the next line's indentation counts: y = 2 is inside the if
+    ['a line that begins with a backslash', 'if True:\n    x = 1\n\\\n    y = 2\nz = 3\n'],
+    ['merge conflict markers', 'x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>> feature\n'],
+    ['an IPython magic', '%matplotlib inline\nx = 1\n'],
   ])('is unsure about %s', (_name, text) => {
     expect(unsureAt(text)).not.toBeNull();
     expect(topLevelStatements(text)).toBeNull();
@@ -133,6 +137,8 @@ describe('focused parse', () => {
       'import torch\nx = 1\nUSAGE = """\nmodel.load_state_dict(torch.load(path))\n"""\n',
       "import torch\nx = 1\nEXAMPLE = f'''\nmodel.load_state_dict({name!r})\n'''\n",
       'import torch\nEXAMPLE = (\n"a" \\\n"b")\nnet.load_state_dict(sd)\n',
+      // a backslash line joins the next one, indentation included
+      'import torch\nx = 1\n\\\n@a\n@b\ndef f(net, sd):\n    net.load_state_dict(sd)\n',
       ...Array.from({ length: 300 }, (_, i) => pythonFile(7000 + i)),
     ].flatMap((text) => [text, `${text}\n\n${FILLER}`]);
     let sites = 0;

@@ -4,9 +4,10 @@
  * only the statements that can matter (those holding a site, an import or `KeyMapper`, and the
  * file's header): WASM parsing runs at a few MB/s, this lexer at hundreds.
  *
- * Anything this lexer is not sure of (an unterminated string or bracket, a lone `\r`, a form feed
- * at a line start, a quote inside an f-string expression that could close it) makes it return
- * null, and the caller parses the whole file.
+ * Anything this lexer is not sure of (an unterminated string or bracket, a lone `\r`, a line
+ * that no statement can begin with, such as a backslash or a merge conflict marker, a quote inside
+ * an f-string expression that could close it) makes it return null, and the caller parses the
+ * whole file.
  */
 import type { Range } from 'web-tree-sitter';
 import type { LineIndex } from './text.js';
@@ -50,6 +51,9 @@ for (const c of '([{') CODE[c.charCodeAt(0)] = Act.Open;
 for (const c of ')]}') CODE[c.charCodeAt(0)] = Act.Close;
 
 const NO_DELIMITERS: readonly string[] = [];
+
+/** Characters no Python statement begins with (`)]}` are caught as unbalanced brackets). */
+const NOT_A_START = new Set([...'\\<>=,;?!$`|&^/%'].map((c) => c.charCodeAt(0)));
 
 const IDENT = /[\p{L}\p{N}_]/u;
 const PREFIX = /^[rbuft]{1,3}$/i;
@@ -208,6 +212,9 @@ function statementsOrThrow(text: string): Statement[] {
       const first = text.charCodeAt(k);
       const blank = k >= n || first === 32 || first === 9 || first === NL || first === CR || first === HASH;
       if (depth === 0 && !continued && !blank) {
+        // A line that cannot begin a statement: a backslash (it joins the next line, whose
+        // indentation then counts), a merge conflict marker, stray punctuation.
+        if (NOT_A_START.has(first)) throw new Unsure(k);
         const lead = leadOf(text, k);
         const previous = found[found.length - 1];
         if (lead === 'decorator') {
