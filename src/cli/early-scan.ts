@@ -7,6 +7,8 @@ export interface EarlyScan {
   firstFile(ms: number): Promise<void>;
   /** Runs `work` with the scan paused (workers, where there are any, go on). */
   hold<T>(work: Promise<T>): Promise<T>;
+  /** Stops the scan (when the review cannot start). */
+  cancel(): void;
   /** For the review's services: replays the events so far, then streams the rest; the options given are ignored. */
   scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
 }
@@ -40,6 +42,7 @@ export function startScan(path: string, options: ScanOptions, preview: (event: S
       });
       return work;
     },
+    cancel: () => controller.abort(),
     firstFile: (ms) => Promise.race([fileSeen, result.then(() => {}, () => {}), new Promise<void>((r) => setTimeout(r, ms).unref())]),
     scan(_root, _options, onEvent, signal) {
       signal.addEventListener('abort', () => controller.abort(), { once: true });

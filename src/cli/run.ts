@@ -106,14 +106,23 @@ export async function run(io: Io): Promise<number> {
   if (mode === 'review') {
     // The scan starts now and a plain placeholder shows at once; Ink (loaded only in this mode, so the
     // other modes start without it) takes some hundreds of milliseconds to load, then takes over.
-    const preview = placeholder(io.stdout, paint);
+    const draw = placeholder(io.stdout, paint);
+    let previewing = true; // until Ink draws: the review attaches to the scan only once it has mounted
     const { startScan } = await import('./early-scan.js');
-    const early = startScan(cli.path, options, preview);
+    const early = startScan(cli.path, options, (event) => previewing && draw(event));
     // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site
     // first, then hold it while Ink loads.
     await early.firstFile(400);
-    const { runReview } = await early.hold(withInkEnv(io.env, () => import('../ui/run-review.js')));
-    io.stdout.write('\r\u001b[2K');
+    let runReview;
+    try {
+      ({ runReview } = await early.hold(withInkEnv(io.env, () => import('../ui/run-review.js'))));
+    } catch (error) {
+      early.cancel();
+      throw error;
+    } finally {
+      previewing = false;
+      io.stdout.write('\r\u001b[2K');
+    }
     return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));
   }
   const progress = io.stderr.isTTY && mode !== 'json';

@@ -77,7 +77,13 @@ export function startPool(size: number, init: WorkerInit, hooks: PoolHooks): Poo
     hooks.changed();
   };
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(script, { workerData: init });
+    let worker: Worker;
+    try {
+      worker = new Worker(script, { workerData: init });
+    } catch {
+      for (const started of held.keys()) void started.terminate(); // no pool: this thread scans alone
+      return null;
+    }
     worker.unref();
     held.set(worker, new Map());
     worker.on('message', (reply: WorkerReply) => {
