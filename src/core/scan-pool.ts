@@ -46,9 +46,9 @@ export interface PoolHooks {
   take(): Batch | null;
   /** A batch handed out but not finished, given back when the pool fails. */
   giveBack(batch: Batch): void;
-  done(batch: Batch, outcomes: FileOutcome[]): void;
+  done(outcomes: FileOutcome[]): void;
   /** A file's scan threw (not an I/O problem the outcome reports): the scan fails with it. */
-  error(batch: Batch, message: string): void;
+  error(message: string): void;
   /** Something changed: a worker became ready, a batch finished, or the pool failed. */
   changed(): void;
 }
@@ -92,8 +92,8 @@ export function startPool(size: number, init: WorkerInit, hooks: PoolHooks): Poo
       if (!('ready' in reply)) {
         const batch = held.get(worker)?.get(reply.id);
         held.get(worker)?.delete(reply.id);
-        if (batch && 'outcomes' in reply) hooks.done(batch, reply.outcomes);
-        else if (batch && 'error' in reply) hooks.error(batch, reply.error);
+        if (batch && 'outcomes' in reply) hooks.done(reply.outcomes);
+        else if (batch && 'error' in reply) hooks.error(reply.error);
       }
       feed(worker);
       hooks.changed();

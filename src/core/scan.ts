@@ -126,7 +126,7 @@ export async function scanProject(
   let outstanding = queue.length;
   let failure: Error | null = null;
   let wake: () => void = () => {};
-  const finish = (batch: Batch, outcomes: FileOutcome[]) => {
+  const finish = (outcomes: FileOutcome[]) => {
     outcomes.forEach(take);
     outstanding--;
     progress();
@@ -139,7 +139,7 @@ export async function scanProject(
           take: () => queue.shift() ?? null,
           giveBack: (batch) => queue.unshift(batch),
           done: finish,
-          error: (_batch, message) => (failure ??= new Error(message)),
+          error: (message) => (failure ??= new Error(message)),
           changed: () => wake(),
         })
       : null;
@@ -162,7 +162,7 @@ export async function scanProject(
         outcomes.push(outcome);
         if (outcome.type === 'planned' && files.length === 0 && outcome.plan.sites.length > 0) sliceStart = -Infinity; // show the first site now
       }
-      finish(batch, outcomes);
+      finish(outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
         await (held?.() ?? new Promise((r) => setImmediate(r)));
         sliceStart = performance.now();

@@ -10,7 +10,7 @@
  * whole file.
  */
 import type { Range } from 'web-tree-sitter';
-import type { LineIndex } from './text.js';
+import { lastAtOrBefore, type LineIndex } from './text.js';
 
 export interface Statement {
   /** Offset of the start of the statement's first line (decorators and `else`/`except` parts included). */
@@ -298,8 +298,10 @@ export function focusRanges(text: string, lines: LineIndex): Range[] | null {
     keep[k] = 1;
     if (statements[k]?.lead === 'other') break;
   }
+  const starts = statements.map((s) => s.start);
   for (const word of FOCUS_WORDS) {
-    for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) keep[statementAt(statements, i)] = 1;
+    // (text before the first statement belongs to the header, index 0)
+    for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) keep[lastAtOrBefore(starts, i)] = 1;
   }
   const spans: { start: number; end: number }[] = [];
   statements.forEach((s, k) => {
@@ -310,18 +312,6 @@ export function focusRanges(text: string, lines: LineIndex): Range[] | null {
   });
   if (spans.length === 1 && spans[0]?.start === 0 && spans[0].end === text.length) return null; // all of it
   return spans.map(({ start, end }) => ({ startIndex: start, endIndex: end, startPosition: point(lines, start), endPosition: point(lines, end) }));
-}
-
-/** Index of the statement holding `offset` (the first one for text before any statement). */
-function statementAt(statements: Statement[], offset: number): number {
-  let lo = 0;
-  let hi = statements.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((statements[mid] as Statement).start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** A tree-sitter point: 0-based row, column in UTF-16 code units (web-tree-sitter's unit for strings). */

@@ -33,6 +33,18 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /** Maps UTF-16 offsets in a text to 1-based line numbers and code-point columns. */
+/** Index of the last of ascending `values` that is <= `x` (0 when none is). */
+export function lastAtOrBefore(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((values[mid] ?? 0) <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export class LineIndex {
   private readonly starts: number[] = [0];
 
@@ -42,14 +54,7 @@ export class LineIndex {
 
   /** 0-based line containing an offset. */
   row(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(this.starts, offset);
   }
 
   lineStart(row: number): number {
