@@ -1,6 +1,7 @@
 /** Text the non-interactive modes print: diffs, site notes, the JSON plan, the summary line. */
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
+import { writeCounts } from '../core/write-counts.js';
 import type { Paint } from './color.js';
 
 function paintDiff(diff: string, paint: Paint): string {
@@ -61,18 +62,16 @@ export function jsonText(result: ScanResult): string {
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {
   if (r.status === 'written') return `${paint('green', 'written')}  ${r.path}`;
+  if (r.status === 'not-written') return `${paint('yellow', 'not written')}  ${r.path}: ${r.reason.replace(/^not written: /, '')}`;
   return `${paint('red', r.status)}  ${r.path}: ${r.reason}`;
 }
 
-/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 84 ms` */
+/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 84 ms` */
 export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number): string {
   const s = result.stats;
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
-  if (writes) {
-    parts.push(`${writes.filter((w) => w.status === 'written').length} written`);
-    parts.push(`${writes.filter((w) => w.status !== 'written').length} refused`);
-  }
+  if (writes) parts.push(writeCounts(writes));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');

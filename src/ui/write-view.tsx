@@ -1,23 +1,16 @@
 import { Box, Text } from 'ink';
-import type { WriteResult, WriteStatus } from '../core/types.js';
+import type { WriteStatus } from '../core/types.js';
+import { writeCounts } from '../core/write-counts.js';
 import type { ReviewState } from './review-state.js';
 import { Spinner } from './spinner.js';
 import { useStyle, type Role } from './theme.js';
 
 const LABELS: Record<WriteStatus, { icon: string; role: Role }> = {
   written: { icon: '✔ written', role: 'accepted' },
-  unchanged: { icon: '= unchanged', role: 'muted' },
   refused: { icon: '✘ refused', role: 'error' },
   error: { icon: '✘ error', role: 'error' },
+  'not-written': { icon: '– not written', role: 'warning' },
 };
-
-/** `3 written · 1 refused · 0 errors`. */
-export function countsLine(results: readonly WriteResult[]): string {
-  const n = (status: WriteStatus) => results.filter((r) => r.status === status).length;
-  const parts = [`${n('written')} written`, `${n('refused')} refused`, `${n('error')} error${n('error') === 1 ? '' : 's'}`];
-  if (n('unchanged')) parts.splice(1, 0, `${n('unchanged')} unchanged`);
-  return parts.join(' · ');
-}
 
 /** Writing in progress, then the end of the run: each file's result and the counts. */
 export function WriteView({ state, total, height, width, animate }: { state: ReviewState; total: number; height: number; width: number; animate: boolean }) {
@@ -42,7 +35,7 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
           {r.reason ? <Text {...style('muted')}>{`: ${r.reason}`}</Text> : null}
         </Text>
       ))}
-      {state.screen === 'done' && results.length > 0 ? <Text {...style('title')}>{countsLine(results)}</Text> : null}
+      {state.screen === 'done' && results.length > 0 ? <Text {...style('title')}>{writeCounts(results)}</Text> : null}
     </Box>
   );
 }
