@@ -297,7 +297,7 @@ describe('failures while writing', () => {
     const results = await applyPlans(result.files, acceptProposed(result.files), { root: result.root, stopped: () => n++ >= 1 });
     // Every file is accounted for: the ones not written say so.
     expect(results.map((r) => [r.path, r.status])).toEqual([['a.py', 'written'], ['b.py', 'not-written'], ['c.py', 'not-written']]);
-    expect(results[1]?.reason).toBe('not written: the run was interrupted before this file');
+    expect(results[1]?.reason).toBe('the run was interrupted before this file');
     expect(await readFile(join(dir, 'b.py'), 'utf8')).toBe(THREE['b.py']);
   });
 });

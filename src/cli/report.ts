@@ -62,7 +62,7 @@ export function jsonText(result: ScanResult): string {
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {
   if (r.status === 'written') return `${paint('green', 'written')}  ${r.path}`;
-  if (r.status === 'not-written') return `${paint('yellow', 'not written')}  ${r.path}: ${r.reason.replace(/^not written: /, '')}`;
+  if (r.status === 'not-written') return `${paint('yellow', 'not written')}  ${r.path}: ${r.reason}`;
   return `${paint('red', r.status)}  ${r.path}: ${r.reason}`;
 }
 

@@ -21,7 +21,7 @@ export interface ApplyOptions {
   journalEnv?: NodeJS.ProcessEnv;
 }
 
-export const NOT_WRITTEN_INTERRUPTED = 'not written: the run was interrupted before this file';
+export const NOT_WRITTEN_INTERRUPTED = 'the run was interrupted before this file';
 
 function reasonOf(error: unknown): string {
   const e = error as NodeJS.ErrnoException;

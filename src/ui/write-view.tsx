@@ -16,7 +16,8 @@ const LABELS: Record<WriteStatus, { icon: string; role: Role }> = {
 export function WriteView({ state, total, height, width, animate }: { state: ReviewState; total: number; height: number; width: number; animate: boolean }) {
   const style = useStyle();
   const { results } = state;
-  const shown = results.slice(-Math.max(1, height - 3));
+  // While writing, the latest files; at the end, every file: the last screen says exactly what was and was not written.
+  const shown = state.screen === 'done' ? results : results.slice(-Math.max(1, height - 3));
   return (
     <Box flexDirection="column" width={width}>
       {state.screen === 'writing' ? (
@@ -30,7 +31,7 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
       {shown.length < results.length ? <Text {...style('muted')}>{`  … ${results.length - shown.length} earlier files`}</Text> : null}
       {shown.map((r) => (
         <Text key={r.path} wrap="truncate-end">
-          <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(12)}`}</Text>
+          <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(14)}`}</Text>
           {r.path}
           {r.reason ? <Text {...style('muted')}>{`: ${r.reason}`}</Text> : null}
         </Text>

@@ -152,6 +152,8 @@ describe('summary and writing', () => {
     await app.press('A');
     await app.see('Summary');
     await writeFile(join(root, 'train.py'), '# changed\n');
+    await app.press('w'); // the summary opened by itself: w highlights Write, and a second w writes
+    await app.see('Press w or Enter to write 2 files');
     await app.press('w');
     expect(await app.waitForExit()).toBe(1);
     expect(app.frame()).toMatch(/refused\s+train\.py: changed on disk since the scan/);

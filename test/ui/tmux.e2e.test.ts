@@ -69,6 +69,8 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     await press('y', 'train.py:9:5 · model · module · pending');
     await press('n', 'train.py:10:27 · model · module · pending');
     await press('e', 'Summary · 2 changes in 2 files will be written.');
+    // It opened by itself after the last decision: the first w highlights Write, the second writes.
+    await press('w', 'Press w or Enter to write 2 files');
     const done = await press('w', 'EXIT=');
     expect(done).toContain('2 written · 0 refused · 0 errors');
     expect(done).toContain('EXIT=0');
