@@ -113,6 +113,21 @@ function isInterrupt(input: string, key: Key): boolean {
   return key.ctrl && input === 'c';
 }
 
+/**
+ * One character of keys that reached Ink together as one string (Ink only splits at escape
+ * sequences), as Ink reports that key alone: `\r` is Enter, `\x03` Ctrl-C, and so on.
+ */
+export function keyOfChar(char: string, together: Key): { input: string; key: Key } {
+  const key: Key = { ...together, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false };
+  const code = char.codePointAt(0) ?? 0;
+  if (char === '\r' || char === '\n') return { input: '', key: { ...key, return: true } };
+  if (char === '\t') return { input: '', key: { ...key, tab: true } };
+  if (char === '\x7f' || char === '\b') return { input: '', key: { ...key, backspace: true } };
+  if (char === '\x1b') return { input: '', key: { ...key, escape: true, meta: true } };
+  if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ...key, ctrl: true } };
+  return { input: char, key: { ...key, shift: /[A-Z]/.test(char) } };
+}
+
 /** The command a keypress means in a key map, if any. */
 export function commandFor(bindings: Binding[], input: string, key: Key): Command | null {
   return bindings.find((b) => b.match(input, key))?.command ?? null;

@@ -38,11 +38,11 @@ export function acceptAll(s: ReviewState): ReviewState {
   if (open.length === 0) return { ...s, message: s.scan.status === 'running' ? 'Nothing left to accept so far; the scan is still running.' : 'Nothing left to accept.' };
   const next = record(s, open.map((site) => [site.id, { type: 'accepted' }]));
   const accepted = `Accepted ${open.length} change${open.length === 1 ? '' : 's'}`;
-  if (s.scan.status === 'running') return { ...next, message: `${accepted} found so far; the scan is still running, and changes it finds later stay pending.` };
+  if (s.scan.status === 'running') return { ...next, message: `${accepted} found so far: the scan goes on, and later ones stay pending.` };
   return { ...next, message: next.screen === 'summary' ? `${accepted}. ${CHOOSE_WRITE}` : `${accepted}.` };
 }
 
-const CHOOSE_WRITE = 'Press w to choose Write, Enter to go back to the review.';
+const CHOOSE_WRITE = 'w: choose Write · Enter: back to the review';
 
 /** Opens the summary without the reviewer asking: on "Back to the review", not armed (see ReviewState.writeArmed). */
 export function openSummary(s: ReviewState, message: string): ReviewState {
@@ -99,7 +99,7 @@ function advance(state: ReviewState, decided: boolean): ReviewState {
   if (open) return { ...s, cursor: open, scroll: 0 };
   if (s.scan.status === 'done') {
     // Deciding a site again (Enter held down) stays here: only the last new decision opens the summary.
-    return decided ? openSummary(s, `Every change is decided: here is the summary. ${CHOOSE_WRITE}`) : { ...s, message: 'Every change is decided: w opens the summary.' };
+    return decided ? openSummary(s, `Every change is decided. ${CHOOSE_WRITE}`) : { ...s, message: 'Every change is decided: w opens the summary.' };
   }
   const sites = allSites(s.plans);
   const after = sites[sites.findIndex((site) => site.id === s.cursor) + 1];

@@ -1,12 +1,13 @@
 import type { Key } from 'ink';
-import { decidedEdits } from '../core/plan.js';
 import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
-import { SUPER_MESSAGE, acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
+import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
+import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
+import { keyOfChar } from './keys.js';
 import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
-import { finishWriting } from './review-write.js';
-import { canAccept, firstSite, findSite, sortPlans } from './review-order.js';
-import { applyTextOp, bufferOf, type TextBuffer, type TextOp } from './text-edit.js';
+import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
+import { firstSite, findSite, sortPlans } from './review-order.js';
+import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 
 /** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
 export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | 'writing' | 'done';
@@ -132,10 +133,6 @@ export function initialState(): ReviewState {
   };
 }
 
-function finish(state: ReviewState, exitCode: number, outcome: string): ReviewState {
-  return { ...state, screen: 'done', edit: null, message: null, exitCode, outcome };
-}
-
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
   const sorted = sortPlans(plans);
   const cursor = state.pinned && findSite(sorted, state.cursor) ? state.cursor : firstSite(sorted);
@@ -163,7 +160,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${stats.filesScanned} files. Nothing to do.`);
       if (!state.summaryWanted) return next;
       if (state.screen !== 'review') return { ...next, message: 'The scan is done: press w for the summary.' };
-      return openSummary(next, 'The scan is done: here is the summary you asked for. Choose Write (w) to write.');
+      return openSummary(next, 'The scan is done: the summary you asked for. w: choose Write');
     }
     case 'scan-failed':
       return finish({ ...state, scan: { ...state.scan, status: 'failed' } }, 2, `The scan failed: ${action.message}`);
@@ -205,19 +202,14 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       if (s.screen === 'writing') return { ...s, interrupted: true, message: 'Stopping once the file being written is done…' };
       return finish(s, 130, 'Interrupted: nothing written.');
     case 'write':
-      if (s.screen !== 'summary') return s;
-      if (!s.writeArmed) return armWrite(s);
-      return reviewReducer(s, { type: 'start-write' });
+      return pressWrite(s);
     case 'start-write':
-      if (s.screen !== 'summary') return s;
-      if (![...s.decisions.values()].some((d) => d.type !== 'skipped')) return finish(s, 0, 'Nothing accepted: no file written.');
-      if (s.gitModified === null) return { ...s, writeRequested: true, message: 'Asking git about uncommitted changes; writing as soon as it answers…' };
-      return { ...s, screen: 'writing', results: [], scroll: 0 };
+      return startWrite(s);
     case 'key': {
       // Keys that arrive together come as one string: each is read against the state the one before left
       // (except in the inline editor, where that is pasted text).
       if (action.input.length > 1 && !(state.screen === 'edit' && state.edit?.inline)) {
-        return [...action.input].reduce((next, input) => reviewReducer(next, { ...action, input }), state);
+        return [...action.input].reduce((next, char) => reviewReducer(next, { ...action, ...keyOfChar(char, action.key) }), state);
       }
       const next = keyAction(state, action.input, action.key, action);
       return next ? reviewReducer(state, next) : state;
@@ -242,56 +234,14 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return s.edit ? { ...s, edit: { ...s.edit, phase: 'editing', error: null } } : s;
     case 'edit-discard':
       return { ...s, screen: 'review', edit: null, message: action.message ?? 'Edit discarded.' };
-    case 'git-modified': {
-      const answered = { ...state, gitModified: action.paths, writeRequested: false };
-      if (!state.writeRequested || state.screen !== 'summary') return answered;
-      if (action.paths.size > 0) return { ...answered, message: `git reports uncommitted changes in ${action.paths.size} of these files: press w again to write anyway.` };
-      return { ...answered, message: null, screen: 'writing', results: [], scroll: 0 };
-    }
+    case 'git-modified':
+      return gitAnswered(state, action.paths);
     case 'write-result':
       return { ...state, results: [...state.results, action.result] };
-    case 'write-done': {
-      const { exitCode, outcome } = finishWriting(action.results, state.interrupted);
-      return finish({ ...state, results: action.results }, exitCode, outcome);
-    }
+    case 'write-done':
+      return writeDone(state, action.results);
     case 'write-blocked':
-      if (state.screen !== 'writing') return state;
-      if (state.interrupted) return finish(state, 130, 'Interrupted: nothing written.');
-      return { ...state, screen: 'summary', results: [], menu: 0, writeArmed: true, interrupted: false, message: action.message };
+      return writeBlocked(state, action.message);
   }
 }
 
-/** `w` on a summary that opened by itself: highlight Write and say what the next `w` or Enter does. */
-function armWrite(s: ReviewState): ReviewState {
-  const files = s.plans.filter((plan) => decidedEdits(plan, s.decisions).length > 0).length;
-  if (files === 0) return reviewReducer(s, { type: 'start-write' });
-  return { ...s, writeArmed: true, menu: 0, message: `Press w or Enter to write ${files} file${files === 1 ? '' : 's'}. b goes back to the review.` };
-}
-
-function startEdit(s: ReviewState, inline: boolean): ReviewState {
-  const found = findSite(s.plans, s.cursor);
-  if (!found) return s;
-  const { site } = found;
-  if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
-  const decision = s.decisions.get(site.id);
-  const offered = decision?.type === 'edited' ? decision.text : site.replacement;
-  const edit: EditState = { siteId: site.id, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
-  return { ...s, screen: 'edit', edit, pinned: true };
-}
-
-function submitEdit(s: ReviewState, text: string): ReviewState {
-  if (!s.edit) return s;
-  if (text === s.edit.offered) return { ...s, screen: 'review', edit: null, message: 'Edit left unchanged: nothing recorded.' };
-  return { ...s, edit: { ...s.edit, buffer: bufferOf(text), phase: 'checking', error: null } };
-}
-
-function checkedEdit(s: ReviewState, error: string | null): ReviewState {
-  const edit = s.edit;
-  if (!edit || edit.phase !== 'checking') return s;
-  if (error !== null) return { ...s, edit: { ...edit, phase: 'failed', error }, menu: 0 };
-  const site = findSite(s.plans, edit.siteId)?.site;
-  const text = edit.buffer.text;
-  // Editing a change back to the proposal is accepting it.
-  const decision: Decision = site && canAccept(site) && text === site.replacement ? { type: 'accepted' } : { type: 'edited', text };
-  return decideOne({ ...s, screen: 'review', edit: null, cursor: edit.siteId }, decision);
-}

@@ -1,7 +1,7 @@
 import { applyPlans } from '../core/apply.js';
 import { checkEdit } from '../core/check.js';
 import { gitModified } from '../core/git.js';
-import { LockFailed, describeHolder, tryLockRoot } from '../core/lock.js';
+import { LockFailed, tryLockRoot } from '../core/lock.js';
 import { scanProject } from '../core/scan.js';
 import type { Decisions, FilePlan, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
 
@@ -38,7 +38,8 @@ async function lockedApply(env: NodeJS.ProcessEnv, ...[plans, decisions, options
     throw error;
   }
   if ('heldBy' in attempt) {
-    throw new WriteBlocked(`Another switcheroo-migrate run (${describeHolder(attempt.heldBy)}) is writing here: nothing written. Press w to try again once it is done.`);
+    // One footer line: short enough for an 80-column terminal.
+    throw new WriteBlocked(`Another run (pid ${attempt.heldBy.pid}) is writing here: nothing written. w tries again.`);
   }
   try {
     return await applyPlans(plans, decisions, { ...options, journalEnv: env }, onResult);

@@ -84,6 +84,14 @@ describe('writing takes a deliberate key', () => {
     expect(run(s, press('jj'), ENTER).screen).toBe('confirm-quit'); // j j: down to Quit
     expect(run(scanned(), press('yyw'), gitAnswered).screen).toBe('summary');
   });
+
+  it('Enter, Ctrl-C and Escape inside a burst are read as those keys (Ink passes the burst as one string)', () => {
+    const held = run(scanned(), press('\r\r\r\r\r\r'));
+    expect([held.decisions.size, held.screen]).toEqual([2, 'review']);
+    const s = run(scanned([three]), press('y'), press('w'), gitAnswered);
+    expect(run(s, press('w\u0003'))).toMatchObject({ screen: 'writing', interrupted: true });
+    expect(run(s, press('j\r')).screen).toBe('review');
+  });
 });
 
 describe('the other menus act on their highlighted item', () => {
@@ -117,7 +125,7 @@ describe('keys during the scan', () => {
 
   it('A says it accepts the changes found so far', () => {
     const s = run(scanning(), press('A'));
-    expect(s.message).toBe('Accepted 2 changes found so far; the scan is still running, and changes it finds later stay pending.');
+    expect(s.message).toBe('Accepted 2 changes found so far: the scan goes on, and later ones stay pending.');
     expect(s.screen).toBe('review');
   });
 });

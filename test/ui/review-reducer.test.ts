@@ -116,7 +116,7 @@ describe('deciding', () => {
     const s = run(scanned(), { type: 'skip' }, { type: 'accept-all' });
     expect(countDecisions(s.plans.flatMap((p) => p.sites), s.decisions)).toEqual({ accepted: 3, edited: 0, skipped: 1, pending: 0 });
     expect(s.screen).toBe('summary');
-    expect(s.message).toBe('Accepted 3 changes. Press w to choose Write, Enter to go back to the review.');
+    expect(s.message).toBe('Accepted 3 changes. w: choose Write · Enter: back to the review');
     expect(run(s, { type: 'back' }, { type: 'accept-all' }).message).toBe('Nothing left to accept.');
   });
 
