@@ -236,6 +236,101 @@ describe('each rule', () => {
   });
 });
 
+describe('rules found on real-shaped code', () => {
+  it('self is the enclosing class; cls(...) in a classmethod and type(self)(...) are instances of it', async () => {
+    const kinds = await kindsOf(
+      [
+        'from torch import nn',
+        '',
+        '',
+        'class Net(nn.Module):',
+        '    def restore(self, sd):',
+        '        self.load_state_dict(sd)',
+        '',
+        '',
+        'class Ema:',
+        '    @classmethod',
+        '    def from_pretrained(cls, sd):',
+        '        ema = cls()',
+        '        ema.load_state_dict(sd)',
+        '',
+        '    def clone(self, sd):',
+        '        other = type(self)()',
+        '        other.load_state_dict(sd)',
+        '',
+      ].join('\n'),
+    );
+    expect(kinds).toEqual({ self: 'module', ema: 'non-module', other: 'non-module' });
+  });
+
+  it('self.method(): what the method returns; Class.from_x(...) builds the class, Class.build_model(...) what its name says', async () => {
+    const kinds = await kindsOf(
+      [
+        'from torch import nn',
+        '',
+        '',
+        'class Tracker:',
+        '    @classmethod',
+        '    def FromModel(cls, model):',
+        '        return cls()',
+        '',
+        '    @classmethod',
+        '    def build_model(cls, cfg):',
+        '        return None',
+        '',
+        '',
+        'class Task:',
+        '    def __init__(self, criterion):',
+        '        self._loss = nn.CrossEntropyLoss()',
+        '',
+        '    def get_loss(self):',
+        '        return self._loss',
+        '',
+        '    def load(self, sd, net):',
+        '        self.get_loss().load_state_dict(sd)',
+        '        state = Tracker.FromModel(net)',
+        '        state.load_state_dict(sd)',
+        '        built = Tracker.build_model(sd)',
+        '        built.load_state_dict(sd)',
+        '',
+      ].join('\n'),
+    );
+    expect(kinds).toEqual({ 'self.get_loss()': 'module', state: 'non-module', built: 'module' });
+  });
+
+  it('the else of an isinstance(x, nn.Module) check is not a module', async () => {
+    const sites = await sitesOf({
+      'main.py': 'import torch\n\n\ndef load(obj, sd):\n    if isinstance(obj, torch.nn.Module):\n        obj.load_state_dict(sd, strict=True)\n    else:\n        obj.load_state_dict(sd)\n',
+    });
+    expect([...sites.values()].map((s) => [s.line, s.kind])).toEqual([[6, 'module'], [8, 'non-module']]);
+    expect(sites.get('main.py:8')?.evidence.note).toBe('`obj` fails `isinstance(obj, torch.nn.Module)` (main.py:5): it is not an nn.Module there');
+  });
+
+  it("a model's attribute is a submodule; a factory named for building is judged by what it is given; .to() alone says nothing", async () => {
+    const kinds = await kindsOf(
+      [
+        'import torchvision',
+        'from util import instantiate_from_config',
+        '',
+        '',
+        'def f(sd, config, metric, device, thing):',
+        '    model = torchvision.models.resnet50()',
+        '    body = model.features',
+        '    body.load_state_dict(sd)',
+        '    x = instantiate_from_config(config.model)',
+        '    x.load_state_dict(sd)',
+        '    m = metric.to(device)',
+        '    m.load_state_dict(sd)',
+        '    n = thing.to(device)',
+        '    n.load_state_dict(sd)',
+        '',
+      ].join('\n'),
+      { 'util.py': 'def instantiate_from_config(cfg):\n    return cfg\n' },
+    );
+    expect(kinds).toEqual({ body: 'module', x: 'module', m: 'non-module', n: 'unknown' });
+  });
+});
+
 describe('resolving classes across the project', () => {
   it('follows a two-step chain of bases through imports, relative and absolute, and a package re-export', async () => {
     const kinds = await kindsOf(

@@ -43,7 +43,18 @@ export type Clue =
   /** Decided from the file alone. `unknown` stops the search (a loop over mixed objects). */
   | { type: 'verdict'; kind: 'module' | 'non-module' | 'unknown' | 'super'; what: string; source: ClueSource }
   /** The receiver is built by, annotated with or checked against `expr` (a class or factory) as written in `path`. */
-  | { type: 'class'; expr: string; how: 'call' | 'annotation' | 'isinstance' | 'constructor' | 'import'; subject: string; source: ClueSource }
+  | {
+      type: 'class';
+      expr: string;
+      /** `not-isinstance`: the site is in the `else` of `isinstance(R, expr)`; `self`: `expr` is the enclosing class. */
+      how: 'call' | 'annotation' | 'isinstance' | 'not-isinstance' | 'constructor' | 'import' | 'self';
+      subject: string;
+      source: ClueSource;
+      /** For a call: the first argument's dotted name (`config.model` of `instantiate(config.model)`). */
+      arg?: string;
+    }
+  /** The receiver is an attribute of `owner`'s value: a model's attribute is a submodule (other owners tell nothing). */
+  | { type: 'member-of'; owner: Clue[]; subject: string }
   /** The receiver is one of several values (a loop over a list, a tuple): each has its own clues. */
   | { type: 'all-of'; items: Clue[][]; subject: string; source: ClueSource }
   /** `self.attr` is not set in its class: look in the class's project bases (`bases` as written in `path`). */

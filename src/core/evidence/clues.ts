@@ -9,7 +9,7 @@
 import type { Node } from '../parser.js';
 import type { LineIndex } from '../text.js';
 import type { Clue, ClueSource, EvidenceRule } from '../types.js';
-import { CONSTRUCTORS, MODULE_USES, PASS_THROUGH, RETURNS_SELF, STATE_USES } from './known.js';
+import { CONSTRUCTORS, MODULE_ONLY_RETURNS, MODULE_USES, PASS_THROUGH, RETURNS_SELF, STATE_USES } from './known.js';
 
 interface Context {
   text: string;
@@ -34,9 +34,9 @@ function src(ctx: Context, node: Node): string {
 }
 
 /** `EMAModel(unet.parameters(), decay=0.9)` -> `EMAModel(...)`; long or multi-line text cut short. */
-export function brief(text: string): string {
+export function brief(text: string, keepArguments = false): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const call = /^([\p{L}_][\p{L}\p{N}_.]*)\s*\((.+)\)$/su.exec(flat);
+  const call = keepArguments ? null : /^([\p{L}_][\p{L}\p{N}_.]*)\s*\((.+)\)$/su.exec(flat);
   const shown = call && (call[2] ?? '').length > 0 ? `${call[1]}(...)` : flat;
   return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
 }
@@ -69,6 +69,36 @@ function selfName(fn: Node | null): string | null {
   if (first.type === 'identifier') return first.text;
   if (first.type === 'typed_parameter' || first.type === 'default_parameter' || first.type === 'typed_default_parameter') {
     return (first.childForFieldName('name') ?? first.namedChildren[0])?.text ?? null;
+  }
+  return null;
+}
+
+/** `Outer.Inner` for a node inside class Inner nested in class Outer; null outside any class. */
+function className(node: Node): string | null {
+  const names: string[] = [];
+  for (let n: Node | null = enclosing(node, 'class_definition'); n; n = enclosing(n, 'class_definition')) {
+    const name = n.childForFieldName('name')?.text;
+    if (name) names.unshift(name);
+  }
+  return names.length > 0 ? names.join('.') : null;
+}
+
+/** The first parameter of a classmethod (`cls`), or null. */
+function clsName(fn: Node | null): string | null {
+  const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
+  if (!fn || !holder || !/@classmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
+  return selfName(fn);
+}
+
+/** What `self.<name>()` returns: the value of the first `return` of that method of the enclosing class. */
+function methodReturn(node: Node, name: string): Node | null {
+  const cls = enclosing(node, 'class_definition');
+  for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
+    const fn = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (fn?.type !== 'function_definition' || fn.childForFieldName('name')?.text !== name) continue;
+    for (const ret of fn.descendantsOfType('return_statement')) {
+      if (ret && sameNode(scopeOf(ret), fn) && ret.namedChild(0)) return ret.namedChild(0);
+    }
   }
   return null;
 }
@@ -306,11 +336,16 @@ function isinstanceGuard(ctx: Context, refs: Ref[], at: number, subject: string)
     if (args?.type !== 'argument_list' || call?.type !== 'call' || call.childForFieldName('function')?.text !== 'isinstance') continue;
     if (!sameNode(args.namedChildren[0], ref.node)) continue;
     let guards = false;
+    let negated = false;
     for (let n: Node | null = call; n; n = n.parent) {
       if (n.type === 'not_operator') break;
       if (n.type === 'if_statement' || n.type === 'elif_clause') {
+        if (!sameNode(n.childForFieldName('condition'), call)) break;
         const body = n.childForFieldName('consequence');
-        guards = !!body && body.startIndex <= at && at < body.endIndex && sameNode(n.childForFieldName('condition'), call);
+        guards = !!body && body.startIndex <= at && at < body.endIndex;
+        // The `else` of `if isinstance(R, T)` says R is not a T.
+        const otherwise = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
+        if (!guards && otherwise?.type === 'else_clause' && otherwise.startIndex <= at && at < otherwise.endIndex) guards = negated = true;
         break;
       }
       if (n.type === 'assert_statement') {
@@ -326,10 +361,12 @@ function isinstanceGuard(ctx: Context, refs: Ref[], at: number, subject: string)
     const types = type.type === 'tuple' ? type.namedChildren.filter((t): t is Node => !!t) : [type];
     const items = types.flatMap((t) => {
       const expr = dotted(t);
-      return expr ? [[{ type: 'class', expr, how: 'isinstance', subject: `${subject} is checked with \`${brief(src(ctx, call))}\``, source } as Clue]] : [];
+      const says = negated ? `${subject} fails \`${brief(src(ctx, call), true)}\`` : `${subject} is checked with \`${brief(src(ctx, call), true)}\``;
+      return expr ? [[{ type: 'class', expr, how: negated ? 'not-isinstance' : 'isinstance', subject: says, source } as Clue]] : [];
     });
     if (items.length === 1) return items[0] as Clue[];
-    if (items.length > 1) return [{ type: 'all-of', items, subject: `${subject} is checked with \`${brief(src(ctx, call))}\``, source }];
+    if (items.length > 1 && !negated) return [{ type: 'all-of', items, subject: `${subject} is checked with \`${brief(src(ctx, call), true)}\``, source }];
+    if (items.length > 1) return items.flat();
   }
   return [];
 }
@@ -350,7 +387,20 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
       if (object && RETURNS_SELF.has(method)) {
         const inner = valueClues(ctx, object, null, subject, rule, depth + 1);
+        if (!MODULE_ONLY_RETURNS.has(method)) return inner;
         return [...inner, { type: 'verdict', kind: 'module', what: `\`.${method}()\` returns the module itself`, source: { ...source, rule: 'usage' } }];
+      }
+      const fnOfValue = enclosing(value, 'function_definition');
+      const own = className(value);
+      // `cls(...)` in a classmethod, `type(self)(...)`, `self.__class__(...)`: an instance of the enclosing class.
+      const selfType = fn?.text === `type(${selfName(fnOfValue)})` || fn?.text === `${selfName(fnOfValue)}.__class__`;
+      if (own && fn && (selfType || (fn.type === 'identifier' && fn.text === clsName(fnOfValue)))) {
+        return [{ type: 'class', expr: own, how: 'self', subject: says, source }];
+      }
+      // `self.get_criterion()`: what that method of the class returns.
+      if (object?.type === 'identifier' && object.text === selfName(fnOfValue) && depth < MAX_DEPTH) {
+        const returned = methodReturn(value, method);
+        if (returned) return valueClues(ctx, returned, index, subject, rule, depth + 1);
       }
       if (object && CONSTRUCTORS.has(method)) {
         const expr = dotted(object);
@@ -362,7 +412,9 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       }
       if (index !== null) return []; // one item of what a call returns: unknown
       const expr = dotted(fn);
-      return expr ? [{ type: 'class', expr, how: 'call', subject: says, source }] : [];
+      const first = positionalArgs(value)[0];
+      const arg = first ? (dotted(first) ?? undefined) : undefined;
+      return expr ? [{ type: 'class', expr, how: 'call', subject: says, source, ...(arg ? { arg } : {}) }] : [];
     }
     case 'identifier': {
       // What the other name is bound to, else what that name says (`self.optimizer = optimizer`).
@@ -377,7 +429,7 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       const object = value.childForFieldName('object');
       const fn = enclosing(value, 'function_definition');
       if (object?.type === 'identifier' && object.text === selfName(fn)) return selfAttributeClues(ctx, value, value.startIndex, subject, depth + 1, false);
-      return [{ type: 'name', name: attr, rule: 'name', subject: says }];
+      return [{ type: 'name', name: attr, rule: 'name', subject: says }, ...memberOf(ctx, value, says, depth)];
     }
     case 'list':
     case 'tuple':
@@ -398,6 +450,23 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       void value;
       return [];
   }
+}
+
+/** `a.b.c`: clues to what `a` is, for the rule that a model's attribute is a submodule. */
+function memberOf(ctx: Context, attribute: Node, subject: string, depth: number): Clue[] {
+  let root: Node | null = attribute;
+  while (root?.type === 'attribute') root = root.childForFieldName('object');
+  if (root?.type !== 'identifier' || depth >= MAX_DEPTH) return [];
+  const owner = root.text === selfName(enclosing(root, 'function_definition'))
+    ? selfClues(ctx, root)
+    : identifierClues(ctx, root, attribute.startIndex, `\`${root.text}\``, depth + 1, false);
+  return owner.length > 0 ? [{ type: 'member-of', owner, subject }] : [];
+}
+
+/** `self` in a method: an instance of the enclosing class. */
+function selfClues(ctx: Context, node: Node): Clue[] {
+  const own = className(node);
+  return own ? [{ type: 'class', expr: own, how: 'self', subject: `\`${node.text}\` is the \`${own}\` it is a method of`, source: sourceAt(ctx, 'attribute', enclosing(node, 'class_definition') as Node) }] : [];
 }
 
 /** What a loop's iterable says of its items: a literal list of values, or `m.modules()`. */
@@ -553,7 +622,9 @@ export function receiverClues(ctx: Context, call: Node, receiver: Node, state: N
     return [{ type: 'verdict', kind: 'super', what: `\`${brief(src(ctx, call))}\` forwards to the base class's load_state_dict on \`${self}\`: there is nothing to rewrite`, source: sourceAt(ctx, 'override', call) }];
   }
   const r = unwrap(receiver) ?? receiver;
-  if (r.type === 'identifier') {
+  if (r.type === 'identifier' && r.text === self) {
+    clues.push(...selfClues(ctx, r));
+  } else if (r.type === 'identifier') {
     clues.push(...identifierClues(ctx, r, call.startIndex, subject, 0, true));
   } else if (r.type === 'attribute') {
     const object = r.childForFieldName('object');
@@ -589,6 +660,7 @@ export function receiverClues(ctx: Context, call: Node, receiver: Node, state: N
   }
   const name = lastName(r);
   if (name) clues.push({ type: 'name', name, rule: 'name', subject });
+  if (r.type === 'attribute') clues.push(...memberOf(ctx, r, subject, 0));
   const stateWords = stateName(ctx, state);
   if (stateWords) clues.push({ type: 'name', name: stateWords, rule: 'state', subject: `the state \`${brief(src(ctx, state as Node))}\`` });
   return clues;

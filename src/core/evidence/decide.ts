@@ -4,8 +4,8 @@
  */
 import type { Clue, ClueSource, Evidence, SiteKind } from '../types.js';
 import type { ProjectIndex } from './index.js';
-import { CONSTRUCTORS, knownVerdict } from './known.js';
-import { wordVerdict } from './words.js';
+import { CONSTRUCTORS, FACTORY_WORDS, knownVerdict } from './known.js';
+import { nameWords, wordVerdict } from './words.js';
 
 export interface Verdict {
   kind: Exclude<SiteKind, 'unsupported'>;
@@ -47,6 +47,15 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
     return byName(target.qualified.split('.').pop() as string, `\`${target.qualified}\` `);
   }
   if (how === 'import') return null;
+  // A method of a class: `EMAState.FromModel(...)` (`from...`) builds that class; `Trainer.build_model(...)`
+  // builds what its name says; a name that says nothing, the class again.
+  if (how === 'call' && expr.includes('.')) {
+    const prefix = expr.slice(0, expr.lastIndexOf('.'));
+    if (index.resolve(path, prefix).type === 'class') {
+      const named = nameWords(last)[0] === 'from' ? null : byName(last, `\`${expr}\` `);
+      return named ?? classKind(index, path, prefix, 'constructor');
+    }
+  }
   // Not defined or imported in the file: a class of that name elsewhere in the project, else its name.
   for (const candidate of index.classesNamed(last)) {
     const verdict = index.classVerdict(candidate.path, candidate.fact);
@@ -55,6 +64,14 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
     if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
   }
   return byName(last, `\`${expr}\` `);
+}
+
+/** `instantiate_from_config(config.model)`: a factory whose name says nothing, judged by what it is given. */
+function builtFrom(clue: Extract<Clue, { type: 'class' }>): { kind: 'module' | 'non-module'; what: string } | null {
+  if (clue.how !== 'call' || !clue.arg) return null;
+  if (!nameWords(clue.expr.split('.').pop() as string).some((w) => FACTORY_WORDS.has(w))) return null;
+  const words = wordVerdict(clue.arg.split('.').pop() as string);
+  return words ? { kind: words.kind, what: `it is built from \`${clue.arg}\`, which looks like ${words.what} by its name` } : null;
 }
 
 /** The clues a `self.X = <value>` line read lexically from a base class gives. */
@@ -104,8 +121,18 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
     case 'verdict':
       return { kind: clue.kind, evidence: evidence(clue.source, `${clue.what} (${at(clue.source)})`) };
     case 'class': {
-      const found = classKind(index, clue.source.path, clue.expr, clue.how);
-      return found ? { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`) } : null;
+      const found = classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue);
+      if (!found) return null;
+      if (clue.how === 'not-isinstance') {
+        // The else of `isinstance(R, T)`: R is not a T, which says something only when T is a model.
+        return found.kind === 'module' ? { kind: 'non-module', evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): it is not an nn.Module there`) } : null;
+      }
+      return { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`) };
+    }
+    case 'member-of': {
+      const owner = first(index, clue.owner, seen);
+      if (owner?.kind !== 'module') return null;
+      return { kind: 'module', evidence: { ...owner.evidence, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
     }
     case 'all-of': {
       const items = clue.items.map((item) => first(index, item, seen));

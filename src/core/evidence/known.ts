@@ -141,8 +141,14 @@ export const PASS_THROUGH = new Set([
   'convert_sync_batchnorm', 'freeze', 'cast', 'to_device', 'move_to_device', 'de_parallel', 'get_model_from_ddp',
 ]);
 
-/** Methods that a module returns itself from: `Net().to(device)` is a `Net`. */
+/** Methods that return their object: `Net().to(device)` is a `Net`. Tensors and metrics have `.to`, `.cuda`, `.cpu` too. */
 export const RETURNS_SELF = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'double', 'bfloat16', 'requires_grad_', 'share_memory', 'to_empty']);
+
+/** Of RETURNS_SELF, the methods only a module has: the value is a module even when its object says nothing. */
+export const MODULE_ONLY_RETURNS = new Set(['eval', 'train', 'requires_grad_', 'share_memory', 'to_empty']);
+
+/** Words of a factory's name that say it builds what its first argument names: `instantiate_from_config(config.model)`. */
+export const FACTORY_WORDS = new Set(['instantiate', 'build', 'create', 'make', 'construct', 'get', 'load', 'init', 'setup']);
 
 /** Class methods that build an instance of their class: `Net.from_pretrained(...)` is a `Net`. */
 export const CONSTRUCTORS = new Set(['from_pretrained', 'from_config', 'from_single_file', 'load_from_checkpoint', 'from_file', 'from_dict', 'build', 'create']);

@@ -21,7 +21,7 @@ const MODEL_WORDS = new Set([
   'adapters', 'lora', 'embedder', 'embedding', 'embeddings', 'embed', 'projector', 'proj', 'projection', 'mlp', 'cnn', 'rnn',
   'lstm', 'gru', 'conv', 'linear', 'attention', 'attn', 'bert', 'gpt', 'gpt2', 'llama', 'vit', 'clip', 'resnet', 'vgg',
   'efficientnet', 'mobilenet', 'convnext', 'swin', 'deit', 'yolo', 'rcnn', 'denoiser', 'prior', 'upsampler', 'vocoder',
-  'tower', 'towers', 'predictor', 'estimator', 'wrapper', 'submodule', 'ddp', 'fsdp', 'dnn', 'gnn', 'gan', 'diffusion',
+  'tower', 'towers', 'predictor', 'estimator', 'submodule', 'criterion', 'criterions', 'ddp', 'fsdp', 'dnn', 'gnn', 'gan', 'diffusion',
   'pretrained', 'bottleneck', 'seq2seq',
 ]);
 
