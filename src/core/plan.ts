@@ -1,6 +1,7 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { controlWarnings } from './control-warning.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
 import { focusRanges } from './statements.js';
@@ -56,7 +57,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         reason: proposed ? '' : found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})`,
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
-        warnings: rewrite?.warnings ?? [],
+        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
       });
     }
