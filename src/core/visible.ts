@@ -15,6 +15,7 @@ const CONTROLS = new RegExp(String.raw`[\u0000-\u0008\u000a-\u001f${WIDE_CONTROL
 const ANY_CONTROL = new RegExp(CONTROLS.source);
 /** The controls JSON.stringify writes raw (it escapes only C0). */
 const JSON_RAW_CONTROLS = new RegExp(`[${WIDE_CONTROLS}]`, 'g');
+const ANY_JSON_RAW_CONTROL = new RegExp(JSON_RAW_CONTROLS.source);
 
 /** A run of shown text; `mark` is set on the escape that stands for one control character. */
 export interface Piece {
@@ -95,5 +96,6 @@ export function isBidiControl(char: string): boolean {
  * where these characters can only stand inside strings.
  */
 export function escapeJsonControls(json: string): string {
+  if (!ANY_JSON_RAW_CONTROL.test(json)) return json;
   return json.replace(JSON_RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -5,7 +5,7 @@ import type { Site } from '../core/types.js';
 import type { EditState } from './review-state.js';
 import { viewport } from './diff-rows.js';
 import { Pieces, Shown } from './shown.js';
-import { caretPosition } from './text-edit.js';
+import { caretPosition, splitAtCaret } from './text-edit.js';
 import { useStyle } from './theme.js';
 
 export type EditChoice = 'again' | 'discard';
@@ -89,12 +89,12 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
   );
 }
 
-/** The caret's line: the character under the caret (a whole code point; a space at the end) in inverse. */
+/** The caret's line, the character under the caret in inverse; tab stops run on across the three parts. */
 function CaretLine({ text, caret }: { text: string; caret: number }) {
-  const under = String.fromCodePoint(text.codePointAt(caret) ?? 0x20);
-  const before = shownPieces(text.slice(0, caret));
-  const at = shownPieces(under, before.end);
-  const after = shownPieces(text.slice(caret + under.length), at.end);
+  const split = splitAtCaret(text, caret);
+  const before = shownPieces(split.before);
+  const at = shownPieces(split.under, before.end);
+  const after = shownPieces(split.after, at.end);
   return (
     <Text wrap="truncate-end">
       {'  '}
