@@ -48,7 +48,7 @@ describe('--dry-run', () => {
     expect(r.stdout).toContain(`  a.py:5:5  warning: control characters at 5:39 (U+001B ESC), 5:48 (U+0007 BEL), 5:50 (U+001B ESC)`);
     expect(r.stdout).toContain(`  ${SHOWN.rlo}:5:2  warning: bidirectional control characters at 5:31 (U+202E RLO)`);
     expect(r.stdout).toContain(`  d.py:5:5  warning: control characters at 5:10 (U+001B ESC), 5:25 (U+0007 BEL), 5:52 (U+009B CSI)`);
-    expect(r.stdout).toMatch(/^ {2}d\.py:5:5 {2}non-module: not proposed: `opt\["\\x1b\]52;c;cHduZWQ=\\x07"\]` looks like training state/m);
+    expect(r.stdout).toMatch(/^ {2}d\.py:5:5 {2}non-module: not proposed: `opt\["\\x1b\]52;c;cHduZWQ=\\x07"\]` /m); // the reason quotes the receiver, shown
 
     const patch = `${dir}.patch`;
     await writeFile(patch, r.stdout);

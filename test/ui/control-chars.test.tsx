@@ -49,7 +49,7 @@ describe('a project whose text holds control characters', () => {
 
     await app.press('j');
     frame = await app.see(`── d.py:5:5 · ${SHOWN.clipboard} · non-module`);
-    expect(frame).toContain(`Not proposed: \`${SHOWN.clipboard}\` looks like training state`);
+    expect(frame).toContain(`Not proposed: \`${SHOWN.clipboard}\` `); // the reason quotes the receiver
     expect(frame).toContain(SHOWN.c1);
     await app.press('j', 'j');
     frame = await app.see('── 模型.py:5:5');
