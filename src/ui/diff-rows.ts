@@ -46,7 +46,8 @@ function preambleLabel(included: boolean): string {
 function notesBefore(plan: FilePlan, site: Site): DiffRow[] {
   const rows: DiffRow[] = [];
   if (plan.parseError) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${plan.parseError}` });
-  if (site.proposed) return rows;
+  // What decided the kind, for a proposed site as for one left alone: the reviewer can check it.
+  if (site.proposed) return [...rows, { kind: 'note', tone: 'info', text: `Proposed: ${site.evidence.note}.` }];
   const hint =
     site.kind === 'super' ? 'it forwards to torch and is never rewritten' : site.kind === 'unsupported' ? 'e writes a replacement by hand' : 'y accepts it anyway, e edits it';
   rows.push({ kind: 'note', tone: 'info', text: `Not proposed: ${site.reason}; ${hint}.` });

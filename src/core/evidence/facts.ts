@@ -109,6 +109,19 @@ function baseExpression(part: string): string | null {
   return /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u.test(bare) ? bare : null;
 }
 
+/** True when a line between the class's header and `end` is indented no deeper than the class (its body ended there). */
+function endedBefore(bytes: Buffer, fact: ClassFact, end: number): boolean {
+  let line = bytes.indexOf(NL, fact.offset) + 1;
+  while (line > 0 && line < end) {
+    let k = line;
+    while (bytes[k] === SPACE || bytes[k] === TAB || bytes[k] === FF) k++;
+    const c = bytes[k];
+    if (k < end && c !== NL && c !== CR && c !== 35 && indentWidth(bytes, line, k) <= fact.indent && c !== 41 && c !== 93) return true;
+    line = bytes.indexOf(NL, line) + 1;
+  }
+  return false;
+}
+
 /** The classes a file defines, nested ones with their qualified names. */
 export function findClasses(bytes: Buffer): ClassFact[] {
   const classes: ClassFact[] = [];
@@ -142,7 +155,7 @@ export function findClasses(bytes: Buffer): ClassFact[] {
     while (bytes[k] === SPACE || bytes[k] === TAB) k++;
     if (bytes[k] !== 58) continue; // `:`
     const indent = indentWidth(bytes, start, at);
-    while (open.length > 0 && (open[open.length - 1] as ClassFact).indent >= indent) open.pop();
+    while (open.length > 0 && ((open[open.length - 1] as ClassFact).indent >= indent || endedBefore(bytes, open[open.length - 1] as ClassFact, start))) open.pop();
     const outer = open[open.length - 1];
     const fact: ClassFact = { name, qualname: indent > 0 && outer ? `${outer.qualname}.${name}` : name, bases, offset: start, indent };
     classes.push(fact);

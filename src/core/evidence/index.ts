@@ -40,6 +40,8 @@ export class ProjectIndex {
   private readonly classes = new Map<string, ClassFact[]>();
   /** The last part of every file's module name (`mod` for `src/pkg/mod.py`) -> those files and their dotted names. */
   private readonly byLast = new Map<string, Array<{ path: string; dotted: string }>>();
+  /** The names of the project's folders. */
+  private readonly folders = new Set<string>();
   private readonly byName = new Map<string, Array<{ path: string; fact: ClassFact }>>();
   private readonly imports = new Map<string, ImportFact[]>();
   private readonly texts = new Map<string, Buffer | null>();
@@ -59,6 +61,7 @@ export class ProjectIndex {
     if (this.verdicts.size > 0) this.verdicts.clear();
     const dotted = dottedOf(path);
     const last = dotted.slice(dotted.lastIndexOf('.') + 1);
+    for (const folder of path.split('/').slice(0, -1)) this.folders.add(folder);
     const list = this.byLast.get(last);
     if (list) list.push({ path, dotted });
     else this.byLast.set(last, [{ path, dotted }]);
@@ -98,17 +101,38 @@ export class ProjectIndex {
     return found;
   }
 
-  /** The project file of an absolute module name, the one nearest `from` when several match; null when none. */
+  /**
+   * The project file of an absolute module name, the one nearest `from` when several match; null when
+   * none. A file matches as Python would find it: by its path from the root, by its package path (the
+   * folders above it with an `__init__.py`), beside the importing script, or under a folder of that
+   * name anywhere (research code adds folders to sys.path). A bare `typing` or `utils` matches only
+   * the first three ways, so a project's `flax/typing.py` is not the standard library's `typing`.
+   */
   findModule(dotted: string, from: string): string | null {
-    // A module matches when its dotted name ends with the import's (`src.pkg.mod` for `pkg.mod`): the
-    // project's import root is not known, and research code often runs from folders without __init__.py.
+    const here = dottedOf(from).split('.').slice(0, -1).join('.');
+    const top = dotted.slice(0, dotted.indexOf('.'));
     const candidates = (this.byLast.get(dotted.slice(dotted.lastIndexOf('.') + 1)) ?? [])
-      .filter((m) => m.dotted === dotted || m.dotted.endsWith(`.${dotted}`))
+      .filter(
+        (m) =>
+          m.dotted === dotted ||
+          this.packageName(m.path) === dotted ||
+          (here !== '' && m.dotted === `${here}.${dotted}`) ||
+          (top !== '' && this.folders.has(top) && m.dotted.endsWith(`.${dotted}`)),
+      )
       .map((m) => m.path);
     if (candidates.length === 0) return null;
     if (candidates.length === 1) return candidates[0] as string;
     const dir = from.slice(0, from.lastIndexOf('/') + 1);
     return [...candidates].sort((a, b) => commonPrefix(b, dir) - commonPrefix(a, dir) || a.length - b.length || (a < b ? -1 : 1))[0] as string;
+  }
+
+  /** The dotted name Python imports a file by from its package's parent: `src/pkg/mod.py` -> `pkg.mod` when `src/pkg/__init__.py` exists. */
+  packageName(path: string): string {
+    const parts = dottedOf(path).split('.');
+    const folders = path.split('/').slice(0, -1);
+    let top = folders.length;
+    while (top > 0 && this.classes.has(`${folders.slice(0, top).join('/')}/__init__.py`)) top--;
+    return parts.slice(top).join('.');
   }
 
   /** The file of a relative import (`level` dots) of `module` seen in `from`; null when the project has none. */
@@ -221,6 +245,14 @@ export class ProjectIndex {
     if (cached) return cached;
     if (seen.has(key)) return { kind: 'plain', what: 'is not an nn.Module' }; // a cycle of bases adds nothing
     seen.add(key);
+    // A library's own class (the project is torch, or vendors timm): what the library is known to define wins.
+    const qualified = `${this.packageName(path)}.${fact.qualname}`.replace(/^\./, '');
+    const known = knownVerdict(qualified);
+    if (known) {
+      const verdict: ClassVerdict = { kind: known.kind, what: known.kind === 'module' ? `is ${qualified}` : `is ${qualified} (${known.what})` };
+      this.verdicts.set(key, verdict);
+      return verdict;
+    }
     let unresolved: string | null = null;
     let verdict: ClassVerdict | null = null;
     for (const base of fact.bases) {
