@@ -1,6 +1,7 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { controlWarnings } from './control-warning.js';
 import { rewriteCall } from './rewrite.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind } from './evidence/settle.js';
@@ -59,7 +60,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         clues: found.clues,
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
-        warnings: rewrite?.warnings ?? [],
+        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
       });
     }
