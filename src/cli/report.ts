@@ -49,7 +49,7 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, ...site }) => site),
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, ...site }) => site),
     preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, text: plan.preamble.text } : null,
   };
 }
