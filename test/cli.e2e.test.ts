@@ -426,7 +426,7 @@ describe('options that shape the proposal', () => {
       const bad = await runCli(['--include', kind, dir]);
       expect(bad.code, kind).toBe(2);
       expect(bad.stdout).toBe('');
-      expect(bad.stderr).toMatch(/^switcheroo-migrate: --include takes non-module; super and unsupported sites are never proposed \(got "\w+(-\w+)?"\) \(see --help\)\n$/);
+      expect(bad.stderr).toMatch(/^switcheroo-migrate: --include takes non-module and unknown; super and unsupported sites are never proposed \(got "\w+(-\w+)?"\) \(see --help\)\n$/);
     }
     expect((await runCli(['--check', '--include', 'non-module,', dir])).code).toBe(1);
   });

@@ -1,3 +1,6 @@
+from typing import Optional
+
+from torch import nn
 import jax.numpy as jnp
 import numpy as np
 import re
@@ -55,7 +58,7 @@ class KeyMapper:
         return new_dict
 
 
-def restore(model, a, b, sd, c):
+def restore(model, a: "nn.Module", b: Optional[nn.Module], sd, c):
     missing, unexpected = KeyMapper.from_torch(sd)
     x = KeyMapper.from_torch(sd) if c else KeyMapper.from_torch(sd)
     first = KeyMapper.from_torch(sd)[0]

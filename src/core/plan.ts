@@ -1,7 +1,10 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { controlWarnings } from './control-warning.js';
 import { rewriteCall } from './rewrite.js';
+import type { ProjectIndex } from './evidence/index.js';
+import { fileIndex, siteKind } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { focusRanges } from './statements.js';
 import { LineIndex, decode, sha256 } from './text.js';
@@ -35,14 +38,16 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     const root = tree.rootNode;
     const error = firstSyntaxError(root);
     const sites: Site[] = [];
-    for (const found of findCalls(root, text)) {
+    let index: ProjectIndex | null = null;
+    for (const found of findCalls(root, text, path, lines)) {
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
       const rewrite = rewriteCall(text, found, options.targetName, lines);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
-      const proposable = rewrite !== null && found.kind !== 'super';
-      const proposed = proposable && (found.kind === 'module' || options.include.includes(found.kind));
+      const receiver = sourceOf(text, found.receiver);
+      // What this file alone says; the scanner settles the kind again once every file is indexed.
+      index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
@@ -50,13 +55,12 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         column: start.column,
         endLine: end.line,
         endColumn: end.column,
-        receiver: sourceOf(text, found.receiver),
-        kind: found.kind,
-        proposed,
-        reason: proposed ? '' : found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})`,
+        receiver,
+        ...siteKind(index, found.clues, found.state === null, receiver, options.include),
+        clues: found.clues,
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
-        warnings: rewrite?.warnings ?? [],
+        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
       });
     }

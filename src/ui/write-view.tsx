@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { WriteStatus } from '../core/types.js';
 import { writeCounts } from '../core/write-counts.js';
 import type { ReviewState } from './review-state.js';
+import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle, type Role } from './theme.js';
 
@@ -26,14 +27,20 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
           {` Writing: ${results.length}/${total} files done…`}
         </Text>
       ) : (
-        <Text {...style(state.exitCode === 0 ? 'title' : 'error')}>{state.outcome}</Text>
+        <Text {...style(state.exitCode === 0 ? 'title' : 'error')}>
+          <Shown text={state.outcome} />
+        </Text>
       )}
       {shown.length < results.length ? <Text {...style('muted')}>{`  … ${results.length - shown.length} earlier files`}</Text> : null}
       {shown.map((r) => (
         <Text key={r.path} wrap="truncate-end">
           <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(14)}`}</Text>
-          {r.path}
-          {r.reason ? <Text {...style('muted')}>{`: ${r.reason}`}</Text> : null}
+          <Shown text={r.path} />
+          {r.reason ? (
+            <Text {...style('muted')}>
+              <Shown text={`: ${r.reason}`} />
+            </Text>
+          ) : null}
         </Text>
       ))}
       {state.screen === 'done' && results.length > 0 ? <Text {...style('title')}>{writeCounts(results)}</Text> : null}

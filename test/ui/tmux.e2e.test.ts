@@ -6,12 +6,17 @@ import { renderFile } from '../../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 import { encode } from '../../src/core/text.js';
 import type { Decision } from '../../src/core/types.js';
+import { HOSTILE, SHOWN } from '../helpers/hostile.js';
+import { cleanup, project } from '../helpers/project.js';
 import { copyFixture } from './harness.js';
-import { BIN, hasTmux, killTmux, session } from './tmux.js';
+import { BIN, hasTmux, killTmux, session, tmux } from './tmux.js';
 
 const EDITED = 'KeyMapper.from_torch(dict(state))';
 
-afterAll(killTmux);
+afterAll(async () => {
+  killTmux();
+  await cleanup();
+});
 
 describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (skipped: tmux is not installed; CI installs it)'}`, () => {
   it('accepts one, skips one, edits one through $EDITOR, writes exactly that', async () => {
@@ -50,5 +55,28 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     expect(train).toContain('    model.load_state_dict(state, strict=False)\n');
     expect(train).toContain(`    missing, unexpected = ${EDITED}\n`);
     expect(await readFile(join(root, 'models/net.py'), 'utf8')).toContain('    variables = KeyMapper.from_torch(checkpoint["model"])\n');
+  }, 120_000);
+
+  it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {
+    const root = await project(HOSTILE, 'switcheroo-hostile-');
+    // The title tmux gives a pane is the host name until a program sets another (OSC 0 would).
+    const t = session('hostile', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    const title = tmux('display', '-p', '-t', 'hostile', '#{pane_title}');
+    const first = await t.see('scanned 5 files');
+    expect(first).toContain(`5     -     model.load_state_dict(${SHOWN.title})`);
+    expect(first).toContain(`${SHOWN.reverse}  1 site`);
+    expect(first).toContain(`${SHOWN.rlo}  1 site`);
+    expect(first.split('\n')[0]).toMatch(/^change 1\/6 · file 1\/5 /); // nothing cleared or moved the screen
+    // The screen holds exactly the shown text (a raw ESC [7m would have reversed 'X.py' and hidden its escape).
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'hostile')).not.toContain(`b\u001b[7mX`);
+    t.send('j');
+    t.send('j');
+    const bidi = await t.see(`── ${SHOWN.rlo}:5:2`);
+    expect(bidi).toContain(SHOWN.bidiComment);
+    expect(bidi).toContain('⚠ bidirectional control characters at 5:31 (U+202E RLO)');
+    t.send('q');
+    expect(await t.see('EXIT=0')).toBeTruthy();
+    expect(tmux('display', '-p', '-t', 'hostile', '#{pane_title}')).toBe(title);
+    expect(title).not.toContain('PWNED');
   }, 120_000);
 });

@@ -6,7 +6,8 @@ export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.cjs'); // 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `switcheroo-e2e-${process.pid}`;
 
-function tmux(...args: string[]): string {
+/** A tmux command on this process's socket; its output. */
+export function tmux(...args: string[]): string {
   const run = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr}`);
   return run.stdout;
