@@ -6,6 +6,7 @@
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
+import { writeCounts } from '../core/write-counts.js';
 import { shown, type Paint } from './color.js';
 
 /** `exact` keeps the bytes (a pipe or a file); else each line is shown as on a terminal, a CRLF's CR being its line end. */
@@ -74,18 +75,16 @@ export function jsonText(result: ScanResult): string {
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {
   if (r.status === 'written') return `${paint('green', 'written')}  ${shown(r.path, paint)}`;
+  if (r.status === 'not-written') return `${paint('yellow', 'not written')}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
   return `${paint('red', r.status)}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
 }
 
-/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 84 ms` */
+/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 84 ms` */
 export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number): string {
   const s = result.stats;
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
-  if (writes) {
-    parts.push(`${writes.filter((w) => w.status === 'written').length} written`);
-    parts.push(`${writes.filter((w) => w.status !== 'written').length} refused`);
-  }
+  if (writes) parts.push(writeCounts(writes));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');
