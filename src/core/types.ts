@@ -52,15 +52,24 @@ export type Clue =
       source: ClueSource;
       /** For a call: the first argument's dotted name (`config.model` of `instantiate(config.model)`). */
       arg?: string;
+      /** For a call whose result is unpacked: which item of the tuple it returns (`model, preprocess = clip.load(...)`). */
+      item?: number;
     }
-  /** The receiver is an attribute of `owner`'s value: a model's attribute is a submodule (other owners tell nothing). */
-  | { type: 'member-of'; owner: Clue[]; subject: string }
+  /**
+   * The receiver is attribute `attr` of a value the `owner` clues describe. `class`: where the owner is a
+   * project class, what that class (or a base) sets `self.<attr>` to. `owner`: a model's attribute
+   * is a submodule (other owners tell nothing).
+   */
+  | { type: 'attribute-of'; owner: Clue[]; attr: string; look: 'class' | 'owner'; subject: string }
   /** The receiver is one of several values (a loop over a list, a tuple): each has its own clues. */
   | { type: 'all-of'; items: Clue[][]; subject: string; source: ClueSource }
   /** `self.attr` is not set in its class: look in the class's project bases (`bases` as written in `path`). */
   | { type: 'inherited'; attr: string; bases: string[]; path: string }
-  /** The receiver's or its state's words, the last resort. */
-  | { type: 'name'; name: string; rule: 'name' | 'state'; subject: string };
+  /**
+   * The receiver's or its state's words, the last resort. `weak`: the name of a container the receiver
+   * is an item of, which says less than the receiver's own name and only counts when nothing else does.
+   */
+  | { type: 'name'; name: string; rule: 'name' | 'state'; subject: string; weak?: boolean };
 
 export interface ClueSource {
   rule: EvidenceRule;
