@@ -26,7 +26,7 @@ function lastLine(text: string): string {
 interface JsonPlan {
   version: number;
   root: string;
-  files: { path: string; sites: Record<string, unknown>[]; preamble: { needed: boolean; line: number; text: string } | null }[];
+  files: { path: string; sites: Record<string, unknown>[]; preamble: { needed: boolean; line: number; endLine: number; text: string } | null }[];
   skipped: { path: string; reason: string }[];
   stats: { filesScanned: number; candidates: number; sites: number; proposed: number; ms: number };
 }
@@ -117,7 +117,9 @@ describe('--dry-run on a realistic project', () => {
     expect(r.stdout.match(/^\\ No newline at end of file$/gm)).toHaveLength(4);
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
-    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    // (git counts the CR of a CRLF line it adds as trailing whitespace until the hunk has shown it a
+    // CRLF context line; the preamble's import lines open their hunk at line 1, so it would warn)
+    const applied = await execa('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, reject: false });
     expect(applied.stderr).toBe('');
     expect((await runCli(['--yes', other])).code).toBe(0);
     expect(await readTree(dir)).toEqual(await readTree(other));
@@ -133,7 +135,9 @@ describe('--dry-run on a realistic project', () => {
     const r = await runCli(['--dry-run', dir]);
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
-    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    // (git counts the CR of a CRLF line it adds as trailing whitespace until the hunk has shown it a
+    // CRLF context line; the preamble's import lines open their hunk at line 1, so it would warn)
+    const applied = await execa('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, reject: false });
     expect(applied.stderr).toBe('');
     expect((await runCli(['--yes', other])).code).toBe(0);
     expect(await readTree(dir)).toEqual(await readTree(other));
@@ -355,8 +359,10 @@ describe('long runs of comment lines (the Python grammar is quadratic in them)',
     const r = await runCli(['--yes', dir]);
     expect(r.code).toBe(0);
     const text = await readFile(join(dir, 'runner.py'), 'utf8');
-    const preamble = plan.files[0]?.preamble?.text ?? '';
-    expect(text.replace(preamble, '')).toBe(
+    // the preamble's edit replaces lines line..endLine-1: put them back
+    const preamble = plan.files[0]?.preamble ?? { line: 1, endLine: 1, text: '' };
+    const replaced = source.split('\n').slice(preamble.line - 1, preamble.endLine - 1).map((l) => `${l}\n`).join('');
+    expect(text.replace(preamble.text, replaced)).toBe(
       source.replace('self.net.load_state_dict(sd)\n', 'variables = KeyMapper.from_torch(sd)\n')
         .replace('self.net.load_state_dict(sd, strict=False)  # trailing', 'variables = KeyMapper.from_torch(sd)  # trailing'),
     );
@@ -441,11 +447,13 @@ describe('options that shape the proposal', () => {
     // a used result is not assigned, so the name does not appear there
     expect(r.stdout).toContain('+    missing, unexpected = KeyMapper.from_torch(\n');
 
-    for (const bad of ['1params', 'my-vars', '']) {
+    for (const bad of ['1params', 'my-vars', '', 'class', 'None', 'KeyMapper', 'jnp', 'len']) {
       const b = await runCli(['--dry-run', '--target-name', bad, dir]);
       expect(b.code, bad).toBe(2);
       expect(b.stderr.split('\n').filter(Boolean), bad).toHaveLength(1);
     }
+    const unicode = await runCli(['--dry-run', '--target-name', 'münchen', dir]);
+    expect(unicode.stdout).toContain('+    münchen = KeyMapper.from_torch(ckpt["model"])\n');
   });
 
   it('--mapper reference injects a different KeyMapper than the default flax one', async () => {

@@ -50,7 +50,7 @@ function jsonPlan(plan: FilePlan) {
     path: plan.path,
     parseError: plan.parseError,
     sites: plan.sites.map(({ edit: _edit, ...site }) => site),
-    preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, text: plan.preamble.text } : null,
+    preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
   };
 }
 

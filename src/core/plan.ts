@@ -1,6 +1,10 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
+import { bindingOffsets } from './binding-words.js';
+import { describeBinding, moduleBindings, starImports } from './bindings.js';
 import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
-import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { keyMapperState, placePreamble } from './preamble.js';
+import { classReads, planNames, renameClass } from './preamble-names.js';
+import { preambleSource } from './preamble-source.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
 import { focusRanges } from './statements.js';
@@ -11,9 +15,9 @@ import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './t
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
  * parse cleanly, else the whole file (so a syntax error is always reported from a full parse).
  */
-function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean): Tree {
+function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): Tree {
   const masked = maskCommentRuns(text);
-  const ranges = focus ? focusRanges(text, lines) : null;
+  const ranges = focus ? focusRanges(text, lines, binders) : null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
     if (!focused.rootNode.hasError) return focused;
@@ -30,10 +34,23 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
 export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
   const lines = new LineIndex(text);
-  const tree = parseForPlan(parser, text, lines, focus);
+  const source = preambleSource(options.mapper);
+  const reads = classReads(parser, source);
+  // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...reads.keys()]);
+  const tree = parseForPlan(parser, text, lines, focus, binders);
   try {
     const root = tree.rootNode;
     const error = firstSyntaxError(root);
+    const bindings = moduleBindings(root, text, binders);
+    const keyMapper = keyMapperState(bindings.get('KeyMapper'));
+    const mapperTaken = typeof keyMapper === 'object'
+      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
+      : null;
+    const target = bindings.get(options.targetName)?.[0];
+    const targetTaken = target
+      ? `\`${options.targetName}\` is already bound in this file (${describeBinding(text, target)}): assigning the weights to it would replace that; pass another --target-name`
+      : null;
     const sites: Site[] = [];
     for (const found of findCalls(root, text)) {
       const start = lines.position(found.call.startIndex);
@@ -42,7 +59,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
       const proposable = rewrite !== null && found.kind !== 'super';
-      const proposed = proposable && (found.kind === 'module' || options.include.includes(found.kind));
+      const wanted = proposable && (found.kind === 'module' || options.include.includes(found.kind));
+      const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
+      const proposed = wanted && conflict === null;
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
@@ -53,7 +72,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         receiver: sourceOf(text, found.receiver),
         kind: found.kind,
         proposed,
-        reason: proposed ? '' : found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})`,
+        reason: proposed ? '' : !wanted ? found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})` : (conflict ?? ''),
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
         warnings: rewrite?.warnings ?? [],
@@ -61,10 +80,11 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       });
     }
     let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && !definesKeyMapper(root, text)) {
-      const placed = placePreamble(text, lines, root, preambleSource(options.mapper));
-      const insert = placed.text.replace(/\n/g, eol);
-      preamble = { line: lines.position(placed.offset).line, text: insert, edit: { start: placed.offset, end: placed.offset, text: insert } };
+    if (sites.length > 0 && keyMapper === 'absent') {
+      const names = planNames(text, source, reads, bindings, starImports(root, text).length > 0);
+      const first = Math.min(...sites.map((s) => s.edit.start));
+      const edit = placePreamble(text, lines, root, first, names.imports, renameClass(source.body, reads, names.renames), eol);
+      preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
     }
     return {
       path,

@@ -7,6 +7,8 @@ import { LineIndex, indentOf } from './text.js';
 export interface Rewrite {
   edit: Edit;
   warnings: string[];
+  /** True when the rewrite assigns the target name (a statement), false when it replaces only the call. */
+  assigns: boolean;
 }
 
 const DROPPED_WHY: Record<string, string> = {
@@ -113,5 +115,6 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
       text: statement ? `${targetName} = ${call}` : call,
     },
     warnings,
+    assigns: statement,
   };
 }

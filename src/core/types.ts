@@ -42,10 +42,16 @@ export interface Site {
   edit: Edit;
 }
 
-/** Where and what the KeyMapper preamble inserts, when the file has at least one accepted change. */
+/**
+ * Where and what the KeyMapper preamble writes, when the file has at least one accepted change: one
+ * edit that replaces lines `line` to `endLine` (exclusive; none when equal) with `text`, which holds
+ * those lines with the preamble's import lines among them, then the class.
+ */
 export interface PreamblePlan {
-  /** 1-based line the preamble text is inserted before. */
+  /** 1-based line the edit starts at. */
   line: number;
+  /** 1-based line the edit ends before (the class is inserted there). */
+  endLine: number;
   text: string;
   edit: Edit;
 }
