@@ -66,3 +66,12 @@ def restore(model, path):
     variables = KeyMapper.from_torch(torch.load(
         path,
     ))
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )

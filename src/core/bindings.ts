@@ -108,7 +108,7 @@ function underTypeChecking(node: Node): boolean {
 }
 
 /** The import statements of the file (all parsed, however focused the parse). */
-function importStatements(root: Node, text: string): Node[] {
+export function importStatements(root: Node, text: string): Node[] {
   return nodesAtWord(root, text, 'import')
     .map((keyword) => keyword.parent)
     .filter((s): s is Node => s?.type === 'import_statement' || s?.type === 'import_from_statement');
@@ -124,12 +124,12 @@ function importedIdentifiers(statement: Node): Node[] {
 
 /**
  * Every binding in the module's scope of each name of `candidates` (`bindingOffsets`: name -> where
- * it may be bound; the focused parse holds those statements) in source order, and imports of it
- * from every import statement.
+ * it may be bound; the focused parse holds those statements) and by each of `imports` (the file's
+ * import statements), in source order.
  */
-export function moduleBindings(root: Node, text: string, candidates: ReadonlyMap<string, readonly number[]>): Map<string, Binding[]> {
+export function moduleBindings(root: Node, imports: readonly Node[], candidates: ReadonlyMap<string, readonly number[]>): Map<string, Binding[]> {
   const ids = new Map<number, Node>();
-  for (const statement of importStatements(root, text)) {
+  for (const statement of imports) {
     for (const id of importedIdentifiers(statement)) if (candidates.has(id.text)) ids.set(id.startIndex, id);
   }
   for (const [name, offsets] of candidates) {
@@ -158,9 +158,9 @@ export function moduleBindings(root: Node, text: string, candidates: ReadonlyMap
   return out;
 }
 
-/** The module-level `from x import *` statements (they may bind any name). */
-export function starImports(root: Node, text: string): Node[] {
-  return importStatements(root, text).filter((s) => s.children.some((c) => c?.type === 'wildcard_import') && inModuleScope(s));
+/** The module-level `from x import *` statements among `imports` (they may bind any name). */
+export function starImports(imports: readonly Node[]): Node[] {
+  return imports.filter((s) => s.children.some((c) => c?.type === 'wildcard_import') && inModuleScope(s));
 }
 
 /** `line 3: def KeyMapper(x):`, for messages. */

@@ -1,29 +1,32 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { bindingOffsets } from './binding-words.js';
-import { describeBinding, moduleBindings, starImports } from './bindings.js';
-import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
-import { keyMapperState, placePreamble } from './preamble.js';
-import { classReads, planNames, renameClass } from './preamble-names.js';
+import { importStatements, moduleBindings, starImports } from './bindings.js';
+import { getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
+import { nameConflicts, placePreamble } from './preamble.js';
+import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource } from './preamble-source.js';
 import { rewriteCall } from './rewrite.js';
 import { findCalls } from './sites.js';
+import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { focusRanges } from './statements.js';
 import { LineIndex, decode, sha256 } from './text.js';
 import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
 
 /**
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
- * parse cleanly, else the whole file (so a syntax error is always reported from a full parse).
+ * parse cleanly, else the whole file (so a syntax error is always reported from a full parse), or
+ * the code before a tokenizer error (`locateSyntaxError`).
  */
-function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): Tree {
+function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): { tree: Tree; error: SyntaxProblem | null } {
   const masked = maskCommentRuns(text);
   const ranges = focus ? focusRanges(text, lines, binders) : null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
-    if (!focused.rootNode.hasError) return focused;
+    if (!focused.rootNode.hasError) return { tree: focused, error: null };
     focused.delete();
   }
-  return parseWith(parser, masked);
+  const whole = parseWith(parser, masked);
+  return whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null };
 }
 
 /** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
@@ -35,22 +38,14 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
   const { text, bom, eol } = decode(bytes);
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
-  const reads = classReads(parser, source);
   // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
-  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...reads.keys()]);
-  const tree = parseForPlan(parser, text, lines, focus, binders);
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)]);
+  const { tree, error } = parseForPlan(parser, text, lines, focus, binders);
   try {
     const root = tree.rootNode;
-    const error = firstSyntaxError(root);
-    const bindings = moduleBindings(root, text, binders);
-    const keyMapper = keyMapperState(bindings.get('KeyMapper'));
-    const mapperTaken = typeof keyMapper === 'object'
-      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
-      : null;
-    const target = bindings.get(options.targetName)?.[0];
-    const targetTaken = target
-      ? `\`${options.targetName}\` is already bound in this file (${describeBinding(text, target)}): assigning the weights to it would replace that; pass another --target-name`
-      : null;
+    const importNodes = importStatements(root, text);
+    const bindings = moduleBindings(root, importNodes, binders);
+    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName);
     const sites: Site[] = [];
     for (const found of findCalls(root, text)) {
       const start = lines.position(found.call.startIndex);
@@ -81,9 +76,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     }
     let preamble: FilePlan['preamble'] = null;
     if (sites.length > 0 && keyMapper === 'absent') {
-      const names = planNames(text, source, reads, bindings, starImports(root, text).length > 0);
+      const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
       const first = Math.min(...sites.map((s) => s.edit.start));
-      const edit = placePreamble(text, lines, root, first, names.imports, renameClass(source.body, reads, names.renames), eol);
+      const edit = placePreamble(text, lines, root, first, imports, body, eol);
       preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
     }
     return {
@@ -95,7 +90,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       text,
       bom,
       eol,
-      parseError: error ? `syntax error at line ${error.line}, column ${error.column}` : null,
+      parseError: error ? describeSyntaxError(error) : null,
     };
   } finally {
     tree.delete();
@@ -116,9 +111,30 @@ function decidedText(site: Site, decision: Decision | undefined): string | null 
   return null;
 }
 
-/** The preamble goes in when any change of the file is accepted or edited. */
+const CALLS_MAPPER = /(?<![\p{L}\p{N}_])KeyMapper(?![\p{L}\p{N}_])/u;
+
+/** The preamble goes in when a decided change calls KeyMapper: an accepted one, or an edit that still does. */
 export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
-  return plan.preamble !== null && plan.sites.some((s) => decidedText(s, decisions.get(s.id)) !== null);
+  return plan.preamble !== null && plan.sites.some((s) => CALLS_MAPPER.test(decidedText(s, decisions.get(s.id)) ?? ''));
+}
+
+/**
+ * The edit that writing `text` in place of a site makes. An empty (or blank) text removes the
+ * statement: its whole line when nothing else is on it, else with the `;` that joined it.
+ */
+export function siteEdit(plan: FilePlan, site: Site, text: string): Edit {
+  const { start, end } = site.edit;
+  if (text.trim() !== '') return { start, end, text: text.replace(/\r?\n/g, plan.eol) };
+  const lineStart = plan.text.lastIndexOf('\n', start - 1) + 1;
+  const lf = plan.text.indexOf('\n', end);
+  const lineEnd = lf === -1 ? plan.text.length : lf + 1;
+  const before = plan.text.slice(lineStart, start);
+  const after = plan.text.slice(end, lineEnd);
+  if (/^[ \t]*$/.test(before) && /^[ \t]*\r?\n?$/.test(after)) return { start: lineStart, end: lineEnd, text: '' };
+  const joinBefore = /[ \t]*;[ \t]*$/.exec(before);
+  if (joinBefore) return { start: start - joinBefore[0].length, end, text: '' };
+  const joinAfter = /^[ \t]*;[ \t]*/.exec(after);
+  return { start, end: end + (joinAfter?.[0].length ?? 0), text: '' };
 }
 
 /** Applies non-overlapping edits in any order; at one offset an insertion lands before a replacement. */
@@ -135,9 +151,9 @@ export function decidedEdits(plan: FilePlan, decisions: Decisions): Edit[] {
   const edits: Edit[] = [];
   for (const site of plan.sites) {
     const text = decidedText(site, decisions.get(site.id));
-    if (text !== null) edits.push({ start: site.edit.start, end: site.edit.end, text: text.replace(/\r?\n/g, plan.eol) });
+    if (text !== null) edits.push(siteEdit(plan, site, text));
   }
-  if (edits.length > 0 && plan.preamble) edits.push(plan.preamble.edit);
+  if (plan.preamble && preambleIncluded(plan, decisions)) edits.push(plan.preamble.edit);
   return edits;
 }
 

@@ -12,6 +12,22 @@ import { BUILTINS } from './python-names.js';
 export type ClassReads = ReadonlyMap<string, readonly number[]>;
 
 const cache = new WeakMap<PreambleSource, ClassReads>();
+const wordCache = new WeakMap<PreambleSource, ReadonlySet<string>>();
+
+/**
+ * The global names the class may read, found without parsing: its imports' names and the builtins
+ * that occur in its body as words. A superset of `classReads` (a word in a docstring counts), and
+ * all that a file needs when none of them must be renamed there.
+ */
+export function classWords(source: PreambleSource): ReadonlySet<string> {
+  let words = wordCache.get(source);
+  if (!words) {
+    const globals = new Set([...source.imports.map((i) => i.name), ...BUILTINS]);
+    words = new Set([...source.body.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]).filter((w) => globals.has(w)));
+    wordCache.set(source, words);
+  }
+  return words;
+}
 
 /** Parameters and assignment targets: a body that bound one of its global names locally could not be renamed. */
 function isLocalBinding(id: Node): boolean {
@@ -26,7 +42,7 @@ function isLocalBinding(id: Node): boolean {
   return Boolean(field && holder?.childForFieldName(field)?.startIndex === target.startIndex);
 }
 
-/** The global names the class body reads (its imports' names and builtins), with every offset. */
+/** The global names the class body reads (its imports' names and builtins), with every offset. Parses the class (once). */
 export function classReads(parser: Parser, source: PreambleSource): ClassReads {
   const cached = cache.get(source);
   if (cached) return cached;
@@ -34,16 +50,16 @@ export function classReads(parser: Parser, source: PreambleSource): ClassReads {
   const reads = new Map<string, number[]>();
   const tree = parseWith(parser, source.body);
   try {
-    const stack: Node[] = [tree.rootNode];
-    while (stack.length) {
-      const node = stack.pop() as Node;
-      for (const child of node.namedChildren) if (child) stack.push(child);
-      if (node.type !== 'identifier' || !globals.has(node.text)) continue;
+    // only the words that can be such a name are looked up in the tree (walking every node is slow)
+    for (const m of source.body.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+      if (!globals.has(m[0])) continue;
+      const node = tree.rootNode.descendantForIndex(m.index, m.index + m[0].length);
+      if (node?.type !== 'identifier' || node.startIndex !== m.index || node.endIndex !== m.index + m[0].length) continue;
       const parent = node.parent;
       if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex) continue;
       if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === node.startIndex) continue;
       if (isLocalBinding(node)) throw new Error(`the preamble source binds \`${node.text}\` locally: it could not be renamed`);
-      reads.set(node.text, [...(reads.get(node.text) ?? []), node.startIndex].sort((a, b) => a - b));
+      reads.set(node.text, [...(reads.get(node.text) ?? []), node.startIndex]);
     }
   } finally {
     tree.delete();
@@ -76,7 +92,7 @@ const STAR_SHADOWED = new Set(['abs', 'all', 'any', 'bool', 'compile', 'complex'
  * not bind the name; else imported under a private name. A builtin the file rebinds (or that a star
  * import may rebind) is reached through `builtins`.
  */
-export function planNames(text: string, source: PreambleSource, reads: ClassReads, bindings: ReadonlyMap<string, Binding[]>, starImport: boolean): NamePlan {
+function planNames(text: string, source: PreambleSource, reads: ReadonlySet<string>, bindings: ReadonlyMap<string, Binding[]>, starImport: boolean): NamePlan {
   const imports: PreambleImport[] = [];
   const renames = new Map<string, string>();
   for (const imp of source.imports) {
@@ -92,7 +108,7 @@ export function planNames(text: string, source: PreambleSource, reads: ClassRead
     imports.push({ module: imp.module, name: alias });
     renames.set(imp.name, alias);
   }
-  const shadowed = [...reads.keys()].filter((name) => BUILTINS.has(name) && (bindings.has(name) || (starImport && STAR_SHADOWED.has(name))));
+  const shadowed = [...reads].filter((name) => BUILTINS.has(name) && (bindings.has(name) || (starImport && STAR_SHADOWED.has(name))));
   if (shadowed.length > 0) {
     const alias = freshName(text, 'builtins');
     imports.push({ module: 'builtins', name: alias });
@@ -102,9 +118,21 @@ export function planNames(text: string, source: PreambleSource, reads: ClassRead
 }
 
 /** The class body with its global names renamed. */
-export function renameClass(body: string, reads: ClassReads, renames: ReadonlyMap<string, string>): string {
+function renameClass(body: string, reads: ClassReads, renames: ReadonlyMap<string, string>): string {
   const edits = [...renames].flatMap(([name, to]) => (reads.get(name) ?? []).map((at) => ({ at, name, to })));
   let out = body;
   for (const { at, name, to } of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, at) + to + out.slice(at + name.length);
   return out;
+}
+
+/**
+ * The preamble for a file: the import lines it needs and the class, its names renamed where the
+ * file's would clash (the class is parsed only then).
+ */
+export function preambleFor(parser: Parser, text: string, source: PreambleSource, bindings: ReadonlyMap<string, Binding[]>, starImport: boolean): { imports: PreambleImport[]; body: string } {
+  const quick = planNames(text, source, classWords(source), bindings, starImport);
+  if (quick.renames.size === 0) return { imports: quick.imports, body: source.body };
+  const reads = classReads(parser, source);
+  const exact = planNames(text, source, new Set(reads.keys()), bindings, starImport);
+  return { imports: exact.imports, body: renameClass(source.body, reads, exact.renames) };
 }

@@ -3,7 +3,7 @@
  * leading import region (guarded imports included), its import lines among the file's own, and
  * whether the file already has the mapper or binds `KeyMapper` to something else.
  */
-import type { Binding } from './bindings.js';
+import { describeBinding, type Binding } from './bindings.js';
 import { importInsertions, type Insertion } from './import-groups.js';
 import { sourceOf, type Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
@@ -147,9 +147,27 @@ function isMapperClass(node: Node): boolean {
  * mapper class), or the first module-level binding that is something else (then no rewrite can
  * call it). Function-local bindings and imports under `if TYPE_CHECKING:` do not count.
  */
-export function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'present' | Binding {
+function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'present' | Binding {
   const live = (bindings ?? []).filter((b) => b.runtime);
   const other = live.find((b) => b.kind !== 'import' && !(b.kind === 'class' && isMapperClass(b.node)));
   if (other) return other;
   return live.length > 0 ? 'present' : 'absent';
+}
+
+/**
+ * What the file's module-level names mean for its rewrites: whether KeyMapper is there, and why no
+ * site can be proposed (`mapperTaken`) or no statement rewrite can assign `targetName` (`targetTaken`).
+ */
+export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>, targetName: string) {
+  const keyMapper = keyMapperState(bindings.get('KeyMapper'));
+  const target = bindings.get(targetName)?.[0];
+  return {
+    keyMapper: typeof keyMapper === 'object' ? ('taken' as const) : keyMapper,
+    mapperTaken: typeof keyMapper === 'object'
+      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
+      : null,
+    targetTaken: target
+      ? `\`${targetName}\` is already bound in this file (${describeBinding(text, target)}): assigning the weights to it would replace that; pass another --target-name`
+      : null,
+  };
 }
