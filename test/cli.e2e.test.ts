@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, pythonParseErrors, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
 
 const NO_TERMINAL = 'switcheroo-migrate: no terminal: showing the proposed changes as --dry-run would; pass --yes to write them\n';
-const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ skipped)? · \d+ ms$/;
+const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ warnings?)?( · \d+ skipped)? · \d+ ms$/;
 const ANSI = /\u001b\[/;
 const SITE = 'model.load_state_dict(sd)\n';
 
@@ -90,7 +90,7 @@ describe('--dry-run on a realistic project', () => {
     // an explicit mode: no fallback note; the summary is the only stderr line
     expect(r.stderr.split('\n')).toHaveLength(2);
     expect(lastLine(r.stderr)).toMatch(SUMMARY);
-    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · \d+ ms$/);
+    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 warnings · \d+ ms$/);
 
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
@@ -259,7 +259,13 @@ describe('--yes', () => {
     const r = await runCli(['--yes', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(ZOO_CHANGED.map((p) => `written  ${p}\n`).join(''));
-    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · \d+ ms$/);
+    // each written site's warnings, as --dry-run shows them, and their count in the summary
+    expect(r.stderr.split('\n').slice(0, -2)).toEqual([
+      '  scripts/evaluate.py:11:27  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
+      '  scripts/evaluate.py:11:27  warning: the result is used: torch returns (missing_keys, unexpected_keys), KeyMapper.from_torch returns the variables',
+      '  zoo/models/__init__.py:10:9  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
+    ]);
+    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 3 warnings · \d+ ms$/);
 
     const after = await readTree(dir);
     for (const [path, bytes] of before) {

@@ -1,4 +1,5 @@
 /** Text the non-interactive modes print: diffs, site notes, the JSON plan, the summary line. */
+import { count } from '../core/count.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import type { Paint } from './color.js';
@@ -64,15 +65,23 @@ export function writeResultLine(r: WriteResult, paint: Paint): string {
   return `${paint('red', r.status)}  ${r.path}: ${r.reason}`;
 }
 
-/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 84 ms` */
-export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number): string {
+/** The warnings of the changes the decisions accept, one line each, as `--dry-run` shows them under its diffs. */
+export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Paint): string[] {
+  return plan.sites.filter((s) => s.proposed && decisions.get(s.id)?.type === 'accepted').flatMap((s) => siteNote(s, paint));
+}
+
+/**
+ * `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 1 warning · 84 ms`:
+ * `warnings` counts those of the changes shown or written (left out when there are none).
+ */
+export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number, warnings = 0): string {
   const s = result.stats;
-  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
   if (writes) {
     parts.push(`${writes.filter((w) => w.status === 'written').length} written`);
     parts.push(`${writes.filter((w) => w.status !== 'written').length} refused`);
   }
+  if (warnings > 0) parts.push(count(warnings, 'warning'));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, type Paint } from './color.js';
+import { count } from '../core/count.js';
 import { UsageError } from '../core/errors.js';
 
 // Everything else loads on demand, so that the review's first line is on screen before the engine
@@ -35,7 +36,7 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
   let first = '';
   let drawn = 0;
   const draw = () => {
-    const text = `scanning · ${files} files read · ${sites} sites${first ? ` · first: ${first}` : ''}`;
+    const text = `scanning · ${count(files, 'file')} read · ${count(sites, 'site')}${first ? ` · first: ${first}` : ''}`;
     out.write(`\r\u001b[2K${paint('cyan', '⠋')} ${text.slice(0, Math.max(10, (out.columns ?? 80) - 3))}`);
     drawn = performance.now();
   };
@@ -94,6 +95,7 @@ export async function run(io: Io): Promise<number> {
   }
   const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
+  const errPaint = painter(colorEnabled(cli.color, Boolean(io.stderr.isTTY), io.env));
   if (mode === 'undo') {
     try {
       const { runUndo } = await import('./undo.js');
@@ -127,12 +129,12 @@ export async function run(io: Io): Promise<number> {
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
-    if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${e.filesScanned} files read · ${e.sites} sites found`);
+    if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${count(e.filesScanned, 'file')} read · ${count(e.sites, 'site')} found`);
   };
   const started = performance.now();
   const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
   let result;
   try {
     result = await scanProject(cli.path, options, onEvent);
@@ -145,7 +147,9 @@ export async function run(io: Io): Promise<number> {
   if (fallback) err(fallback);
 
   const decisions = acceptProposed(result.files);
-  const summary = (writes: Parameters<typeof summaryLine>[1]) => io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started))}\n`);
+  const summary = (writes: Parameters<typeof summaryLine>[1], warnings = 0) =>
+    io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started), warnings)}\n`);
+
   switch (mode) {
     case 'json':
       io.stdout.write(jsonText(result));
@@ -156,10 +160,18 @@ export async function run(io: Io): Promise<number> {
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
       io.stdout.write(dryRunText(result, decisions, paint));
-      summary(null);
+      summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).length, 0));
       return 0;
     default: {
-      const report = (r: WriteResult) => io.stdout.write(`${writeResultLine(r, paint)}\n`);
+      // each written file's line, then its changes' warnings (stderr, as --dry-run shows them)
+      let warned = 0;
+      const report = (r: WriteResult) => {
+        io.stdout.write(`${writeResultLine(r, paint)}\n`);
+        const plan = r.status === 'written' ? result.files.find((f) => f.path === r.path) : undefined;
+        const notes = plan ? acceptedWarnings(plan, decisions, errPaint) : [];
+        for (const note of notes) io.stderr.write(`${note}\n`);
+        warned += notes.length;
+      };
       // Without --allow-dirty, a file with uncommitted work is not overwritten: git could not give it back.
       const changing = result.files.filter((f) => f.sites.some((s) => decisions.has(s.id))).map((f) => f.path);
       const { gitModified } = await import('../core/git.js');
@@ -173,7 +185,7 @@ export async function run(io: Io): Promise<number> {
       refused.forEach(report);
       const clean = result.files.filter((f) => !dirty.has(f.path));
       const writes = [...refused, ...(await io.guard(() => applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report)))];
-      summary(writes);
+      summary(writes, warned);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;
     }

@@ -15,7 +15,7 @@ export async function checkEdit(plan: FilePlan, siteId: string, text: string): P
   if (!error) return null;
   const editLine = before.split('\n').length;
   const where = error.line - editLine + 1;
-  const why = error.message ? ` (${error.message})` : '';
+  const why = error.message ? `: ${error.message}` : '';
   return where >= 1 && where <= text.split('\n').length
     ? `the edit does not parse: line ${where} of the edit, column ${error.column} (line ${error.line} of ${plan.path})${why}`
     : `the edit does not parse: the file breaks at line ${error.line}, column ${error.column}${why}`;

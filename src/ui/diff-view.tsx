@@ -4,6 +4,7 @@ import type { Site } from '../core/types.js';
 import { viewport, type DiffRow } from './diff-rows.js';
 import type { SiteStatus } from './review-order.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 interface Props {
   site: Site;
@@ -24,11 +25,11 @@ export function DiffView({ site, status, rows, scroll, context, height, width }:
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text wrap="truncate-end" {...style('title')}>{`── ${title} ${'─'.repeat(Math.max(0, width - title.length - 4))}`}</Text>
-      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines above`}</Text> : null}
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')} above`}</Text> : null}
       {rows.slice(view.start, view.start + view.count).map((row, i) => (
         <Row key={view.start + i} row={row} />
       ))}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines below (PgDn/space)`}</Text> : null}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')} below (PgDn/space)`}</Text> : null}
     </Box>
   );
 }

@@ -5,6 +5,7 @@ import type { EditState } from './review-state.js';
 import { viewport } from './diff-rows.js';
 import { caretPosition } from './text-edit.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 export type EditChoice = 'again' | 'discard';
 
@@ -30,7 +31,7 @@ export function EditView({ edit, site, editorName, width, height, onChoice }: Pr
       {original.slice(0, originalView.count).map((line, i) => (
         <Text key={i} wrap="truncate-end" {...style('del')}>{`  ${line}`}</Text>
       ))}
-      {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${originalView.below} more lines`}</Text> : null}
+      {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(originalView.below, 'more line')}`}</Text> : null}
       <Text> </Text>
       {edit.phase === 'editing' && edit.inline ? <InlineEditor edit={edit} height={height - originalView.count - 5} /> : null}
       {edit.phase === 'editing' && !edit.inline ? <Text>{`Waiting for ${editorName ?? 'the editor'} to exit…`}</Text> : null}
@@ -59,7 +60,7 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
   return (
     <Box flexDirection="column">
       <Text {...style('muted')}>Replacement (Enter: new line · Ctrl-S: save · Esc: cancel):</Text>
-      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines`}</Text> : null}
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')}`}</Text> : null}
       {lines.slice(view.start, view.start + view.count).map((text, index) => {
         const i = view.start + index;
         return i === line ? (
@@ -73,7 +74,7 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
           <Text key={i} wrap="truncate-end">{`  ${text}`}</Text>
         );
       })}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines`}</Text> : null}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')}`}</Text> : null}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import type { Decision, Site } from '../core/types.js';
 import type { ReviewState } from './review-state.js';
 import { allSites, canAccept, findSite, isOpen, nextOpen } from './review-order.js';
+import { count } from '../core/count.js';
 
 export const SUPER_MESSAGE = 'super().load_state_dict(...) forwards to torch: it is never rewritten.';
 
@@ -36,7 +37,7 @@ export function skipRestOfFile(s: ReviewState): ReviewState {
 export function acceptAll(s: ReviewState): ReviewState {
   const open = allSites(s.plans).filter((site) => isOpen(site, s.decisions) && canAccept(site));
   if (open.length === 0) return { ...s, message: 'Nothing left to accept.' };
-  return { ...record(s, open.map((site) => [site.id, { type: 'accepted' }])), message: `Accepted ${open.length} changes.` };
+  return { ...record(s, open.map((site) => [site.id, { type: 'accepted' }])), message: `Accepted ${count(open.length, 'change')}.` };
 }
 
 /** `u`: take back the last decision step, wherever it was, and select its site again. */

@@ -2,6 +2,7 @@ import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../co
 import { SUPER_MESSAGE, acceptAll, acceptRestOfFile, decideOne, skipRestOfFile, undo } from './review-decide.js';
 import { canAccept, firstSite, findSite, sortPlans } from './review-order.js';
 import { applyTextOp, bufferOf, type TextBuffer, type TextOp } from './text-edit.js';
+import { count } from '../core/count.js';
 
 /** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
 export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | 'writing' | 'done';
@@ -138,7 +139,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       const scan: ScanState = { status: 'done', ...stats, skipped };
       const next = withPlans({ ...state, scan, root: action.result.root }, files);
       if (next.plans.length > 0 || state.screen === 'done') return next;
-      return finish(next, 0, `No load_state_dict calls found in ${stats.filesScanned} files. Nothing to do.`);
+      return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
     }
     case 'scan-failed':
       return finish({ ...state, scan: { ...state.scan, status: 'failed' } }, 2, `The scan failed: ${action.message}`);
