@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The bin: wire the process to `run`, map signals, set the exit code. Nothing else. */
 import { run } from './cli/run.js';
+import { visible } from './core/visible.js';
 
 // A signal ends the process at once unless something is guarded (a batch of writes, the review
 // screen, which handles interrupts itself): then it is only noted, and the guarded work stops at a
@@ -28,6 +29,7 @@ run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, std
     process.exitCode = code;
   })
   .catch((error: unknown) => {
-    process.stderr.write(`switcheroo-migrate: unexpected error: ${(error as Error).message ?? String(error)}\n`);
+    // The message may quote a path from the project.
+    process.stderr.write(`switcheroo-migrate: unexpected error: ${visible((error as Error).message ?? String(error))}\n`);
     process.exitCode = 1;
   });

@@ -438,7 +438,7 @@ describe('options that shape the proposal', () => {
       const bad = await runCli(['--include', kind, dir]);
       expect(bad.code, kind).toBe(2);
       expect(bad.stdout).toBe('');
-      expect(bad.stderr).toMatch(/^switcheroo-migrate: --include takes non-module; super and unsupported sites are never proposed \(got "\w+(-\w+)?"\) \(see --help\)\n$/);
+      expect(bad.stderr).toMatch(/^switcheroo-migrate: --include takes non-module and unknown; super and unsupported sites are never proposed \(got "\w+(-\w+)?"\) \(see --help\)\n$/);
     }
     expect((await runCli(['--check', '--include', 'non-module,', dir])).code).toBe(1);
   });
@@ -460,6 +460,11 @@ describe('options that shape the proposal', () => {
     }
     const unicode = await runCli(['--dry-run', '--target-name', 'münchen', dir]);
     expect(unicode.stdout).toContain('+    münchen = KeyMapper.from_torch(ckpt["model"])\n');
+    // a name the file binds (train.py imports torch): its statement rewrite is not proposed, even once the project's evidence is settled
+    const shadowing = await jsonPlan(['--target-name', 'torch', dir]);
+    const train = shadowing.files.find((f) => f.path === 'scripts/train.py')?.sites[0];
+    expect(train).toMatchObject({ kind: 'module', proposed: false });
+    expect(train?.reason).toMatch(/^`torch` is already bound in this file \(line \d+: `import torch`\)/);
   });
 
   it('--mapper reference injects a different KeyMapper than the default flax one', async () => {

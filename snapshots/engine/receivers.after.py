@@ -57,6 +57,6 @@ class KeyMapper:
 class Runner:
     def restore(self, sd, m, name):
         variables = KeyMapper.from_torch(sd)
-        variables = KeyMapper.from_torch(sd)
+        getattr(m, name).load_state_dict(sd)
         variables = KeyMapper.from_torch(sd)
         variables = KeyMapper.from_torch(sd)

@@ -1,5 +1,8 @@
+from typing import Optional
+
 import jax.numpy as jnp
 import numpy as np
+from torch import nn
 
 
 class KeyMapper:
@@ -54,7 +57,7 @@ class KeyMapper:
         return new_dict
 
 
-def restore(model, a, b, sd, c):
+def restore(model, a: "nn.Module", b: Optional[nn.Module], sd, c):
     missing, unexpected = KeyMapper.from_torch(sd)
     x = KeyMapper.from_torch(sd) if c else KeyMapper.from_torch(sd)
     first = KeyMapper.from_torch(sd)[0]

@@ -56,6 +56,6 @@ class KeyMapper:
         return new_dict
 
 
-def restore(模型, sd):
+def restore(模型: torch.nn.Module, sd):
     x = "😀😀"; variables = KeyMapper.from_torch(sd)  # 注释 🚀
     print("é"); variables = KeyMapper.from_torch(sd)

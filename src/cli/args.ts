@@ -33,7 +33,7 @@ showing every change for review before anything is written.
   -y, --yes               accept every proposed change and write, without asking
       --json              print the plan as JSON on stdout; write nothing
       --check             write nothing; exit 1 if any change is proposed (CI, pre-commit)
-      --include KINDS     also propose sites of these kinds, comma-separated (non-module)
+      --include KINDS     also propose sites of these kinds, comma-separated (non-module,unknown)
       --mapper NAME       preamble flavour: flax (default) or reference
       --target-name ID    name assigned by statement rewrites (default: variables)
       --max-file-size N   skip files larger than N bytes (default: ${DEFAULT_MAX_FILE_SIZE}; k/m suffixes allowed)
@@ -108,7 +108,7 @@ export function parseCli(argv: string[]): CliOptions {
   for (const kind of include) {
     // super() and unsupported sites have nothing to rewrite them into: they are listed, never proposed.
     if (!SITE_KINDS.includes(kind as SiteKind) || kind === 'super' || kind === 'unsupported') {
-      throw new ArgsError(`--include takes non-module; super and unsupported sites are never proposed (got "${kind}")`);
+      throw new ArgsError(`--include takes non-module and unknown; super and unsupported sites are never proposed (got "${kind}")`);
     }
   }
   const mapper = values.mapper ?? 'flax';

@@ -1,13 +1,20 @@
-/** Text the non-interactive modes print: diffs, site notes, the JSON plan, the summary line. */
+/**
+ * Text the non-interactive modes print: diffs, site notes, the JSON plan, the summary line. Project
+ * text (paths, source, reasons) goes through `shown`, so that no control character in it reaches the
+ * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
+ */
 import { count } from '../core/count.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
-import type { Paint } from './color.js';
+import { escapeJsonControls } from '../core/visible.js';
+import { shown, type Paint } from './color.js';
 
-function paintDiff(diff: string, paint: Paint): string {
+/** `exact` keeps the bytes (a pipe or a file); else each line is shown as on a terminal, a CRLF's CR being its line end. */
+function paintDiff(diff: string, paint: Paint, exact: boolean): string {
   return diff
     .split('\n')
-    .map((line) => {
+    .map((raw) => {
+      const line = exact ? raw : shown(raw.replace(/\r$/, ''), paint);
       if (line.startsWith('+++') || line.startsWith('---')) return paint('bold', line);
       if (line.startsWith('@@')) return paint('cyan', line);
       if (line.startsWith('+')) return paint('green', line);
@@ -17,31 +24,36 @@ function paintDiff(diff: string, paint: Paint): string {
     .join('\n');
 }
 
+/** A site's reason when it is not proposed, then its warnings (those about control characters matter either way). */
 function siteNote(site: Site, paint: Paint): string[] {
   const where = `${site.path}:${site.line}:${site.column}`;
-  if (!site.proposed) return [paint('dim', `  ${where}  ${site.kind}: not proposed: ${site.reason}`)];
-  return site.warnings.map((w) => paint('yellow', `  ${where}  warning: ${w}`));
+  const reason = site.proposed ? [] : [paint('dim', `  ${shown(`${where}  ${site.kind}: not proposed: ${site.reason}`, paint)}`)];
+  return [...reason, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
 }
 
-/** The `--dry-run` output: per file, its unified diff then notes on its sites; then the skipped files. */
-export function dryRunText(result: ScanResult, decisions: Decisions, paint: Paint): string {
+/**
+ * The `--dry-run` output: per file, its unified diff then notes on its sites; then the skipped files.
+ * `exact` (stdout is not a terminal) prints the diffs byte for byte, so that `git apply` takes them.
+ */
+export function dryRunText(result: ScanResult, decisions: Decisions, paint: Paint, exact: boolean): string {
   const out: string[] = [];
   for (const plan of result.files) {
     const diff = fileDiff(plan, decisions);
-    if (diff) out.push(paintDiff(diff.replace(/\n$/, ''), paint));
-    else out.push(paint('bold', `${plan.path}: nothing proposed`));
-    if (plan.parseError) out.push(paint('yellow', `  ${plan.path}: ${plan.parseError}; sites inside the broken code are not proposed`));
+    if (diff) out.push(paintDiff(diff.replace(/\n$/, ''), paint, exact));
+    else out.push(paint('bold', `${shown(plan.path, paint)}: nothing proposed`));
+    if (plan.parseError) out.push(paint('yellow', `  ${shown(plan.path, paint)}: ${plan.parseError}; sites inside the broken code are not proposed`));
     for (const site of plan.sites) out.push(...siteNote(site, paint));
     out.push('');
   }
-  for (const s of result.skipped) out.push(paint('dim', `skipped ${s.path}: ${s.reason}`));
+  for (const s of result.skipped) out.push(paint('dim', `skipped ${shown(`${s.path}: ${s.reason}`, paint)}`));
   return out.length ? `${out.join('\n').replace(/\n+$/, '')}\n` : '';
 }
 
 /** The `--check` output: one line per proposed change. */
-export function checkText(result: ScanResult): string {
+export function checkText(result: ScanResult, paint: Paint): string {
+  const first = (text: string) => text.split('\n')[0]?.replace(/\r$/, '') ?? '';
   const lines = result.files.flatMap((f) =>
-    f.sites.filter((s) => s.proposed).map((s) => `${s.path}:${s.line}:${s.column}: ${s.kind}: ${s.original.split('\n')[0]} -> ${s.replacement.split('\n')[0]}`),
+    f.sites.filter((s) => s.proposed).map((s) => shown(`${s.path}:${s.line}:${s.column}: ${s.kind}: ${first(s.original)} -> ${first(s.replacement)}`, paint)),
   );
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -50,19 +62,20 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, ...site }) => site),
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, ...site }) => site),
     preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
   };
 }
 
-/** The `--json` document (design.md: version 1). */
+/** The `--json` document (design.md: version 1); every control character in it is a JSON escape. */
 export function jsonText(result: ScanResult): string {
-  return `${JSON.stringify({ version: 1, root: result.root, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2)}\n`;
+  const json = JSON.stringify({ version: 1, root: result.root, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
+  return `${escapeJsonControls(json)}\n`;
 }
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {
-  if (r.status === 'written') return `${paint('green', 'written')}  ${r.path}`;
-  return `${paint('red', r.status)}  ${r.path}: ${r.reason}`;
+  if (r.status === 'written') return `${paint('green', 'written')}  ${shown(r.path, paint)}`;
+  return `${paint('red', r.status)}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
 }
 
 /** The warnings of the changes the decisions accept, one line each, as `--dry-run` shows them under its diffs. */

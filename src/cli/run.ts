@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
-import { colorEnabled, painter, type Paint } from './color.js';
+import { colorEnabled, painter, shown, type Paint } from './color.js';
+import { fitPieces, visiblePieces } from '../core/visible.js';
 import { count } from '../core/count.js';
 import { UsageError } from '../core/errors.js';
 
@@ -27,8 +28,8 @@ function version(): string {
 }
 
 /**
- * The line shown while Ink loads: live counts and the first site found, redrawn at most every 40 ms,
- * cut to the terminal's width so that `\r` can redraw it.
+ * The line shown while Ink loads: live counts and the first site found (its control characters shown
+ * escaped), redrawn at most every 40 ms, cut to fit the terminal's width so that `\r` can redraw it.
  */
 function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) => void {
   let files = 0;
@@ -37,7 +38,8 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
   let drawn = 0;
   const draw = () => {
     const text = `scanning · ${count(files, 'file')} read · ${count(sites, 'site')}${first ? ` · first: ${first}` : ''}`;
-    out.write(`\r\u001b[2K${paint('cyan', '⠋')} ${text.slice(0, Math.max(10, (out.columns ?? 80) - 3))}`);
+    const fitted = fitPieces(visiblePieces(text), Math.max(10, (out.columns ?? 80) - 3));
+    out.write(`\r\u001b[2K${paint('cyan', '⠋')} ${fitted.map((p) => (p.mark ? paint('mark', p.text) : p.text)).join('')}`);
     drawn = performance.now();
   };
   draw();
@@ -45,7 +47,7 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
     if (event.type === 'progress') ({ filesScanned: files, sites } = event);
     if (event.type === 'file' && !first && event.plan.sites[0]) {
       const site = event.plan.sites[0];
-      first = `${site.path}:${site.line} ${site.original.split('\n')[0]}`;
+      first = `${site.path}:${site.line} ${site.original.split(/\r?\n/)[0]}`;
       drawn = 0;
     }
     if (performance.now() - drawn > 40) draw();
@@ -74,7 +76,9 @@ async function withInkEnv<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Pr
 }
 
 export async function run(io: Io): Promise<number> {
-  const err = (line: string) => io.stderr.write(`switcheroo-migrate: ${line}\n`);
+  // Error messages can quote a path from the project: shown, never emitted raw.
+  let errPaint = painter(colorEnabled(null, Boolean(io.stderr.isTTY), io.env));
+  const err = (line: string) => io.stderr.write(`switcheroo-migrate: ${shown(line, errPaint)}\n`);
   let cli;
   try {
     cli = parseCli(io.argv);
@@ -83,6 +87,7 @@ export async function run(io: Io): Promise<number> {
     err(`${error.message} (see --help)`);
     return 2;
   }
+  errPaint = painter(colorEnabled(cli.color, Boolean(io.stderr.isTTY), io.env));
   if (cli.help) { io.stdout.write(HELP); return 0; }
   if (cli.version) { io.stdout.write(`${version()}\n`); return 0; }
 
@@ -95,7 +100,6 @@ export async function run(io: Io): Promise<number> {
   }
   const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
-  const errPaint = painter(colorEnabled(cli.color, Boolean(io.stderr.isTTY), io.env));
   if (mode === 'undo') {
     try {
       const { runUndo } = await import('./undo.js');
@@ -155,11 +159,11 @@ export async function run(io: Io): Promise<number> {
       io.stdout.write(jsonText(result));
       return 0;
     case 'check':
-      io.stdout.write(checkText(result));
+      io.stdout.write(checkText(result, paint));
       summary(null);
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
-      io.stdout.write(dryRunText(result, decisions, paint));
+      io.stdout.write(dryRunText(result, decisions, paint, !io.stdout.isTTY));
       summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).length, 0));
       return 0;
     default: {

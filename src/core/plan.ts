@@ -5,7 +5,10 @@ import { getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource } from './preamble-source.js';
+import { controlWarnings } from './control-warning.js';
 import { rewriteCall } from './rewrite.js';
+import type { ProjectIndex } from './evidence/index.js';
+import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { focusRanges } from './statements.js';
@@ -47,16 +50,17 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     const bindings = moduleBindings(root, importNodes, binders);
     const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName);
     const sites: Site[] = [];
-    for (const found of findCalls(root, text)) {
+    let index: ProjectIndex | null = null;
+    for (const found of findCalls(root, text, path, lines)) {
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
       const rewrite = rewriteCall(text, found, options.targetName, lines);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
-      const proposable = rewrite !== null && found.kind !== 'super';
-      const wanted = proposable && (found.kind === 'module' || options.include.includes(found.kind));
+      const receiver = sourceOf(text, found.receiver);
+      // What this file alone says; the scanner settles the kind again once every file is indexed.
+      index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
-      const proposed = wanted && conflict === null;
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
@@ -64,13 +68,13 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         column: start.column,
         endLine: end.line,
         endColumn: end.column,
-        receiver: sourceOf(text, found.receiver),
-        kind: found.kind,
-        proposed,
-        reason: proposed ? '' : !wanted ? found.reason || `kind \`${found.kind}\` is not proposed (use --include ${found.kind})` : (conflict ?? ''),
+        receiver,
+        ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
+        ...(conflict ? { conflict } : {}),
+        clues: found.clues,
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
-        warnings: rewrite?.warnings ?? [],
+        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
       });
     }

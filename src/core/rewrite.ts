@@ -17,7 +17,7 @@ const DROPPED_WHY: Record<string, string> = {
 };
 
 /** The argument that holds the state: the first positional one, or `state_dict=`. */
-function stateArgument(args: Node): Node | null {
+export function stateArgument(args: Node): Node | null {
   for (const arg of args.namedChildren) {
     if (!arg || arg.type === 'comment' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') continue;
     if (arg.type !== 'keyword_argument') return arg;

@@ -4,6 +4,7 @@
  */
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+import { findClasses, type ClassFact } from './evidence/facts.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
 import { planWith } from './plan.js';
@@ -22,9 +23,9 @@ interface Found {
 
 export type FileOutcome = Found &
   (
-    | { type: 'ignored'; read: boolean }
+    | { type: 'ignored'; read: boolean; classes?: ClassFact[] }
     | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan }
+    | { type: 'planned'; plan: FilePlan; classes: ClassFact[] }
   );
 
 /**
@@ -74,9 +75,11 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       const bytes = readInto(abs, info.size);
       const bad = unreadableReason(bytes);
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
-      if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
+      // Every file's classes go into the project index: a receiver's class may be defined anywhere.
+      const classes = findClasses(bytes);
+      if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options) };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

@@ -1,8 +1,11 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
+import { readFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { discoverFiles } from './discover.js';
+import { ProjectIndex } from './evidence/index.js';
+import { settlePlan } from './evidence/settle.js';
 import { UsageError } from './errors.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
@@ -79,8 +82,15 @@ export async function scanProject(
   parserReady.catch(() => {}); // reported below
   const discovered = only ? { files: [only], skipped: [] } : await discoverFiles(root);
   const parser = await parserReady;
-  const files: FilePlan[] = [];
+  let files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
+  const index = new ProjectIndex((rel) => {
+    try {
+      return readFileSync(join(root, rel));
+    } catch {
+      return null;
+    }
+  });
   let filesScanned = 0;
   let candidates = 0;
   let sites = 0;
@@ -91,6 +101,7 @@ export async function scanProject(
     onEvent({ type: 'skipped', skipped: item });
   };
   const count = (outcome: FileOutcome) => {
+    index.add(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
     if (outcome.type === 'skipped') {
       if (outcome.read) filesScanned++;
       skip(outcome.skipped);
@@ -99,7 +110,8 @@ export async function scanProject(
     } else {
       filesScanned++;
       candidates++;
-      const { plan } = outcome;
+      // Settled against the files indexed so far; again against all of them at the end.
+      const plan = settlePlan(outcome.plan, index, options.include);
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;
@@ -181,6 +193,8 @@ export async function scanProject(
     count(outcome);
   }
   progress();
+  // Kinds settled against every file of the project (a class may be defined in a file scanned later).
+  files = files.map((plan) => settlePlan(plan, index, options.include));
   files.sort(byPath);
   skipped.sort(byPath);
   return {

@@ -282,6 +282,21 @@ export function unsureAt(text: string): number | null {
   }
 }
 
+/** A statement that defines a function or class (its names are its own; the evidence looks at other code). */
+const DEFINES = /^(?:@|def\b|class\b|async\s+def\b)/;
+const RECEIVER_BEFORE = /([\p{L}_][\p{L}\p{N}_]*)(?:\s*\[[^\]\n]*\])?(?:\s*\.\s*[\p{L}_][\p{L}\p{N}_]*(?:\s*\[[^\]\n]*\])?)*\s*\.\s*$/u;
+
+/** The first names of the sites' receivers (`model` of `model.load_state_dict`, `models` of `models[0].net...`); `self` left out. */
+function receiverRoots(text: string): Set<string> {
+  const roots = new Set<string>();
+  const word = 'load_state_dict';
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) {
+    const root = RECEIVER_BEFORE.exec(text.slice(Math.max(0, i - 200), i))?.[1];
+    if (root && root !== 'self') roots.add(root);
+  }
+  return roots;
+}
+
 /** Words whose statements are parsed: the sites, and what `findCalls` and the preamble's placement look up. */
 const FOCUS_WORDS = ['load_state_dict', 'import', 'KeyMapper'];
 
@@ -310,6 +325,15 @@ export function focusRanges(text: string, lines: LineIndex, binders: ReadonlyMap
     for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) keep[lastAtOrBefore(starts, i)] = 1;
   }
   for (const offsets of binders.values()) for (const i of offsets) keep[lastAtOrBefore(starts, i)] = 1;
+  // Module-level code that names a site's receiver (`model = Tracker()` above `model.load_state_dict(sd)`):
+  // where the receiver is bound is the strongest evidence of what it is.
+  for (const root of receiverRoots(text)) {
+    for (let i = text.indexOf(root); i !== -1; i = text.indexOf(root, i + root.length)) {
+      if (IDENT.test(text[i - 1] ?? '') || IDENT.test(text[i + root.length] ?? '')) continue;
+      const k = lastAtOrBefore(starts, i);
+      if (!DEFINES.test(text.slice(statements[k]?.start ?? 0, (statements[k]?.start ?? 0) + 12))) keep[k] = 1;
+    }
+  }
   const spans: { start: number; end: number }[] = [];
   statements.forEach((s, k) => {
     if (!keep[k]) return;

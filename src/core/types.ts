@@ -1,9 +1,73 @@
 /** Plain data shared by the core, the CLI modes and the review screen. No I/O, no UI. */
 
 /** How a call site is treated: see design.md "Data model". */
-export type SiteKind = 'module' | 'non-module' | 'super' | 'unsupported';
+export type SiteKind = 'module' | 'non-module' | 'unknown' | 'super' | 'unsupported';
 
-export const SITE_KINDS: readonly SiteKind[] = ['module', 'non-module', 'super', 'unsupported'];
+export const SITE_KINDS: readonly SiteKind[] = ['module', 'non-module', 'unknown', 'super', 'unsupported'];
+
+/** What decided a site's kind (design.md "Data model"): an override, a binding, a class, a usage, or only a name. */
+export type EvidenceRule =
+  | 'override'
+  | 'no-state'
+  | 'imported-module'
+  | 'isinstance'
+  | 'assignment'
+  | 'annotation'
+  | 'loop'
+  | 'attribute'
+  | 'inherited'
+  | 'usage'
+  | 'name'
+  | 'state'
+  | 'none';
+
+/**
+ * The evidence for a site's kind: the source text that decided it and where it stands (absent for
+ * `name` and `none`), and one sentence saying why (the review and `--dry-run` show it).
+ */
+export interface Evidence {
+  rule: EvidenceRule;
+  text?: string;
+  /** Path relative to the root, `/` separators. */
+  path?: string;
+  line?: number;
+  note: string;
+}
+
+/**
+ * Where to look for a receiver's kind, strongest first, as planning found them in the file's tree;
+ * settled into a kind against the project index once the index knows the classes they name.
+ * Plain data (it crosses worker threads).
+ */
+export type Clue =
+  /** Decided from the file alone. `unknown` stops the search (a loop over mixed objects). */
+  | { type: 'verdict'; kind: 'module' | 'non-module' | 'unknown' | 'super'; what: string; source: ClueSource }
+  /** The receiver is built by, annotated with or checked against `expr` (a class or factory) as written in `path`. */
+  | {
+      type: 'class';
+      expr: string;
+      /** `not-isinstance`: the site is in the `else` of `isinstance(R, expr)`; `self`: `expr` is the enclosing class. */
+      how: 'call' | 'annotation' | 'isinstance' | 'not-isinstance' | 'constructor' | 'import' | 'self';
+      subject: string;
+      source: ClueSource;
+      /** For a call: the first argument's dotted name (`config.model` of `instantiate(config.model)`). */
+      arg?: string;
+    }
+  /** The receiver is an attribute of `owner`'s value: a model's attribute is a submodule (other owners tell nothing). */
+  | { type: 'member-of'; owner: Clue[]; subject: string }
+  /** The receiver is one of several values (a loop over a list, a tuple): each has its own clues. */
+  | { type: 'all-of'; items: Clue[][]; subject: string; source: ClueSource }
+  /** `self.attr` is not set in its class: look in the class's project bases (`bases` as written in `path`). */
+  | { type: 'inherited'; attr: string; bases: string[]; path: string }
+  /** The receiver's or its state's words, the last resort. */
+  | { type: 'name'; name: string; rule: 'name' | 'state'; subject: string };
+
+export interface ClueSource {
+  rule: EvidenceRule;
+  text: string;
+  path: string;
+  line: number;
+}
 
 /** Files larger than this are skipped with a reason unless `--max-file-size` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -29,10 +93,16 @@ export interface Site {
   /** Source text of the receiver (`model`, `self.net`, `getattr(m, n)`). */
   receiver: string;
   kind: SiteKind;
+  /** What decided `kind`. */
+  evidence: Evidence;
+  /** Where `evidence` came from, kept so that the kind can be settled again once the whole project is indexed (not in `--json`). */
+  clues: Clue[];
   /** True when the rewrite is offered by default (kind `module`, or a kind named by `--include`). */
   proposed: boolean;
   /** Why a site is not proposed; empty when it is. */
   reason: string;
+  /** Set when the file keeps any rewrite from being written here whatever the kind (`KeyMapper` or the target name bound to something else); not in `--json`. */
+  conflict?: string;
   /** The source text the rewrite replaces: the whole statement, or just the call. */
   original: string;
   /** The proposed text for `original`. For `super`/`unsupported` sites this is the original text. */

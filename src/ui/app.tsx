@@ -12,6 +12,7 @@ import { confirmQuitKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKey
 import { findSite, statusOf } from './review-order.js';
 import { initialState, reviewReducer } from './review-state.js';
 import type { ReviewServices } from './services.js';
+import { Shown } from './shown.js';
 import { SiteList, listRows } from './site-list.js';
 import { SummaryView, summaryListHeight, summaryOf } from './summary-view.js';
 import { ColorProvider } from './theme.js';
@@ -121,7 +122,11 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       return (
         <ColorProvider value={color}>
           <WriteView state={state} total={summary.files} height={body} width={width} animate={animate} />
-          {state.message ? <Text>{state.message}</Text> : null}
+          {state.message ? (
+            <Text>
+              <Shown text={state.message} />
+            </Text>
+          ) : null}
         </ColorProvider>
       );
   }

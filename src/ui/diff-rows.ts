@@ -9,8 +9,6 @@ export type DiffRow =
   | { kind: 'line'; line: DiffLine; gutter: number }
   | { kind: 'note'; text: string; tone: 'warning' | 'info' };
 
-const TAB = '    ';
-
 /** The selected site's diff as rows: its hunks from the core, its warnings, then the preamble or why not. Pure. */
 export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, context: number): DiffRow[] {
   const decision = decisions.get(site.id);
@@ -38,7 +36,7 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
 }
 
 function hunkRows(hunk: DiffHunk, label: string, gutter: number): DiffRow[] {
-  return [{ kind: 'hunk', text: hunk.header + label }, ...hunk.lines.map((line): DiffRow => ({ kind: 'line', line: untabbed(line), gutter }))];
+  return [{ kind: 'hunk', text: hunk.header + label }, ...hunk.lines.map((line): DiffRow => ({ kind: 'line', line, gutter }))];
 }
 
 function preambleLabel(included: boolean): string {
@@ -48,15 +46,12 @@ function preambleLabel(included: boolean): string {
 function notesBefore(plan: FilePlan, site: Site): DiffRow[] {
   const rows: DiffRow[] = [];
   if (plan.parseError) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${plan.parseError}` });
-  if (site.proposed) return rows;
+  // What decided the kind, for a proposed site as for one left alone: the reviewer can check it.
+  if (site.proposed) return [...rows, { kind: 'note', tone: 'info', text: `Proposed: ${site.evidence.note}.` }];
   const hint =
     site.kind === 'super' ? 'it forwards to torch and is never rewritten' : site.kind === 'unsupported' ? 'e writes a replacement by hand' : 'y accepts it anyway, e edits it';
   rows.push({ kind: 'note', tone: 'info', text: `Not proposed: ${site.reason}; ${hint}.` });
   return rows;
-}
-
-function untabbed(line: DiffLine): DiffLine {
-  return { ...line, segments: line.segments.map((s) => ({ ...s, text: s.text.replaceAll('\t', TAB) })) };
 }
 
 /** Which rows fit in `height` lines, a marker line taking the place of rows cut above or below. */

@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
+import { shownPieces, shownWidth } from '../core/columns.js';
 import type { DiffLine } from '../core/patch.js';
 import type { Site } from '../core/types.js';
 import { viewport, type DiffRow } from './diff-rows.js';
 import type { SiteStatus } from './review-order.js';
+import { Pieces, Shown } from './shown.js';
 import { useStyle } from './theme.js';
 import { count } from '../core/count.js';
 
@@ -24,7 +26,11 @@ export function DiffView({ site, status, rows, scroll, context, height, width }:
   const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
-      <Text wrap="truncate-end" {...style('title')}>{`── ${title} ${'─'.repeat(Math.max(0, width - title.length - 4))}`}</Text>
+      <Text wrap="truncate-end" {...style('title')}>
+        {'── '}
+        <Shown text={title} />
+        {` ${'─'.repeat(Math.max(0, width - shownWidth(title) - 4))}`}
+      </Text>
       {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')} above`}</Text> : null}
       {rows.slice(view.start, view.start + view.count).map((row, i) => (
         <Row key={view.start + i} row={row} />
@@ -37,7 +43,13 @@ export function DiffView({ site, status, rows, scroll, context, height, width }:
 function Row({ row }: { row: DiffRow }) {
   const style = useStyle();
   if (row.kind === 'hunk') return <Text wrap="truncate-end" {...style('hunk')}>{row.text}</Text>;
-  if (row.kind === 'note') return <Text wrap="truncate-end" {...style(row.tone === 'warning' ? 'warning' : 'muted')}>{row.text}</Text>;
+  if (row.kind === 'note') {
+    return (
+      <Text wrap="truncate-end" {...style(row.tone === 'warning' ? 'warning' : 'muted')}>
+        <Shown text={row.text} />
+      </Text>
+    );
+  }
   return <Line line={row.line} gutter={row.gutter} />;
 }
 
@@ -48,14 +60,21 @@ function Line({ line, gutter }: { line: DiffLine; gutter: number }) {
   const number = (n: number | null) => (n === null ? ' '.repeat(gutter) : String(n).padStart(gutter));
   const role = line.kind === 'add' ? 'add' : line.kind === 'del' ? 'del' : null;
   const word = line.kind === 'add' ? 'add-word' : 'del-word';
+  // One source line in several segments: each goes on from the column where the previous one ended (tab stops).
+  let column = 0;
+  const segments = line.segments.map((segment) => {
+    const shown = shownPieces(segment.text, column);
+    column = shown.end;
+    return { changed: segment.changed, pieces: shown.pieces };
+  });
   return (
     <Text wrap="truncate-end">
       <Text {...style('line-number')}>{`${number(line.oldLine)} ${number(line.newLine)} `}</Text>
       <Text {...(role ? style(role) : {})}>
         {`${SIGNS[line.kind]} `}
-        {line.segments.map((segment, i) => (
+        {segments.map((segment, i) => (
           <Text key={i} {...(segment.changed && role ? style(word) : {})}>
-            {segment.text}
+            <Pieces pieces={segment.pieces} />
           </Text>
         ))}
       </Text>

@@ -1,9 +1,11 @@
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
+import { shownPieces } from '../core/columns.js';
 import type { Site } from '../core/types.js';
 import type { EditState } from './review-state.js';
 import { viewport } from './diff-rows.js';
-import { caretPosition } from './text-edit.js';
+import { Pieces, Shown } from './shown.js';
+import { caretPosition, splitAtCaret } from './text-edit.js';
 import { useStyle } from './theme.js';
 import { count } from '../core/count.js';
 
@@ -26,19 +28,30 @@ export function EditView({ edit, site, editorName, width, height, onChoice }: Pr
   const originalView = viewport(original.length, 0, Math.max(2, Math.floor(height / 3)));
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end" {...style('title')}>{`Editing the replacement for ${where}`}</Text>
+      <Text wrap="truncate-end" {...style('title')}>
+        <Shown text={`Editing the replacement for ${where}`} />
+      </Text>
       <Text {...style('muted')}>Original:</Text>
       {original.slice(0, originalView.count).map((line, i) => (
-        <Text key={i} wrap="truncate-end" {...style('del')}>{`  ${line}`}</Text>
+        <Text key={i} wrap="truncate-end" {...style('del')}>
+          {'  '}
+          <Shown text={line} />
+        </Text>
       ))}
       {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(originalView.below, 'more line')}`}</Text> : null}
       <Text> </Text>
       {edit.phase === 'editing' && edit.inline ? <InlineEditor edit={edit} height={height - originalView.count - 5} /> : null}
-      {edit.phase === 'editing' && !edit.inline ? <Text>{`Waiting for ${editorName ?? 'the editor'} to exit…`}</Text> : null}
+      {edit.phase === 'editing' && !edit.inline ? (
+        <Text>
+          <Shown text={`Waiting for ${editorName ?? 'the editor'} to exit…`} />
+        </Text>
+      ) : null}
       {edit.phase === 'checking' ? <Text>Checking that the file still parses with the edit…</Text> : null}
       {edit.phase === 'failed' ? (
         <Box flexDirection="column">
-          <Text wrap="wrap" {...style('error')}>{`✘ ${edit.error ?? ''}`}</Text>
+          <Text wrap="wrap" {...style('error')}>
+            <Shown text={`✘ ${edit.error ?? ''}`} />
+          </Text>
           <SelectInput<EditChoice>
             items={[
               { label: 'Edit again', value: 'again' },
@@ -64,17 +77,33 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
       {lines.slice(view.start, view.start + view.count).map((text, index) => {
         const i = view.start + index;
         return i === line ? (
+          <CaretLine key={i} text={text} caret={column} />
+        ) : (
           <Text key={i} wrap="truncate-end">
             {'  '}
-            {text.slice(0, column)}
-            <Text inverse>{text[column] ?? ' '}</Text>
-            {text.slice(column + 1)}
+            <Shown text={text} />
           </Text>
-        ) : (
-          <Text key={i} wrap="truncate-end">{`  ${text}`}</Text>
         );
       })}
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')}`}</Text> : null}
     </Box>
+  );
+}
+
+/** The caret's line, the character under the caret in inverse; tab stops run on across the three parts. */
+function CaretLine({ text, caret }: { text: string; caret: number }) {
+  const split = splitAtCaret(text, caret);
+  const before = shownPieces(split.before);
+  const at = shownPieces(split.under, before.end);
+  const after = shownPieces(split.after, at.end);
+  return (
+    <Text wrap="truncate-end">
+      {'  '}
+      <Pieces pieces={before.pieces} />
+      <Text inverse>
+        <Pieces pieces={at.pieces} />
+      </Text>
+      <Pieces pieces={after.pieces} />
+    </Text>
   );
 }

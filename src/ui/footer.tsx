@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { footerText, type Binding } from './keys.js';
+import { Shown } from './shown.js';
 import { useStyle } from './theme.js';
 
 /** The message line (blank when there is none) and the one-line key map. */
@@ -7,7 +8,9 @@ export function Footer({ bindings, message, width, withHelp = true }: { bindings
   const style = useStyle();
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate-end" {...style('warning')}>{message ?? ' '}</Text>
+      <Text wrap="truncate-end" {...style('warning')}>
+        <Shown text={message ?? ' '} />
+      </Text>
       <Text wrap="truncate-end" {...style('muted')}>{footerText(bindings, width, withHelp)}</Text>
     </Box>
   );

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReviewState } from './review-state.js';
 import { countDecisions, findSite, positionOf } from './review-order.js';
+import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle } from './theme.js';
 import { count } from '../core/count.js';
@@ -25,7 +26,12 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
         <Text {...style('skipped')}>✘ {counts.skipped} skipped</Text>
         {'  '}
         <Text>· {counts.pending} pending</Text>
-        {path ? <Text {...style('muted')}>{`  ${path}`}</Text> : null}
+        {path ? (
+          <Text {...style('muted')}>
+            {'  '}
+            <Shown text={path} />
+          </Text>
+        ) : null}
       </Text>
       {scan.status === 'running' ? (
         <Text wrap="truncate-end">

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
 import { viewport } from './diff-rows.js';
 import { countDecisions, statusOf, type SiteStatus } from './review-order.js';
+import { Shown } from './shown.js';
 import { useStyle, type Role } from './theme.js';
 
 export type ListRow =
@@ -46,7 +47,9 @@ export function SiteList({ rows, height, width }: { rows: ListRow[]; height: num
       {shown.map((row) =>
         row.kind === 'file' ? (
           <Text key={`file:${row.path}`} wrap="truncate-end">
-            <Text {...style('title')}>{row.path}</Text>
+            <Text {...style('title')}>
+              <Shown text={row.path} />
+            </Text>
             <Text {...style('muted')}>{`  ${row.note}`}</Text>
           </Text>
         ) : row.kind === 'fold' ? (
@@ -71,7 +74,8 @@ function SiteRow({ row }: { row: Extract<ListRow, { kind: 'site' }> }) {
       {selected ? ' ▸ ' : '   '}
       {where}
       <Text {...style(ROLES[status])}>{`${ICONS[status]} ${status.padEnd(13)}`}</Text>
-      {`${site.kind.padEnd(11)} ${what}`}
+      {`${site.kind.padEnd(11)} `}
+      <Shown text={what} />
     </Text>
   );
 }

@@ -1,9 +1,11 @@
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
+import { padShown, shownWidth } from '../core/columns.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Skipped } from '../core/types.js';
 import { viewport } from './diff-rows.js';
 import { countDecisions } from './review-order.js';
+import { Shown } from './shown.js';
 import { useStyle } from './theme.js';
 
 export type SummaryChoice = 'write' | 'back' | 'quit';
@@ -12,7 +14,7 @@ export type SummaryRow = { tone: 'file' | 'warning' | 'muted'; text: string };
 /** What will be written, file by file; plus the headline and how many files change. Pure. */
 export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitModified: ReadonlySet<string> | null, skipped: readonly Skipped[]) {
   const rows: SummaryRow[] = [];
-  const width = Math.max(0, ...plans.map((p) => p.path.length)) + 2;
+  const width = Math.max(0, ...plans.map((p) => shownWidth(p.path))) + 2;
   let files = 0;
   const total = countDecisions(plans.flatMap((p) => p.sites), decisions);
   for (const plan of plans) {
@@ -25,12 +27,12 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
       files++;
       parts.push(preambleIncluded(plan, decisions) ? 'KeyMapper preamble added' : plan.preamble ? 'no preamble' : 'KeyMapper already present');
     }
-    rows.push({ tone: changes > 0 ? 'file' : 'muted', text: `${plan.path.padEnd(width)}${parts.join(' · ')}` });
+    rows.push({ tone: changes > 0 ? 'file' : 'muted', text: `${padShown(plan.path, width)}${parts.join(' · ')}` });
     if (changes > 0 && gitModified?.has(plan.path)) {
       rows.push({ tone: 'warning', text: `  ⚠ git reports ${plan.path} as modified: its uncommitted changes stay, these edits go on top` });
     }
   }
-  for (const s of skipped) rows.push({ tone: 'muted', text: `${s.path.padEnd(width)}not scanned: ${s.reason}` });
+  for (const s of skipped) rows.push({ tone: 'muted', text: `${padShown(s.path, width)}not scanned: ${s.reason}` });
   const written = total.accepted + total.edited;
   const headline =
     files === 0
@@ -65,7 +67,9 @@ export function SummaryView({ summary, scroll, height, width, onChoice }: Props)
       <Text {...style('muted')}>{summary.checkingGit ? 'asking git about uncommitted changes…' : ' '}</Text>
       {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more`}</Text> : null}
       {summary.rows.slice(view.start, view.start + view.count).map((row, i) => (
-        <Text key={view.start + i} wrap="truncate-end" {...tone[row.tone]}>{row.text}</Text>
+        <Text key={view.start + i} wrap="truncate-end" {...tone[row.tone]}>
+          <Shown text={row.text} />
+        </Text>
       ))}
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more (PgDn)`}</Text> : null}
       <Text> </Text>

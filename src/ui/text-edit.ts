@@ -62,6 +62,13 @@ export function caretPosition(buf: TextBuffer): { lines: string[]; line: number;
   };
 }
 
+/** A line cut around the caret: the whole character under it (a space at the end of the line), never half a surrogate pair. */
+export function splitAtCaret(line: string, column: number): { before: string; under: string; after: string } {
+  const code = line.codePointAt(column);
+  const under = code === undefined ? ' ' : String.fromCodePoint(code);
+  return { before: line.slice(0, column), under, after: line.slice(column + under.length) };
+}
+
 function lineStart(text: string, caret: number): number {
   return text.lastIndexOf('\n', caret - 1) + 1;
 }

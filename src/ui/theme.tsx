@@ -18,7 +18,9 @@ export type Role =
   | 'error'
   | 'title'
   | 'selected'
-  | 'key';
+  | 'key'
+  /** A control character from the project, shown as its escape. */
+  | 'control';
 
 const colored: Record<Role, TextProps> = {
   add: { color: 'green' },
@@ -37,6 +39,7 @@ const colored: Record<Role, TextProps> = {
   title: { bold: true },
   selected: { color: 'cyan', bold: true },
   key: { bold: true },
+  control: { color: 'black', backgroundColor: 'yellow' },
 };
 
 /** NO_COLOR: no colours at all, only bold, dim, underline and inverse. */
@@ -50,6 +53,7 @@ const plain: Record<Role, TextProps> = {
   title: { bold: true },
   selected: { bold: true },
   key: { bold: true },
+  control: { bold: true, inverse: true },
 } as Record<Role, TextProps>;
 
 const ColorContext = createContext(true);

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { WriteResult, WriteStatus } from '../core/types.js';
 import type { ReviewState } from './review-state.js';
+import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle, type Role } from './theme.js';
 import { count } from '../core/count.js';
@@ -33,14 +34,20 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
           {` Writing: ${results.length}/${count(total, 'file')} done…`}
         </Text>
       ) : (
-        <Text {...style(state.exitCode === 0 ? 'title' : 'error')}>{state.outcome}</Text>
+        <Text {...style(state.exitCode === 0 ? 'title' : 'error')}>
+          <Shown text={state.outcome} />
+        </Text>
       )}
       {shown.length < results.length ? <Text {...style('muted')}>{`  … ${count(results.length - shown.length, 'earlier file')}`}</Text> : null}
       {shown.map((r) => (
         <Text key={r.path} wrap="truncate-end">
           <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(12)}`}</Text>
-          {r.path}
-          {r.reason ? <Text {...style('muted')}>{`: ${r.reason}`}</Text> : null}
+          <Shown text={r.path} />
+          {r.reason ? (
+            <Text {...style('muted')}>
+              <Shown text={`: ${r.reason}`} />
+            </Text>
+          ) : null}
         </Text>
       ))}
       {state.screen === 'done' && results.length > 0 ? <Text {...style('title')}>{countsLine(results)}</Text> : null}

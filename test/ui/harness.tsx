@@ -42,6 +42,8 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
 
   return {
     frame,
+    /** Every frame drawn so far, as Ink wrote it (nothing stripped). */
+    rawFrames: () => [...app.frames],
     waitFor,
     /** Waits for text to appear. */
     see: (text: string) => waitFor((f) => f.includes(text), JSON.stringify(text)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTextOp, bufferOf, caretPosition, type TextBuffer, type TextOp } from '../../src/ui/text-edit.js';
+import { applyTextOp, bufferOf, caretPosition, splitAtCaret, type TextBuffer, type TextOp } from '../../src/ui/text-edit.js';
 
 const apply = (buf: TextBuffer, ...ops: TextOp[]) => ops.reduce(applyTextOp, buf);
 
@@ -27,5 +27,13 @@ describe('inline text buffer', () => {
     const buf = apply(bufferOf('a😀'), { type: 'left' });
     expect(buf.caret).toBe(1);
     expect(apply(bufferOf('a😀'), { type: 'backspace' }).text).toBe('a');
+  });
+
+  it('cuts the caret line around a whole character, a space standing at the end', () => {
+    const buf = apply(bufferOf('a😀b'), { type: 'left' }, { type: 'left' });
+    const { lines, line, column } = caretPosition(buf);
+    expect(splitAtCaret(lines[line]!, column)).toEqual({ before: 'a', under: '😀', after: 'b' });
+    expect(splitAtCaret('ab', 2)).toEqual({ before: 'ab', under: ' ', after: '' });
+    expect(splitAtCaret('\tx', 0)).toEqual({ before: '', under: '\t', after: 'x' });
   });
 });

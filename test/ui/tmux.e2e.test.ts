@@ -7,6 +7,8 @@ import { renderFile } from '../../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 import { encode } from '../../src/core/text.js';
 import type { Decision } from '../../src/core/types.js';
+import { HOSTILE, SHOWN } from '../helpers/hostile.js';
+import { cleanup, project } from '../helpers/project.js';
 import { copyFixture } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.cjs'); // the installed bin, as a person runs it
@@ -19,13 +21,13 @@ function tmux(...args: string[]): string {
   if (run.status !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr}`);
   return run.stdout;
 }
-const screen = () => tmux('capture-pane', '-p', '-t', 'review');
+const screen = (session = 'review') => tmux('capture-pane', '-p', '-t', session);
 
 /** Polls the pane until it shows `text`; no fixed sleeps. */
-async function see(text: string): Promise<string> {
+async function see(text: string, session = 'review'): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const current = screen();
+    const current = screen(session);
     if (current.includes(text)) return current;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${current}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -48,8 +50,9 @@ async function press(key: string, then: string): Promise<string> {
   return see(then);
 }
 
-afterAll(() => {
+afterAll(async () => {
   if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  await cleanup();
 });
 
 describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (skipped: tmux is not installed; CI installs it)'}`, () => {
@@ -86,5 +89,28 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     expect(train).toContain('    model.load_state_dict(state, strict=False)\n');
     expect(train).toContain(`    missing, unexpected = ${EDITED}\n`);
     expect(await readFile(join(root, 'models/net.py'), 'utf8')).toContain('    variables = KeyMapper.from_torch(checkpoint["model"])\n');
+  }, 120_000);
+
+  it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {
+    const root = await project(HOSTILE, 'switcheroo-hostile-');
+    // The title tmux gives a pane is the host name until a program sets another (OSC 0 would).
+    tmux('new-session', '-d', '-s', 'hostile', '-x', '120', '-y', '40', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    const title = tmux('display', '-p', '-t', 'hostile', '#{pane_title}');
+    const first = await see('scanned 5 files', 'hostile');
+    expect(first).toContain(`5     -     model.load_state_dict(${SHOWN.title})`);
+    expect(first).toContain(`${SHOWN.reverse}  1 site`);
+    expect(first).toContain(`${SHOWN.rlo}  1 site`);
+    expect(first.split('\n')[0]).toMatch(/^change 1\/6 · file 1\/5 /); // nothing cleared or moved the screen
+    // The screen holds exactly the shown text (a raw ESC [7m would have reversed 'X.py' and hidden its escape).
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'hostile')).not.toContain(`b\u001b[7mX`);
+    tmux('send-keys', '-t', 'hostile', 'j');
+    tmux('send-keys', '-t', 'hostile', 'j');
+    const bidi = await see(`── ${SHOWN.rlo}:5:2`, 'hostile');
+    expect(bidi).toContain(SHOWN.bidiComment);
+    expect(bidi).toContain('⚠ bidirectional control characters at 5:31 (U+202E RLO)');
+    tmux('send-keys', '-t', 'hostile', 'q');
+    expect(await see('EXIT=0', 'hostile')).toBeTruthy();
+    expect(tmux('display', '-p', '-t', 'hostile', '#{pane_title}')).toBe(title);
+    expect(title).not.toContain('PWNED');
   }, 120_000);
 });

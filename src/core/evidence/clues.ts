@@ -1,0 +1,669 @@
+/**
+ * Reading a receiver's clues from the file's tree, strongest first (design.md, issue 10): an
+ * override forwarding to torch; an `isinstance` guard; its binding in the enclosing function (an
+ * assignment from a constructor or factory, an annotation, a loop, a `with`) or, for `self.X`, the
+ * assignments to it in the class (then its project bases); how it is used there; its name; and the
+ * name of the state it is given. Classes and factories are only named here: the project index
+ * settles them (`decide.ts`), once it has seen every file.
+ */
+import type { Node } from '../parser.js';
+import type { LineIndex } from '../text.js';
+import type { Clue, ClueSource, EvidenceRule } from '../types.js';
+import { CONSTRUCTORS, MODULE_ONLY_RETURNS, MODULE_USES, PASS_THROUGH, RETURNS_SELF, STATE_USES } from './known.js';
+
+interface Context {
+  text: string;
+  path: string;
+  lines: LineIndex;
+  root: Node;
+  /** Refs already found, by range and receiver text: sites in one function often share a receiver. */
+  refs?: Map<string, Ref[]>;
+  /** The ranges of the functions, classes and lambdas nested in a scope, by the scope's start. */
+  nested?: Map<number, Array<[number, number]>>;
+}
+
+/** How deep one value's clues follow others (`a = b`, `b = copy.deepcopy(c)`, ...). */
+const MAX_DEPTH = 4;
+const IDENT_CHAR = /[\p{L}\p{N}_]/u;
+const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
+
+const sameNode = (a: Node | null | undefined, b: Node | null | undefined) => !!a && !!b && a.id === b.id;
+
+function src(ctx: Context, node: Node): string {
+  return ctx.text.slice(node.startIndex, node.endIndex);
+}
+
+/** `EMAModel(unet.parameters(), decay=0.9)` -> `EMAModel(...)`; long or multi-line text cut short. */
+export function brief(text: string, keepArguments = false): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const call = keepArguments ? null : /^([\p{L}_][\p{L}\p{N}_.]*)\s*\((.+)\)$/su.exec(flat);
+  const shown = call && (call[2] ?? '').length > 0 ? `${call[1]}(...)` : flat;
+  return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
+}
+
+function sourceAt(ctx: Context, rule: EvidenceRule, node: Node): ClueSource {
+  const row = ctx.lines.row(node.startIndex);
+  const lineText = ctx.text.slice(ctx.lines.lineStart(row), ctx.lines.lineStart(row + 1)).trim();
+  return { rule, text: lineText.length > 120 ? `${lineText.slice(0, 117)}...` : lineText, path: ctx.path, line: row + 1 };
+}
+
+/** The nearest enclosing function, class or lambda of a node, or null at module level. */
+function scopeOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (SCOPES.has(n.type)) return n;
+  return null;
+}
+
+function enclosing(node: Node, type: string): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === type) return n;
+  return null;
+}
+
+/** The first parameter's name of a method (`self`), or null when `fn` is not a method of a class. */
+function selfName(fn: Node | null): string | null {
+  if (!fn) return null;
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  if (holder.parent?.type !== 'block' || holder.parent.parent?.type !== 'class_definition') return null;
+  if (holder.type === 'decorated_definition' && /@staticmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
+  const first = fn.childForFieldName('parameters')?.namedChildren[0];
+  if (!first) return null;
+  if (first.type === 'identifier') return first.text;
+  if (first.type === 'typed_parameter' || first.type === 'default_parameter' || first.type === 'typed_default_parameter') {
+    return (first.childForFieldName('name') ?? first.namedChildren[0])?.text ?? null;
+  }
+  return null;
+}
+
+/** `Outer.Inner` for a node inside class Inner nested in class Outer; null outside any class. */
+function className(node: Node): string | null {
+  const names: string[] = [];
+  for (let n: Node | null = enclosing(node, 'class_definition'); n; n = enclosing(n, 'class_definition')) {
+    const name = n.childForFieldName('name')?.text;
+    if (name) names.unshift(name);
+  }
+  return names.length > 0 ? names.join('.') : null;
+}
+
+/** The first parameter of a classmethod (`cls`), or null. */
+function clsName(fn: Node | null): string | null {
+  const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
+  if (!fn || !holder || !/@classmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
+  return selfName(fn);
+}
+
+/** What `self.<name>()` returns: the value of the first `return` of that method of the enclosing class. */
+function methodReturn(node: Node, name: string): Node | null {
+  const cls = enclosing(node, 'class_definition');
+  for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
+    const fn = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (fn?.type !== 'function_definition' || fn.childForFieldName('name')?.text !== name) continue;
+    for (const ret of fn.descendantsOfType('return_statement')) {
+      if (ret && sameNode(scopeOf(ret), fn) && ret.namedChild(0)) return ret.namedChild(0);
+    }
+  }
+  return null;
+}
+
+/** `Optional["nn.Module"]` -> `nn.Module`; `Union[A, None]` -> `A`; `A | None` -> `A`. */
+function annotationName(text: string): string | null {
+  let t = text.replace(/['"\s]/g, '');
+  for (;;) {
+    const m = /^(?:typing\.)?(?:Optional|Union|Annotated|Final|ClassVar)\[(.*)\]$/.exec(t);
+    if (!m) break;
+    t = (m[1] ?? '').split(',')[0] ?? '';
+  }
+  t = t.split('|').find((part) => part !== 'None') ?? '';
+  return /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u.test(t) ? t : null;
+}
+
+/** A dotted name (`torch.optim.SGD`), or null for anything else. */
+function dotted(node: Node | null): string | null {
+  if (!node) return null;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = dotted(node.childForFieldName('object'));
+    const attr = node.childForFieldName('attribute')?.text;
+    return object && attr ? `${object}.${attr}` : null;
+  }
+  return null;
+}
+
+/** The name a receiver goes by: `self.net` -> `net`, `get_model()` -> `get_model`, `xs[0]` -> `xs`. */
+export function lastName(node: Node | null): string | null {
+  if (!node) return null;
+  switch (node.type) {
+    case 'identifier':
+      return node.text;
+    case 'attribute':
+      return node.childForFieldName('attribute')?.text ?? null;
+    case 'call':
+      return lastName(node.childForFieldName('function'));
+    case 'subscript':
+      return lastName(node.childForFieldName('value'));
+    case 'parenthesized_expression':
+      return lastName(node.namedChild(0));
+    default:
+      return null;
+  }
+}
+
+function unwrap(node: Node | null): Node | null {
+  let n = node;
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'await')) n = n.namedChild(0);
+  return n;
+}
+
+function positionalArgs(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat',
+  );
+}
+
+/** One place a receiver's text stands: bound there, used there, or checked there. */
+interface Ref {
+  node: Node;
+  role:
+    | { type: 'assign'; value: Node | null; annotation: Node | null; index: number | null }
+    | { type: 'loop'; iterable: Node; index: number | null }
+    | { type: 'with'; value: Node }
+    | { type: 'parameter'; annotation: Node | null }
+    | { type: 'import'; module: boolean }
+    | { type: 'use'; method: string | null; call: boolean };
+}
+
+/** Where an identifier or pattern element sits in its binding target: the top-level index of a tuple target. */
+function targetIndex(node: Node, top: Node): number | null {
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (sameNode(n, top)) return null;
+    if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'tuple' || n.type === 'expression_list') {
+      if (sameNode(n.parent, top) || (n.parent?.type === 'parenthesized_expression' && sameNode(n.parent.parent, top)) || sameNode(n, top)) {
+        return n.namedChildren.findIndex((c) => sameNode(c, child));
+      }
+    }
+  }
+  return null;
+}
+
+/** What role the text at `node` (an identifier or attribute equal to the receiver) plays. */
+function roleOf(node: Node): Ref['role'] | null {
+  let target = node;
+  while (target.parent && ['pattern_list', 'tuple_pattern', 'list_pattern', 'parenthesized_expression', 'tuple', 'expression_list'].includes(target.parent.type)) {
+    target = target.parent;
+  }
+  const parent = target.parent;
+  if (!parent) return null;
+  const index = sameNode(target, node) ? null : targetIndex(node, parent);
+  switch (parent.type) {
+    case 'assignment':
+      if (sameNode(parent.childForFieldName('left'), target)) {
+        return { type: 'assign', value: parent.childForFieldName('right'), annotation: parent.childForFieldName('type'), index };
+      }
+      break;
+    case 'for_statement':
+    case 'for_in_clause':
+      if (sameNode(parent.childForFieldName('left'), target)) {
+        const iterable = parent.childForFieldName('right');
+        if (iterable) return { type: 'loop', iterable, index };
+      }
+      break;
+    case 'as_pattern_target': {
+      const value = parent.parent?.type === 'as_pattern' ? parent.parent.childForFieldName('value') ?? parent.parent.namedChild(0) : null;
+      if (value && sameNode(target, node)) return { type: 'with', value };
+      break;
+    }
+    case 'named_expression':
+      if (sameNode(parent.childForFieldName('name'), node)) return { type: 'assign', value: parent.childForFieldName('value'), annotation: null, index: null };
+      break;
+    case 'parameters':
+    case 'lambda_parameters':
+      return { type: 'parameter', annotation: null };
+    case 'typed_parameter':
+    case 'typed_default_parameter':
+    case 'default_parameter':
+      if (sameNode(parent.childForFieldName('name') ?? parent.namedChild(0), node)) return { type: 'parameter', annotation: parent.childForFieldName('type') };
+      break;
+    case 'aliased_import':
+      return sameNode(parent.childForFieldName('alias'), node) ? { type: 'import', module: parent.parent?.type === 'import_statement' } : null;
+    case 'dotted_name': {
+      // `import a.b` binds `a`; `from m import x` binds `x`; the module named in `from a.b import x` is no binding.
+      const stmt = parent.parent;
+      if (stmt?.type === 'import_statement') return sameNode(parent.namedChild(0), node) ? { type: 'import', module: true } : null;
+      if (stmt?.type === 'import_from_statement' && !sameNode(stmt.childForFieldName('module_name'), parent)) return { type: 'import', module: false };
+      return null;
+    }
+    case 'relative_import':
+    case 'import_prefix':
+      return null;
+    case 'keyword_argument':
+      if (sameNode(parent.childForFieldName('name'), node)) return null;
+      break;
+    case 'attribute':
+      if (sameNode(parent.childForFieldName('object'), node)) {
+        const method = parent.childForFieldName('attribute')?.text ?? null;
+        const call = parent.parent?.type === 'call' && sameNode(parent.parent.childForFieldName('function'), parent);
+        return { type: 'use', method, call };
+      }
+      return null;
+    case 'call':
+      if (sameNode(parent.childForFieldName('function'), node)) return { type: 'use', method: null, call: true };
+      break;
+  }
+  return { type: 'use', method: null, call: false };
+}
+
+const DEFINITION = /\b(?:def|class|lambda)\b/g;
+
+/**
+ * The ranges of the functions, classes and lambdas inside `scope` (the module when null): a name
+ * inside one of them belongs to that scope, not this one. Found from their keywords in the text,
+ * which costs far less than asking the tree for every name's enclosing scope.
+ */
+function nestedScopes(ctx: Context, scope: Node | null): Array<[number, number]> {
+  const key = scope ? scope.startIndex : -1;
+  ctx.nested ??= new Map();
+  let ranges = ctx.nested.get(key);
+  if (ranges) return ranges;
+  ranges = [];
+  const start = scope ? scope.startIndex : 0;
+  const end = scope ? scope.endIndex : ctx.text.length;
+  DEFINITION.lastIndex = start;
+  for (let m = DEFINITION.exec(ctx.text); m && m.index < end; m = DEFINITION.exec(ctx.text)) {
+    const last = ranges[ranges.length - 1];
+    if (m.index === start || (last && m.index < last[1])) continue;
+    const keyword = ctx.root.descendantForIndex(m.index, m.index + m[0].length);
+    const def = keyword?.parent;
+    if (!keyword || keyword.startIndex !== m.index || !def || !SCOPES.has(def.type) || def.startIndex !== m.index) continue;
+    if (scope && sameNode(def, scope)) continue;
+    ranges.push([def.startIndex, def.endIndex]);
+  }
+  ctx.nested.set(key, ranges);
+  return ranges;
+}
+
+/** Every place in [start, end) where the receiver's text stands as an expression: `model`, or `self.model`. */
+function refsIn(ctx: Context, receiver: Node, start: number, end: number, scope: Node | null = null): Ref[] {
+  const key = `${start}:${end}:${receiver.type === 'attribute' ? src(ctx, receiver).replace(/\s+/g, '') : receiver.text}`;
+  ctx.refs ??= new Map();
+  const cached = ctx.refs.get(key);
+  if (cached) return cached;
+  const refs = findRefs(ctx, receiver, start, end, scope);
+  ctx.refs.set(key, refs);
+  return refs;
+}
+
+function findRefs(ctx: Context, receiver: Node, start: number, end: number, scope: Node | null): Ref[] {
+  const isAttr = receiver.type === 'attribute';
+  const nested = isAttr ? [] : nestedScopes(ctx, scope);
+  const word = isAttr ? receiver.childForFieldName('attribute')?.text : receiver.text;
+  const objectText = isAttr ? src(ctx, receiver.childForFieldName('object') as Node).replace(/\s+/g, '') : null;
+  if (!word) return [];
+  const refs: Ref[] = [];
+  const dotBefore = objectText === null ? '' : `${objectText}.`;
+  for (let i = ctx.text.indexOf(word, start); i !== -1 && i < end; i = ctx.text.indexOf(word, i + word.length)) {
+    if (IDENT_CHAR.test(ctx.text[i - 1] ?? '') || IDENT_CHAR.test(ctx.text[i + word.length] ?? '')) continue;
+    // Cheap text checks first: asking the tree costs far more. `self.model` is preceded by `self.`
+    // (spaces around the dot are rare enough to miss); a plain name is not preceded by a dot.
+    if (isAttr ? ctx.text.slice(i - dotBefore.length, i) !== dotBefore : ctx.text[i - 1] === '.') continue;
+    if (nested.some(([from, to]) => i >= from && i < to)) continue;
+    let node = ctx.root.descendantForIndex(i, i + word.length);
+    if (!node || node.startIndex !== i || node.endIndex !== i + word.length || node.type !== 'identifier') continue;
+    if (isAttr) {
+      const parent = node.parent;
+      if (parent?.type !== 'attribute' || !sameNode(parent.childForFieldName('attribute'), node)) continue;
+      if (src(ctx, parent.childForFieldName('object') as Node).replace(/\s+/g, '') !== objectText) continue;
+      node = parent;
+    } else if (node.parent?.type === 'attribute' && sameNode(node.parent.childForFieldName('attribute'), node)) {
+      continue;
+    }
+    const role = roleOf(node);
+    if (role) refs.push({ node, role });
+  }
+  return refs;
+}
+
+/** The binding in force at `at`: the last one before it, else the first after it (a loop carries it round). */
+function bindingAt(refs: Ref[], at: number): Ref | null {
+  const bindings = refs.filter((r) => r.role.type !== 'use');
+  const before = bindings.filter((r) => r.node.startIndex < at);
+  return before[before.length - 1] ?? bindings[0] ?? null;
+}
+
+/** An `isinstance(R, T)` guard around `at` (in an enclosing `if`/`elif` condition, or an earlier `assert`). */
+function isinstanceGuard(ctx: Context, refs: Ref[], at: number, subject: string): Clue[] {
+  for (const ref of refs) {
+    const args = ref.node.parent;
+    const call = args?.parent;
+    if (args?.type !== 'argument_list' || call?.type !== 'call' || call.childForFieldName('function')?.text !== 'isinstance') continue;
+    if (!sameNode(args.namedChildren[0], ref.node)) continue;
+    let guards = false;
+    let negated = false;
+    for (let n: Node | null = call; n; n = n.parent) {
+      if (n.type === 'not_operator') break;
+      if (n.type === 'if_statement' || n.type === 'elif_clause') {
+        if (!sameNode(n.childForFieldName('condition'), call)) break;
+        const body = n.childForFieldName('consequence');
+        guards = !!body && body.startIndex <= at && at < body.endIndex;
+        // The `else` of `if isinstance(R, T)` says R is not a T.
+        const otherwise = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
+        if (!guards && otherwise?.type === 'else_clause' && otherwise.startIndex <= at && at < otherwise.endIndex) guards = negated = true;
+        break;
+      }
+      if (n.type === 'assert_statement') {
+        guards = n.endIndex <= at;
+        break;
+      }
+      if (n.type === 'block' || n.type === 'module') break;
+    }
+    if (!guards) continue;
+    const type = args.namedChildren[1];
+    if (!type) continue;
+    const source = sourceAt(ctx, 'isinstance', call);
+    const types = type.type === 'tuple' ? type.namedChildren.filter((t): t is Node => !!t) : [type];
+    const items = types.flatMap((t) => {
+      const expr = dotted(t);
+      const says = negated ? `${subject} fails \`${brief(src(ctx, call), true)}\`` : `${subject} is checked with \`${brief(src(ctx, call), true)}\``;
+      return expr ? [[{ type: 'class', expr, how: negated ? 'not-isinstance' : 'isinstance', subject: says, source } as Clue]] : [];
+    });
+    if (items.length === 1) return items[0] as Clue[];
+    if (items.length > 1 && !negated) return [{ type: 'all-of', items, subject: `${subject} is checked with \`${brief(src(ctx, call), true)}\``, source }];
+    if (items.length > 1) return items.flat();
+  }
+  return [];
+}
+
+/** What a value tells of what it is: `EMAModel(...)`, `copy.deepcopy(model)`, `Net().to(dev)`, another name... */
+function valueClues(ctx: Context, raw: Node | null, index: number | null, subject: string, rule: EvidenceRule, depth: number): Clue[] {
+  let value = unwrap(raw);
+  if (!value || depth > MAX_DEPTH) return [];
+  if (index !== null && ['tuple', 'expression_list', 'list'].includes(value.type)) {
+    return valueClues(ctx, value.namedChildren[index] ?? null, null, subject, rule, depth + 1);
+  }
+  const source = sourceAt(ctx, rule, value);
+  const says = `${subject} is \`${brief(src(ctx, value))}\``;
+  switch (value.type) {
+    case 'call': {
+      const fn = value.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text ?? '' : fn?.text ?? '';
+      const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+      if (object && RETURNS_SELF.has(method)) {
+        const inner = valueClues(ctx, object, null, subject, rule, depth + 1);
+        if (!MODULE_ONLY_RETURNS.has(method)) return inner;
+        return [...inner, { type: 'verdict', kind: 'module', what: `\`.${method}()\` returns the module itself`, source: { ...source, rule: 'usage' } }];
+      }
+      const fnOfValue = enclosing(value, 'function_definition');
+      const own = className(value);
+      // `cls(...)` in a classmethod, `type(self)(...)`, `self.__class__(...)`: an instance of the enclosing class.
+      const selfType = fn?.text === `type(${selfName(fnOfValue)})` || fn?.text === `${selfName(fnOfValue)}.__class__`;
+      if (own && fn && (selfType || (fn.type === 'identifier' && fn.text === clsName(fnOfValue)))) {
+        return [{ type: 'class', expr: own, how: 'self', subject: says, source }];
+      }
+      // `self.get_criterion()`: what that method of the class returns.
+      if (object?.type === 'identifier' && object.text === selfName(fnOfValue) && depth < MAX_DEPTH) {
+        const returned = methodReturn(value, method);
+        if (returned) return valueClues(ctx, returned, index, subject, rule, depth + 1);
+      }
+      if (object && CONSTRUCTORS.has(method)) {
+        const expr = dotted(object);
+        if (expr) return [{ type: 'class', expr, how: 'constructor', subject: says, source }];
+      }
+      if (PASS_THROUGH.has(method)) {
+        const arg = positionalArgs(value)[index ?? 0];
+        if (arg) return valueClues(ctx, arg, null, subject, rule, depth + 1);
+      }
+      if (index !== null) return []; // one item of what a call returns: unknown
+      const expr = dotted(fn);
+      const first = positionalArgs(value)[0];
+      const arg = first ? (dotted(first) ?? undefined) : undefined;
+      return expr ? [{ type: 'class', expr, how: 'call', subject: says, source, ...(arg ? { arg } : {}) }] : [];
+    }
+    case 'identifier': {
+      // What the other name is bound to, else what that name says (`self.optimizer = optimizer`).
+      const bound = identifierClues(ctx, value, value.startIndex, subject, depth + 1, false);
+      return [...bound, { type: 'name', name: value.text, rule: 'name', subject: says }];
+    }
+    case 'attribute': {
+      const attr = value.childForFieldName('attribute')?.text ?? '';
+      if (attr === 'module' || attr === '_orig_mod') {
+        return [{ type: 'verdict', kind: 'module', what: `\`.${attr}\` is the model a wrapper holds`, source }];
+      }
+      const object = value.childForFieldName('object');
+      const fn = enclosing(value, 'function_definition');
+      if (object?.type === 'identifier' && object.text === selfName(fn)) return selfAttributeClues(ctx, value, value.startIndex, subject, depth + 1, false);
+      return [{ type: 'name', name: attr, rule: 'name', subject: says }, ...memberOf(ctx, value, says, depth)];
+    }
+    case 'list':
+    case 'tuple':
+    case 'set': {
+      const items = value.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => valueClues(ctx, c, null, `\`${brief(src(ctx, c))}\``, rule, depth + 1));
+      return items.length > 0 ? [{ type: 'all-of', items, subject: says, source }] : [];
+    }
+    case 'conditional_expression': {
+      const items = value.namedChildren.filter((c, k): c is Node => !!c && k !== 1).map((c) => valueClues(ctx, c, null, `\`${brief(src(ctx, c))}\``, rule, depth + 1));
+      return [{ type: 'all-of', items, subject: says, source }];
+    }
+    case 'subscript': {
+      const container = value.childForFieldName('value');
+      const name = lastName(container);
+      return name ? [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }] : [];
+    }
+    default:
+      void value;
+      return [];
+  }
+}
+
+/** `a.b.c`: clues to what `a` is, for the rule that a model's attribute is a submodule. */
+function memberOf(ctx: Context, attribute: Node, subject: string, depth: number): Clue[] {
+  let root: Node | null = attribute;
+  while (root?.type === 'attribute') root = root.childForFieldName('object');
+  if (root?.type !== 'identifier' || depth >= MAX_DEPTH) return [];
+  const owner = root.text === selfName(enclosing(root, 'function_definition'))
+    ? selfClues(ctx, root)
+    : identifierClues(ctx, root, attribute.startIndex, `\`${root.text}\``, depth + 1, false);
+  return owner.length > 0 ? [{ type: 'member-of', owner, subject }] : [];
+}
+
+/** `self` in a method: an instance of the enclosing class. */
+function selfClues(ctx: Context, node: Node): Clue[] {
+  const own = className(node);
+  return own ? [{ type: 'class', expr: own, how: 'self', subject: `\`${node.text}\` is the \`${own}\` it is a method of`, source: sourceAt(ctx, 'attribute', enclosing(node, 'class_definition') as Node) }] : [];
+}
+
+/** What a loop's iterable says of its items: a literal list of values, or `m.modules()`. */
+function loopClues(ctx: Context, iterable: Node, index: number | null, subject: string, depth: number): Clue[] {
+  const source = sourceAt(ctx, 'loop', iterable);
+  const says = `${subject} loops over \`${brief(src(ctx, iterable))}\``;
+  const it = unwrap(iterable);
+  if (!it) return [];
+  if ((it.type === 'list' || it.type === 'tuple' || it.type === 'set') && index === null) {
+    const items = it.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => valueClues(ctx, c, null, `\`${brief(src(ctx, c))}\``, 'loop', depth + 1));
+    return items.length > 0 ? [{ type: 'all-of', items, subject: says, source }] : [];
+  }
+  if (it.type === 'call') {
+    const fn = it.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+    if (index === null && (method === 'modules' || method === 'children')) {
+      return [{ type: 'verdict', kind: 'module', what: `\`.${method}()\` yields modules`, source }];
+    }
+    if (method === 'values' || (method === 'items' && index === 1) || (fn?.text === 'enumerate' && index === 1) || (fn?.text === 'zip' && index !== null)) {
+      const container = method ? (fn?.childForFieldName('object') ?? null) : (positionalArgs(it)[fn?.text === 'zip' ? (index ?? 0) : 0] ?? null);
+      const name = lastName(container);
+      if (name) return [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }];
+    }
+    return [];
+  }
+  const name = index === null ? lastName(it) : null;
+  return name ? [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, it))}\`` }] : [];
+}
+
+/** Clues from one binding of the receiver. */
+function bindingClues(ctx: Context, ref: Ref, subject: string, depth: number): Clue[] {
+  const role = ref.role;
+  switch (role.type) {
+    case 'assign': {
+      const clues: Clue[] = [];
+      const annotated = role.annotation ? annotationName(src(ctx, role.annotation)) : null;
+      if (annotated) clues.push({ type: 'class', expr: annotated, how: 'annotation', subject: `${subject} is annotated \`${annotated}\``, source: sourceAt(ctx, 'annotation', ref.node) });
+      return [...clues, ...valueClues(ctx, role.value, role.index, subject, ref.node.type === 'attribute' ? 'attribute' : 'assignment', depth)];
+    }
+    case 'loop':
+      return loopClues(ctx, role.iterable, role.index, subject, depth);
+    case 'with':
+      return valueClues(ctx, role.value, null, subject, 'assignment', depth);
+    case 'parameter': {
+      const annotated = role.annotation ? annotationName(src(ctx, role.annotation)) : null;
+      return annotated ? [{ type: 'class', expr: annotated, how: 'annotation', subject: `${subject} is annotated \`${annotated}\``, source: sourceAt(ctx, 'annotation', ref.node) }] : [];
+    }
+    case 'import': {
+      const source = sourceAt(ctx, 'imported-module', ref.node);
+      // `import x` binds a module; `from m import x` may bind a module, a class or an object.
+      if (role.module) return [{ type: 'verdict', kind: 'non-module', what: `${subject} is an imported module, not a model`, source }];
+      return [{ type: 'class', expr: src(ctx, ref.node), how: 'import', subject: `${subject} is imported`, source }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** `R.parameters()` says module, `R.step()` says optimizer or scheduler; both or neither say nothing. */
+function usageClues(ctx: Context, refs: Ref[], subject: string): Clue[] {
+  let moduleUse: Ref | null = null;
+  let stateUse: Ref | null = null;
+  let called: Ref | null = null;
+  for (const ref of refs) {
+    if (ref.role.type !== 'use') continue;
+    const { method, call } = ref.role;
+    if (method && MODULE_USES.has(method)) moduleUse ??= ref;
+    else if (method && STATE_USES.has(method)) stateUse ??= ref;
+    else if (!method && call) called ??= ref;
+  }
+  const use = (ref: Ref): string => {
+    const node = ref.node.parent?.type === 'attribute' ? (ref.node.parent.parent?.type === 'call' ? ref.node.parent.parent : ref.node.parent) : (ref.node.parent ?? ref.node);
+    return brief(src(ctx, node));
+  };
+  if (moduleUse && !stateUse) {
+    const method = (moduleUse.role as { method: string }).method;
+    return [{ type: 'verdict', kind: 'module', what: `${subject} is used as a model: \`${use(moduleUse)}\` (only a module has \`.${method}\`)`, source: sourceAt(ctx, 'usage', moduleUse.node) }];
+  }
+  if (stateUse && !moduleUse) {
+    const method = (stateUse.role as { method: string }).method;
+    return [{ type: 'verdict', kind: 'non-module', what: `${subject} is used as ${STATE_USES.get(method)}: \`${use(stateUse)}\``, source: sourceAt(ctx, 'usage', stateUse.node) }];
+  }
+  if (called && !stateUse) {
+    return [{ type: 'verdict', kind: 'module', what: `${subject} is called like a model: \`${use(called)}\``, source: sourceAt(ctx, 'usage', called.node) }];
+  }
+  return [];
+}
+
+/** Clues for a plain name, read in its function, then the functions around it, then the module. */
+function identifierClues(ctx: Context, node: Node, at: number, subject: string, depth: number, withUsage: boolean): Clue[] {
+  const clues: Clue[] = [];
+  for (let scope = scopeOf(node); ; scope = scope ? scopeOf(scope) : null) {
+    if (scope?.type === 'class_definition') continue; // class bodies do not enclose their methods' names
+    const start = scope ? scope.startIndex : 0;
+    const end = scope ? scope.endIndex : ctx.text.length;
+    const refs = refsIn(ctx, node, start, end, scope);
+    if (depth === 0) clues.push(...isinstanceGuard(ctx, refs, at, subject));
+    const binding = bindingAt(refs, at);
+    if (binding) clues.push(...bindingClues(ctx, binding, subject, depth));
+    if (withUsage) clues.push(...usageClues(ctx, refs, subject));
+    if (binding || !scope) break;
+  }
+  return clues;
+}
+
+/** Clues for `self.X`: its assignments in the class (else in the class's project bases), and its uses there. */
+function selfAttributeClues(ctx: Context, node: Node, at: number, subject: string, depth: number, withUsage: boolean): Clue[] {
+  const cls = enclosing(node, 'class_definition');
+  const fn = enclosing(node, 'function_definition');
+  const attr = node.childForFieldName('attribute')?.text ?? '';
+  if (!cls) return [];
+  const refs = refsIn(ctx, node, cls.startIndex, cls.endIndex);
+  const clues: Clue[] = depth === 0 ? isinstanceGuard(ctx, refs.filter((r) => fn && r.node.startIndex >= fn.startIndex && r.node.endIndex <= fn.endIndex), at, subject) : [];
+  const assigned = refs.filter((r) => r.role.type === 'assign');
+  // Every assignment of the class counts (they are spread over __init__, setup, ...); the first that tells wins.
+  for (const ref of assigned) clues.push(...bindingClues(ctx, ref, subject, depth));
+  // A class-level annotation or assignment: `model: nn.Module`, `optimizer = None`.
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== attr) continue;
+    clues.push(...bindingClues(ctx, { node: assignment.childForFieldName('left') as Node, role: { type: 'assign', value: assignment.childForFieldName('right'), annotation: assignment.childForFieldName('type'), index: null } }, subject, depth));
+  }
+  if (assigned.length === 0) {
+    const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).map((b) => dotted(b)).filter((b): b is string => b !== null);
+    if (bases.length > 0) clues.push({ type: 'inherited', attr, bases, path: ctx.path });
+  }
+  if (withUsage) clues.push(...usageClues(ctx, refs, subject));
+  return clues;
+}
+
+/** The words of the state argument: `ckpt["optimizer"]`, `torch.load("ema.pt")`, `opt_state`. */
+function stateName(ctx: Context, state: Node | null): string | null {
+  if (!state) return null;
+  // The last string literal's text (a key or a file name), else the last name.
+  const strings = [...src(ctx, state).matchAll(/(['"])([^'"\\\n]*)\1/g)].map((m) => m[2] as string).filter(Boolean);
+  const last = strings[strings.length - 1];
+  if (last) return last.replace(/\.[a-z]+$/i, '').split('/').pop() ?? null;
+  return lastName(state.type === 'keyword_argument' ? state.childForFieldName('value') : state);
+}
+
+/** The clues for a call's receiver, strongest first. */
+export function receiverClues(ctx: Context, call: Node, receiver: Node, state: Node | null): Clue[] {
+  const subject = `\`${brief(src(ctx, receiver))}\``;
+  const fn = enclosing(call, 'function_definition');
+  const self = selfName(fn);
+  const clues: Clue[] = [];
+  const args = positionalArgs(call);
+  if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') {
+    return [{ type: 'verdict', kind: 'super', what: 'super() call inside an override: it forwards to torch, there is nothing to rewrite', source: sourceAt(ctx, 'override', call) }];
+  }
+  if (self && args[0]?.type === 'identifier' && args[0].text === self && receiver.text !== self) {
+    return [{ type: 'verdict', kind: 'super', what: `\`${brief(src(ctx, call))}\` forwards to the base class's load_state_dict on \`${self}\`: there is nothing to rewrite`, source: sourceAt(ctx, 'override', call) }];
+  }
+  const r = unwrap(receiver) ?? receiver;
+  if (r.type === 'identifier' && r.text === self) {
+    clues.push(...selfClues(ctx, r));
+  } else if (r.type === 'identifier') {
+    clues.push(...identifierClues(ctx, r, call.startIndex, subject, 0, true));
+  } else if (r.type === 'attribute') {
+    const object = r.childForFieldName('object');
+    const attr = r.childForFieldName('attribute')?.text ?? '';
+    if (object?.type === 'identifier' && object.text === self) {
+      clues.push(...selfAttributeClues(ctx, r, call.startIndex, subject, 0, true));
+    } else if (attr === 'module' || attr === '_orig_mod') {
+      clues.push({ type: 'verdict', kind: 'module', what: `\`.${attr}\` is the model a wrapper holds`, source: sourceAt(ctx, 'usage', r) });
+    } else {
+      const root = dotted(r)?.split('.')[0];
+      const rootNode = root ? r.descendantsOfType('identifier')[0] : null;
+      // `torch.distributed.checkpoint.load_state_dict(...)`, `dist_cp.load_state_dict(...)`: a function of an imported module.
+      if (rootNode && dotted(r)) {
+        const imported = identifierClues(ctx, rootNode, call.startIndex, `\`${root}\``, 1, false)[0];
+        if (imported?.type === 'verdict' && imported.source.rule === 'imported-module') clues.push({ ...imported, what: `${subject} is a function of an imported module, not a model` });
+        if (imported?.type === 'class' && imported.how === 'import') clues.push({ ...imported, expr: dotted(r) as string, subject });
+      }
+      const refs = refsIn(ctx, r, fn ? fn.startIndex : 0, fn ? fn.endIndex : ctx.text.length);
+      const binding = bindingAt(refs, call.startIndex);
+      if (binding) clues.push(...bindingClues(ctx, binding, subject, 0));
+      clues.push(...usageClues(ctx, refs, subject));
+    }
+  } else if (r.type === 'call') {
+    const inner = valueClues(ctx, r, null, subject, 'assignment', 0);
+    clues.push(...inner);
+  } else if (r.type === 'subscript') {
+    const container = r.childForFieldName('value');
+    if (container?.type === 'identifier') {
+      const held = identifierClues(ctx, container, call.startIndex, `\`${container.text}\``, 1, false);
+      // `models = [Net(), Net()]`: the items of a literal container.
+      for (const c of held) if (c.type === 'all-of') clues.push({ ...c, subject: `${subject} is an item of ${c.subject}` });
+    }
+  }
+  const name = lastName(r);
+  if (name) clues.push({ type: 'name', name, rule: 'name', subject });
+  if (r.type === 'attribute') clues.push(...memberOf(ctx, r, subject, 0));
+  const stateWords = stateName(ctx, state);
+  if (stateWords) clues.push({ type: 'name', name: stateWords, rule: 'state', subject: `the state \`${brief(src(ctx, state as Node))}\`` });
+  return clues;
+}
+
+export type { Context as ClueContext };

@@ -1,0 +1,180 @@
+/**
+ * Clues + the project index -> a site's kind and the evidence that decided it. The first clue that
+ * tells wins (they come strongest first); a receiver nothing tells about is `unknown`.
+ */
+import type { Clue, ClueSource, Evidence, SiteKind } from '../types.js';
+import type { ProjectIndex } from './index.js';
+import { CONSTRUCTORS, FACTORY_WORDS, knownVerdict } from './known.js';
+import { nameWords, wordVerdict } from './words.js';
+
+export interface Verdict {
+  kind: Exclude<SiteKind, 'unsupported'>;
+  evidence: Evidence;
+}
+
+/** How many base classes an inherited `self.X` is looked for through. */
+const MAX_BASES = 6;
+
+const at = (source: { path: string; line: number }) => `${source.path}:${source.line}`;
+
+function evidence(source: ClueSource, note: string): Evidence {
+  return { rule: source.rule, text: source.text, path: source.path, line: source.line, note };
+}
+
+/** What a class or factory named `expr` in `path` is: a model, training state, or null when nothing tells. */
+function classKind(index: ProjectIndex, path: string, expr: string, how: string): { kind: 'module' | 'non-module'; what: string } | null {
+  const target = index.resolve(path, expr);
+  const last = expr.split('.').pop() as string;
+  const byName = (name: string, prefix: string) => {
+    const words = wordVerdict(name);
+    return words ? { kind: words.kind, what: `${prefix}looks like ${words.what} by its name` } : null;
+  };
+  if (target.type === 'class') {
+    const where = `\`${expr}\` (${target.path}:${index.lineOf(target.path, target.fact.offset)})`;
+    const verdict = index.classVerdict(target.path, target.fact);
+    if (verdict.kind === 'module' || verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
+    if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
+    return byName(target.fact.name, `${where} ${verdict.what}; it `);
+  }
+  if (target.type === 'module') {
+    return how === 'import' ? { kind: 'non-module', what: `\`${expr}\` is an imported module (${target.qualified}), not a model` } : null;
+  }
+  if (target.type === 'external') {
+    const known = knownVerdict(target.qualified);
+    if (known) return { kind: known.kind, what: `\`${target.qualified}\` is ${known.what}` };
+    if (known === null) return how === 'import' ? { kind: 'non-module', what: `\`${expr}\` is an imported module (${target.qualified}), not a model` } : null;
+    if (how === 'import') return null;
+    return byName(target.qualified.split('.').pop() as string, `\`${target.qualified}\` `);
+  }
+  if (how === 'import') return null;
+  // A method of a class: `EMAState.FromModel(...)` (`from...`) builds that class; `Trainer.build_model(...)`
+  // builds what its name says; a name that says nothing, the class again.
+  if (how === 'call' && expr.includes('.')) {
+    const prefix = expr.slice(0, expr.lastIndexOf('.'));
+    if (index.resolve(path, prefix).type === 'class') {
+      const named = nameWords(last)[0] === 'from' ? null : byName(last, `\`${expr}\` `);
+      return named ?? classKind(index, path, prefix, 'constructor');
+    }
+  }
+  // Not defined or imported in the file: a class of that name elsewhere in the project, else its name.
+  for (const candidate of index.classesNamed(last)) {
+    const verdict = index.classVerdict(candidate.path, candidate.fact);
+    const where = `\`${last}\` (${candidate.path}:${index.lineOf(candidate.path, candidate.fact.offset)})`;
+    if (verdict.kind === 'module' || verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
+    if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
+  }
+  return byName(last, `\`${expr}\` `);
+}
+
+/** `instantiate_from_config(config.model)`: a factory whose name says nothing, judged by what it is given. */
+function builtFrom(clue: Extract<Clue, { type: 'class' }>): { kind: 'module' | 'non-module'; what: string } | null {
+  if (clue.how !== 'call' || !clue.arg) return null;
+  if (!nameWords(clue.expr.split('.').pop() as string).some((w) => FACTORY_WORDS.has(w))) return null;
+  const words = wordVerdict(clue.arg.split('.').pop() as string);
+  return words ? { kind: words.kind, what: `it is built from \`${clue.arg}\`, which looks like ${words.what} by its name` } : null;
+}
+
+/** The clues a `self.X = <value>` line read lexically from a base class gives. */
+function lexicalValueClues(value: string, subject: string, source: ClueSource): Clue[] {
+  const call = /^([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)\s*\(/u.exec(value);
+  if (call) {
+    const expr = call[1] as string;
+    const parts = expr.split('.');
+    const says = `${subject} is \`${expr}(...)\``;
+    if (parts.length > 1 && CONSTRUCTORS.has(parts[parts.length - 1] as string)) {
+      return [{ type: 'class', expr: parts.slice(0, -1).join('.'), how: 'constructor', subject: says, source }];
+    }
+    return [{ type: 'class', expr, how: 'call', subject: says, source }];
+  }
+  const name = /^([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(value);
+  return name ? [{ type: 'name', name: name[1] as string, rule: 'name', subject: `${subject} is \`${name[1]}\`` }] : [];
+}
+
+function inherited(index: ProjectIndex, clue: Extract<Clue, { type: 'inherited' }>, seen: Set<string>): Verdict | null {
+  const queue = clue.bases.map((base) => ({ path: clue.path, base }));
+  for (let k = 0; k < queue.length && k < MAX_BASES; k++) {
+    const { path, base } = queue[k] as { path: string; base: string };
+    const target = index.resolve(path, base);
+    if (target.type !== 'class' || seen.has(`${target.path}\0${target.fact.qualname}`)) continue;
+    seen.add(`${target.path}\0${target.fact.qualname}`);
+    const assigned = index.selfAssignments(target.path, target.fact, clue.attr);
+    for (const { value, line } of assigned) {
+      const source: ClueSource = { rule: 'inherited', text: `self.${clue.attr} = ${value}`.slice(0, 120), path: target.path, line };
+      const found = first(index, lexicalValueClues(value, `\`self.${clue.attr}\` (set in base \`${base}\`)`, source), seen);
+      if (found) return found;
+    }
+    if (assigned.length === 0) queue.push(...target.fact.bases.map((b) => ({ path: target.path, base: b })));
+  }
+  return null;
+}
+
+/** How an item of a loop or tuple is shown: the subject its clues start with. */
+function itemName(clues: Clue[]): string {
+  const head = clues[0];
+  if (!head) return 'one item';
+  const subject = head.type === 'inherited' ? `\`self.${head.attr}\`` : head.type === 'verdict' ? null : head.subject;
+  return subject ? (/^`[^`]*`/.exec(subject)?.[0] ?? subject) : 'one item';
+}
+
+function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null {
+  switch (clue.type) {
+    case 'verdict':
+      return { kind: clue.kind, evidence: evidence(clue.source, `${clue.what} (${at(clue.source)})`) };
+    case 'class': {
+      const found = classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue);
+      if (!found) return null;
+      if (clue.how === 'not-isinstance') {
+        // The else of `isinstance(R, T)`: R is not a T, which says something only when T is a model.
+        return found.kind === 'module' ? { kind: 'non-module', evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): it is not an nn.Module there`) } : null;
+      }
+      return { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`) };
+    }
+    case 'member-of': {
+      const owner = first(index, clue.owner, seen);
+      if (owner?.kind !== 'module') return null;
+      return { kind: 'module', evidence: { ...owner.evidence, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
+    }
+    case 'all-of': {
+      const items = clue.items.map((item) => first(index, item, seen));
+      const decided = items.filter((v): v is Verdict => v !== null);
+      const kinds = new Set(decided.map((v) => v.kind));
+      if (decided.length === 0) return null;
+      if (kinds.size > 1 || decided.length < items.length) {
+        // A loop over mixed objects, or over some that nothing tells about: no one kind for all.
+        const what = items.map((v, k) => `${itemName(clue.items[k] as Clue[])} ${v ? (v.kind === 'module' ? 'is a model' : v.kind === 'unknown' ? 'is unknown' : 'is not a model') : 'is unknown'}`);
+        return { kind: 'unknown', evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): ${what.slice(0, 4).join(', ')}`) };
+      }
+      const v = decided[0] as Verdict;
+      return { kind: v.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): each is ${v.kind === 'module' ? 'a model' : 'not a model'} (${v.evidence.note})`) };
+    }
+    case 'inherited':
+      return inherited(index, clue, seen);
+    case 'name': {
+      const words = wordVerdict(clue.name);
+      // The state's generic words (`state_dict`, `checkpoint`) say nothing of what it is loaded into.
+      if (!words || (clue.rule === 'state' && words.kind === 'non-module' && words.what === 'training state')) return null;
+      const note = clue.rule === 'state'
+        ? `${clue.subject} looks like ${words.kind === 'module' ? "a model's weights" : `the state of ${words.what}`} (${words.word})`
+        : `${clue.subject} looks like ${words.what} by its name (${words.word})`;
+      return { kind: words.kind, evidence: { rule: clue.rule, note } };
+    }
+  }
+}
+
+function first(index: ProjectIndex, clues: Clue[], seen: Set<string>): Verdict | null {
+  for (const clue of clues) {
+    const found = one(index, clue, seen);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The kind the clues give, with its evidence; `unknown` when none tells. */
+export function decide(index: ProjectIndex, clues: Clue[], receiver: string): Verdict {
+  return (
+    first(index, clues, new Set()) ?? {
+      kind: 'unknown',
+      evidence: { rule: 'none', note: `nothing in the project says what \`${receiver}\` is, and its name does not tell` },
+    }
+  );
+}
