@@ -6,7 +6,7 @@
 import type { Binding } from './bindings.js';
 import { parseWith, type Node, type Parser } from './parser.js';
 import { PRIVATE_PREFIX, type PreambleImport, type PreambleSource } from './preamble-source.js';
-import { BUILTINS } from './python-names.js';
+import { BUILTINS, KEYWORDS } from './python-names.js';
 
 /** Where the class body reads each global name: name -> offsets in `body`. */
 export type ClassReads = ReadonlyMap<string, readonly number[]>;
@@ -22,8 +22,9 @@ const wordCache = new WeakMap<PreambleSource, ReadonlySet<string>>();
 export function classWords(source: PreambleSource): ReadonlySet<string> {
   let words = wordCache.get(source);
   if (!words) {
-    const globals = new Set([...source.imports.map((i) => i.name), ...BUILTINS]);
-    words = new Set([...source.body.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]).filter((w) => globals.has(w)));
+    const globals = new Set([...source.imports.map((i) => i.name), ...BUILTINS].filter((n) => !KEYWORDS.has(n)));
+    // (not an attribute: `.float()` reads no global)
+    words = new Set([...source.body.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]).filter((w) => globals.has(w)));
     wordCache.set(source, words);
   }
   return words;
