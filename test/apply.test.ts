@@ -7,7 +7,7 @@ import { applyPlans, type WriteFs } from '../src/core/apply.js';
 import { acceptProposed } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../src/core/scan.js';
 import type { Decision, FilePlan, ScanResult, WriteResult } from '../src/core/types.js';
-import { cleanup, project, pythonParseError, readTree } from './helpers/project.js';
+import { cleanup, project, pythonParseError, readTree, tempDir } from './helpers/project.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 afterAll(cleanup);
@@ -83,17 +83,43 @@ describe('a file changed on disk between scan and write', () => {
     for (const f of ['a.py', 'b.py', 'c.py']) expect(await pythonParseError(join(dir, f))).toBe('');
   });
 
-  it('a file deleted since the scan is reported, not recreated, and the others are written', async () => {
+  it.each([false, true])('a file deleted since the scan is refused, not recreated, and the others are written (undo journal: %s)', async (journal) => {
     const dir = await project(THREE);
     const result = await scan(dir);
     await rm(join(dir, 'b.py'));
-    const { results } = await applyAll(result);
+    const journalEnv = journal ? { XDG_CACHE_HOME: await tempDir('switcheroo-cache-') } : undefined;
+    const results = await applyPlans(result.files, acceptProposed(result.files), { root: result.root, journalEnv });
     expect(results).toEqual([
       { path: 'a.py', status: 'written', reason: '' },
-      { path: 'b.py', status: 'error', reason: 'the file was deleted since the scan' },
+      { path: 'b.py', status: 'refused', reason: 'the file was deleted since the scan' },
       { path: 'c.py', status: 'written', reason: '' },
     ]);
     expect([...(await readTree(dir)).keys()]).toEqual(['a.py', 'c.py']);
+  });
+
+  it('a file changed between its check and its rename is refused: the check is made again just before the rename', async () => {
+    const dir = await project(THREE);
+    const result = await scan(dir);
+    const fs: WriteFs = {
+      readFile: (p) => nodeFs.readFile(p),
+      stat: (p) => nodeFs.stat(p),
+      chmod: (p, m) => nodeFs.chmod(p, m),
+      rename: (from, to) => nodeFs.rename(from, to),
+      rm: (p, o) => nodeFs.rm(p, o),
+      async writeFile(p, data, options) {
+        await nodeFs.writeFile(p, data, options);
+        // Another program saves b.py while its new version is being staged.
+        if (p.includes('.b.py.')) await writeFile(join(dir, 'b.py'), '# saved meanwhile\n');
+      },
+    };
+    const { results } = await applyAll(result, fs);
+    expect(results.map((r) => [r.path, r.status, r.reason])).toEqual([
+      ['a.py', 'written', ''],
+      ['b.py', 'refused', 'changed on disk since the scan'],
+      ['c.py', 'written', ''],
+    ]);
+    expect(await readFile(join(dir, 'b.py'), 'utf8')).toBe('# saved meanwhile\n');
+    expect(await tempFiles(dir)).toEqual([]);
   });
 });
 
@@ -275,7 +301,9 @@ describe('failures while writing', () => {
     const result = await scan(dir);
     let n = 0;
     const results = await applyPlans(result.files, acceptProposed(result.files), { root: result.root, stopped: () => n++ >= 1 });
-    expect(results.map((r) => r.path)).toEqual(['a.py']);
+    // Every file is accounted for: the ones not written say so.
+    expect(results.map((r) => [r.path, r.status])).toEqual([['a.py', 'written'], ['b.py', 'not-written'], ['c.py', 'not-written']]);
+    expect(results[1]?.reason).toBe('the run was interrupted before this file');
     expect(await readFile(join(dir, 'b.py'), 'utf8')).toBe(THREE['b.py']);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, pythonParseErrors, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
 
 const NO_TERMINAL = 'switcheroo-migrate: no terminal: showing the proposed changes as --dry-run would; pass --yes to write them\n';
-const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ warnings?)?( · \d+ skipped)? · \d+ ms$/;
+const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused · \d+ errors?)?( · \d+ warnings?)?( · \d+ skipped)? · \d+ ms$/;
 const ANSI = /\u001b\[/;
 const SITE = 'model.load_state_dict(sd)\n';
 
@@ -265,7 +265,7 @@ describe('--yes', () => {
       '  scripts/evaluate.py:11:27  warning: the result is used: torch returns (missing_keys, unexpected_keys), KeyMapper.from_torch returns the variables',
       '  zoo/models/__init__.py:10:9  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
     ]);
-    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 3 warnings · \d+ ms$/);
+    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 0 errors · 3 warnings · \d+ ms$/);
 
     const after = await readTree(dir);
     for (const [path, bytes] of before) {
@@ -291,7 +291,7 @@ describe('--yes', () => {
     const again = await runCli(['--yes', dir]);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('');
-    expect(lastLine(again.stderr)).toMatch(/ · 0 proposed · 0 written · 0 refused · \d+ ms$/);
+    expect(lastLine(again.stderr)).toMatch(/ · 0 proposed · 0 written · 0 refused · 0 errors · \d+ ms$/);
     expect(await readTree(dir)).toEqual(after);
   });
 
@@ -390,7 +390,7 @@ describe('--yes in a git work tree', () => {
     expect(r.code).toBe(1);
     const dirty = 'refused  %s: git reports uncommitted changes to this file; commit or stash them, or pass --allow-dirty\n';
     expect(r.stdout).toBe(['edited.py', 'new.py', 'staged.py'].map((p) => dirty.replace('%s', p)).join('') + 'written  clean.py\n');
-    expect(lastLine(r.stderr)).toMatch(/ · 4 proposed · 1 written · 3 refused · \d+ ms$/);
+    expect(lastLine(r.stderr)).toMatch(/ · 4 proposed · 1 written · 3 refused · 0 errors · \d+ ms$/);
     const after = await readTree(dir);
     for (const p of ['edited.py', 'new.py', 'staged.py']) expect(after.get(p)?.equals(before.get(p) ?? Buffer.alloc(0)), p).toBe(true);
     expect(after.get('clean.py')?.toString()).toContain('variables = KeyMapper.from_torch(sd)');

@@ -16,6 +16,8 @@ export interface CliOptions {
   targetName: string;
   maxFileSize: number;
   allowDirty: boolean;
+  /** `--undo --list`: show the recorded runs instead of undoing one. */
+  list: boolean;
   color: boolean | null;
   help: boolean;
   version: boolean;
@@ -38,7 +40,9 @@ showing every change for review before anything is written.
       --target-name ID    name assigned by statement rewrites (default: variables)
       --max-file-size N   skip files larger than N bytes (default: ${DEFAULT_MAX_FILE_SIZE}; k/m suffixes allowed)
       --allow-dirty       let --yes write files that git reports as modified
-      --undo              restore the files of the last run under path (only those still as it wrote them)
+      --undo              restore the files of the newest run under path not yet undone (only those
+                          still as it wrote them); again for the run before it
+      --undo --list       list the recorded runs under path, newest first
       --no-color          no colours (NO_COLOR and FORCE_COLOR are honoured too)
   -h, --help              show this help
   -v, --version           show the version
@@ -65,6 +69,7 @@ const OPTIONS = {
   'max-file-size': { type: 'string' },
   'allow-dirty': { type: 'boolean' },
   undo: { type: 'boolean' },
+  list: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -104,6 +109,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (positionals.length > 1) throw new ArgsError(`expected one path, got ${positionals.length}: ${positionals.join(' ')}`);
   const modes = (['dry-run', 'yes', 'json', 'check', 'undo'] as const).filter((m) => values[m]);
   if (modes.length > 1) throw new ArgsError(`choose one of --${modes.join(', --')}`);
+  if (values.list && !values.undo) throw new ArgsError('--list goes with --undo');
   const include = (values.include ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of include) {
     // super() and unsupported sites have nothing to rewrite them into: they are listed, never proposed.
@@ -124,6 +130,7 @@ export function parseCli(argv: string[]): CliOptions {
     targetName: target.name,
     maxFileSize: values['max-file-size'] ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_SIZE,
     allowDirty: values['allow-dirty'] ?? false,
+    list: values.list ?? false,
     color: values['no-color'] ? false : values.color ? true : null,
     help: values.help ?? false,
     version: values.version ?? false,

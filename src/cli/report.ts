@@ -7,6 +7,7 @@ import { count } from '../core/count.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
+import { writeCounts } from '../core/write-counts.js';
 import { shown, type Paint } from './color.js';
 
 /** `exact` keeps the bytes (a pipe or a file); else each line is shown as on a terminal, a CRLF's CR being its line end. */
@@ -75,6 +76,7 @@ export function jsonText(result: ScanResult): string {
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {
   if (r.status === 'written') return `${paint('green', 'written')}  ${shown(r.path, paint)}`;
+  if (r.status === 'not-written') return `${paint('yellow', 'not written')}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
   return `${paint('red', r.status)}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
 }
 
@@ -84,16 +86,13 @@ export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Pa
 }
 
 /**
- * `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 1 warning · 84 ms`:
+ * `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 1 warning · 84 ms`:
  * `warnings` counts those of the changes shown or written (left out when there are none).
  */
 export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number, warnings = 0): string {
   const s = result.stats;
   const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
-  if (writes) {
-    parts.push(`${writes.filter((w) => w.status === 'written').length} written`);
-    parts.push(`${writes.filter((w) => w.status !== 'written').length} refused`);
-  }
+  if (writes) parts.push(writeCounts(writes));
   if (warnings > 0) parts.push(count(warnings, 'warning'));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
   parts.push(`${ms} ms`);

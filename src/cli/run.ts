@@ -1,11 +1,12 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
 import { readFileSync } from 'node:fs';
-import type { ScanEvent, ScanOptions, WriteResult } from '../core/types.js';
+import type { Decisions, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, shown, type Paint } from './color.js';
 import { fitPieces, visiblePieces } from '../core/visible.js';
 import { count } from '../core/count.js';
 import { UsageError } from '../core/errors.js';
+import type { RootLock } from '../core/lock.js';
 
 // Everything else loads on demand, so that the review's first line is on screen before the engine
 // (web-tree-sitter) and Ink have loaded.
@@ -103,7 +104,7 @@ export async function run(io: Io): Promise<number> {
   if (mode === 'undo') {
     try {
       const { runUndo } = await import('./undo.js');
-      return await runUndo(cli.path, io.env, (line) => io.stdout.write(`${line}\n`), paint);
+      return await runUndo(cli.path, cli.list, io.env, (line) => io.stdout.write(`${line}\n`), err, paint);
     } catch (error) {
       if (error instanceof UsageError) { err(error.message); return 2; }
       throw error;
@@ -136,15 +137,23 @@ export async function run(io: Io): Promise<number> {
     if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${count(e.filesScanned, 'file')} read · ${count(e.sites, 'site')} found`);
   };
   const started = performance.now();
-  const { scanProject } = await import('../core/scan.js');
+  const { resolveRoot, scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
   const { acceptedWarnings, checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
+  let lock: RootLock | null = null;
   let result;
   try {
+    // --yes holds the root from before its scan to its last write: a second run waits, then scans what this one left.
+    if (mode === 'yes') {
+      const { lockForWriting } = await import('./root-lock.js');
+      lock = await lockForWriting((await resolveRoot(cli.path)).root, io.env, err);
+    }
     result = await scanProject(cli.path, options, onEvent);
   } catch (error) {
+    await lock?.release();
     if (progress) io.stderr.write('\r\u001b[K');
     if (error instanceof UsageError) { err(error.message); return 2; }
+    if (['LockedError', 'LockFailed'].includes((error as Error).name)) { err((error as Error).message); return 1; }
     throw error;
   }
   if (progress) io.stderr.write('\r\u001b[K');
@@ -176,22 +185,31 @@ export async function run(io: Io): Promise<number> {
         for (const note of notes) io.stderr.write(`${note}\n`);
         warned += notes.length;
       };
-      // Without --allow-dirty, a file with uncommitted work is not overwritten: git could not give it back.
-      const changing = result.files.filter((f) => f.sites.some((s) => decisions.has(s.id))).map((f) => f.path);
-      const { gitModified } = await import('../core/git.js');
-      const { applyPlans } = await import('../core/apply.js');
-      const dirty = cli.allowDirty ? new Set<string>() : await gitModified(result.root, changing);
-      const refused: WriteResult[] = [...dirty].sort().map((path) => ({
-        path,
-        status: 'refused',
-        reason: 'git reports uncommitted changes to this file; commit or stash them, or pass --allow-dirty',
-      }));
-      refused.forEach(report);
-      const clean = result.files.filter((f) => !dirty.has(f.path));
-      const writes = [...refused, ...(await io.guard(() => applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report)))];
+      let writes: WriteResult[];
+      try {
+        writes = await writeAccepted(result, decisions, cli.allowDirty, io, report);
+      } finally {
+        await lock?.release();
+      }
       summary(writes, warned);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;
     }
   }
+}
+
+/** `--yes`: writes every accepted file, except (without --allow-dirty) those with uncommitted work, which git could not give back. */
+async function writeAccepted(result: ScanResult, decisions: Decisions, allowDirty: boolean, io: Io, report: (r: WriteResult) => void): Promise<WriteResult[]> {
+  const changing = result.files.filter((f) => f.sites.some((s) => decisions.has(s.id))).map((f) => f.path);
+  const { gitModified } = await import('../core/git.js');
+  const { applyPlans } = await import('../core/apply.js');
+  const dirty = allowDirty ? new Set<string>() : await gitModified(result.root, changing);
+  const refused: WriteResult[] = [...dirty].sort().map((path) => ({
+    path,
+    status: 'refused',
+    reason: 'git reports uncommitted changes to this file; commit or stash them, or pass --allow-dirty',
+  }));
+  refused.forEach(report);
+  const clean = result.files.filter((f) => !dirty.has(f.path));
+  return [...refused, ...(await io.guard(() => applyPlans(clean, decisions, { root: result.root, stopped: io.interrupted, journalEnv: io.env }, report)))];
 }

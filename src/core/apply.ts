@@ -1,6 +1,10 @@
-/** Writing decided changes: re-check each file against the scan, then write atomically, keeping the mode. */
+/**
+ * Writing decided changes. Each file is checked against the scan, its original saved to the undo
+ * journal, then written atomically with its mode kept; the check is made again just before the rename.
+ * A problem with one file (deleted, changed, read-only, unwritable) is that file's result only.
+ */
 import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
-import { recordRun, type PlannedWrite } from './journal.js';
+import { finishJournal, startJournal, type JournalEntry } from './journal.js';
 import { isInside } from './paths.js';
 import { decidedEdits, renderFile } from './plan.js';
 import { encode, sha256 } from './text.js';
@@ -11,11 +15,13 @@ export type { WriteFs } from './atomic-write.js';
 export interface ApplyOptions {
   root: string;
   fs?: WriteFs;
-  /** Checked between files: when it returns true, the remaining files are left alone. */
+  /** Checked between files: when it returns true, the remaining files are left alone (and reported so). */
   stopped?: () => boolean;
   /** When set, the originals are saved to the undo journal (in this environment's cache dir) first. */
   journalEnv?: NodeJS.ProcessEnv;
 }
+
+export const NOT_WRITTEN_INTERRUPTED = 'the run was interrupted before this file';
 
 function reasonOf(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -28,22 +34,55 @@ function reasonOf(error: unknown): string {
   }
 }
 
-async function writeOne({ plan, bytes }: PlannedWrite, options: ApplyOptions, fs: WriteFs): Promise<WriteResult> {
-  const result = (status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
-  if (!isInside(options.root, plan.absPath)) return result('refused', 'the file lies outside the root');
+/** Thrown just before the rename when the file no longer has the bytes the plan was made from. */
+class ChangedSinceScan extends Error {}
+
+const result = (plan: FilePlan, status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
+
+function failure(plan: FilePlan, error: unknown): WriteResult {
+  if (error instanceof ChangedSinceScan) return result(plan, 'refused', 'changed on disk since the scan');
+  // Deleted since the scan: as much a change as new bytes are.
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result(plan, 'refused', reasonOf(error));
+  return result(plan, 'error', reasonOf(error));
+}
+
+interface Ready {
+  plan: FilePlan;
+  bytes: Uint8Array;
+  original: Buffer;
+  mode: number;
+  owner: { uid: number; gid: number } | undefined;
+}
+
+/** Whether a file can be written now: its bytes are the scan's and it is writable. */
+async function check(plan: FilePlan, bytes: Uint8Array, root: string, fs: WriteFs): Promise<Ready | WriteResult> {
+  if (!isInside(root, plan.absPath)) return result(plan, 'refused', 'the file lies outside the root');
   try {
-    const current = await fs.readFile(plan.absPath);
-    if (sha256(current) !== plan.hash) return result('refused', 'changed on disk since the scan');
+    const original = await fs.readFile(plan.absPath);
+    if (sha256(original) !== plan.hash) return result(plan, 'refused', 'changed on disk since the scan');
     const { mode, uid, gid } = await fs.stat(plan.absPath);
-    if ((mode & 0o222) === 0) return result('error', 'the file is read-only');
-    await writeAtomically(fs, plan.absPath, bytes, mode & 0o7777, uid !== undefined && gid !== undefined ? { uid, gid } : undefined);
-    return result('written');
+    if ((mode & 0o222) === 0) return result(plan, 'error', 'the file is read-only');
+    return { plan, bytes, original, mode: mode & 0o7777, owner: uid !== undefined && gid !== undefined ? { uid, gid } : undefined };
   } catch (error) {
-    return result('error', reasonOf(error));
+    return failure(plan, error);
   }
 }
 
-/** Writes every file that has an accepted or edited change; one result per such file, in plan order. */
+async function write({ plan, bytes, mode, owner }: Ready, fs: WriteFs): Promise<WriteResult> {
+  try {
+    await writeAtomically(fs, plan.absPath, bytes, mode, owner, async () => {
+      if (sha256(await fs.readFile(plan.absPath)) !== plan.hash) throw new ChangedSinceScan();
+    });
+    return result(plan, 'written');
+  } catch (error) {
+    return failure(plan, error);
+  }
+}
+
+/**
+ * Writes every file that has an accepted or edited change. One result per such file, in plan order
+ * and reported as it is known: written, refused, error, or not-written (stopped before it).
+ */
 export async function applyPlans(
   plans: readonly FilePlan[],
   decisions: Decisions,
@@ -52,26 +91,39 @@ export async function applyPlans(
 ): Promise<WriteResult[]> {
   const fs = options.fs ?? nodeWriteFs;
   // Rendered once: the journal records the hash of what is then written.
-  const changing: PlannedWrite[] = plans
+  const changing = plans
     .filter((plan) => decidedEdits(plan, decisions).length > 0)
     .map((plan) => ({ plan, bytes: encode(renderFile(plan, decisions), plan.bom) }));
-  if (options.journalEnv && changing.length > 0) {
+  const checked: Array<Ready | WriteResult> = [];
+  for (const { plan, bytes } of changing) checked.push(await check(plan, bytes, options.root, fs));
+  const ready = checked.filter((c): c is Ready => 'original' in c);
+
+  let journal: JournalEntry | null = null;
+  let journalError: string | null = null;
+  if (options.journalEnv && ready.length > 0 && !options.stopped?.()) {
     try {
-      await recordRun(options.root, changing, options.journalEnv);
+      journal = await startJournal(options.root, ready.map((r) => ({ path: r.plan.absPath, original: r.original, bytes: r.bytes })), options.journalEnv);
     } catch (error) {
-      // No way back, no write: every file keeps its bytes and says why.
-      const reason = `could not save the undo journal (${reasonOf(error)}); nothing was written`;
-      const failed = changing.map(({ plan }): WriteResult => ({ path: plan.path, status: 'error', reason }));
-      failed.forEach((r) => onResult(r));
-      return failed;
+      // No way back, no write.
+      journalError = `could not save the undo journal (${reasonOf(error)}); nothing was written`;
     }
   }
+
   const results: WriteResult[] = [];
-  for (const write of changing) {
-    if (options.stopped?.()) break;
-    const result = await writeOne(write, options, fs);
-    results.push(result);
-    onResult(result);
+  const written = new Set<string>();
+  try {
+    for (const item of checked) {
+      let r: WriteResult;
+      if (!('original' in item)) r = item;
+      else if (journalError) r = result(item.plan, 'error', journalError);
+      else if (options.stopped?.()) r = result(item.plan, 'not-written', NOT_WRITTEN_INTERRUPTED);
+      else r = await write(item, fs);
+      if (r.status === 'written' && 'original' in item) written.add(item.plan.absPath);
+      results.push(r);
+      onResult(r);
+    }
+  } finally {
+    if (journal) await finishJournal(journal, written).catch(() => {}); // left unfinished, it still undoes correctly
   }
   return results;
 }

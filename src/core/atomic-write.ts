@@ -18,10 +18,18 @@ export interface WriteFs {
 export const nodeWriteFs = nodeFs as unknown as WriteFs;
 
 /**
- * Writes `bytes` to `path` with `mode` (and `owner`, where the writer may set it). On any failure the
- * temp file is removed and `path` keeps its old bytes.
+ * Writes `bytes` to `path` with `mode` (and `owner`, where the writer may set it). `beforeRename` runs
+ * once the new bytes are staged, as late as possible: it throws to keep `path` as it is. On any
+ * failure the temp file is removed and `path` keeps its old bytes.
  */
-export async function writeAtomically(fs: WriteFs, path: string, bytes: Uint8Array, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
+export async function writeAtomically(
+  fs: WriteFs,
+  path: string,
+  bytes: Uint8Array,
+  mode: number,
+  owner?: { uid: number; gid: number },
+  beforeRename: () => Promise<void> = async () => {},
+): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
   try {
     await fs.writeFile(tmp, bytes, { mode, flag: 'wx' });
@@ -32,6 +40,7 @@ export async function writeAtomically(fs: WriteFs, path: string, bytes: Uint8Arr
       });
     }
     await fs.chmod(tmp, mode); // after chown, which clears setuid and setgid
+    await beforeRename();
     await fs.rename(tmp, path);
   } catch (error) {
     await fs.rm(tmp, { force: true }).catch(() => {});

@@ -1,106 +1,92 @@
 /**
- * The undo journal: before a run writes, the original bytes of every file it is about to change are
- * saved in the user cache dir, with the hash of what the run will write. `undoLastRun` restores only
- * files whose bytes are still exactly what the run wrote.
+ * The undo journal: before a run renames anything, the original bytes of every file it is about to
+ * change are saved in the user's cache dir, with the hash of what the run will write there. When the
+ * run ends, the journal keeps only the files it did write, and a run that wrote none leaves no journal.
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, relative } from 'node:path';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { nodeWriteFs, writeAtomically } from './atomic-write.js';
+import { cacheDir } from './cache-dir.js';
 import { sha256 } from './text.js';
-import type { FilePlan } from './types.js';
 
-/** A file about to be written and the bytes it gets. */
-export interface PlannedWrite {
-  plan: FilePlan;
-  bytes: Uint8Array;
-}
-
-interface JournalFile {
+export interface JournalFile {
+  /** Absolute path. */
   path: string;
+  /** sha256 of the bytes before the run (the blob's name), and of the bytes the run writes. */
   original: string;
   written: string;
 }
 
-interface Journal {
-  version: 1;
+export interface Journal {
+  version: 2;
   root: string;
   createdAt: string;
+  /** Null until the run ends: a journal left unfinished lists files the run may or may not have written. */
+  finishedAt: string | null;
   undoneAt: string | null;
   files: JournalFile[];
 }
 
-export interface UndoResult {
+/** A journal on disk. */
+export interface JournalEntry {
   path: string;
-  status: 'restored' | 'already-original' | 'left-alone' | 'error';
-  reason: string;
+  journal: Journal;
 }
 
-function journalDir(env: NodeJS.ProcessEnv): string {
-  const cache = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(cache, 'switcheroo-migrate');
+/** A file about to be written: its bytes now (already checked against the scan) and the bytes it gets. */
+export interface JournalWrite {
+  path: string;
+  original: Uint8Array;
+  bytes: Uint8Array;
 }
 
 /** The journal's own files are private to the user. */
-const atomicWrite = (path: string, bytes: Uint8Array) => writeAtomically(nodeWriteFs, path, bytes, 0o600);
+const saveFile = (path: string, bytes: Uint8Array) => writeAtomically(nodeWriteFs, path, bytes, 0o600);
+export const saveJournal = ({ path, journal }: JournalEntry) => saveFile(path, Buffer.from(JSON.stringify(journal, null, 2)));
 
-/** Saves the originals of the files about to be written and the journal naming them; returns its path. */
-export async function recordRun(root: string, writes: readonly PlannedWrite[], env: NodeJS.ProcessEnv): Promise<string | null> {
-  if (writes.length === 0) return null;
-  const dir = journalDir(env);
+export const blobPath = (env: NodeJS.ProcessEnv, hash: string) => join(cacheDir(env), 'blobs', hash);
+
+/** Saves the originals of the files about to be written and an unfinished journal naming them. */
+export async function startJournal(root: string, writes: readonly JournalWrite[], env: NodeJS.ProcessEnv): Promise<JournalEntry> {
+  const dir = cacheDir(env);
   await mkdir(join(dir, 'blobs'), { recursive: true });
   const files: JournalFile[] = [];
-  for (const { plan, bytes } of writes) {
-    const original = await readFile(plan.absPath);
+  for (const { path, original, bytes } of writes) {
     const hash = sha256(original);
-    if (hash !== plan.hash) continue; // apply will refuse it: nothing of this run to undo there
-    await atomicWrite(join(dir, 'blobs', hash), original);
-    files.push({ path: plan.absPath, original: hash, written: sha256(bytes) });
+    await saveFile(blobPath(env, hash), original);
+    files.push({ path, original: hash, written: sha256(bytes) });
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const journal: Journal = { version: 1, root, createdAt: new Date().toISOString(), undoneAt: null, files };
-  const path = join(dir, `run-${stamp}-${process.pid}.json`);
-  await atomicWrite(path, Buffer.from(JSON.stringify(journal, null, 2)));
-  return path;
+  const createdAt = new Date().toISOString();
+  const entry = { path: join(dir, `run-${createdAt.replace(/[:.]/g, '-')}-${process.pid}.json`), journal: { version: 2, root, createdAt, finishedAt: null, undoneAt: null, files } } as const;
+  await saveJournal(entry);
+  return entry;
 }
 
-async function latestJournal(dir: string, root: string): Promise<{ path: string; journal: Journal } | null> {
+/** Keeps only the files the run wrote; removes the journal when it wrote none. */
+export async function finishJournal(entry: JournalEntry, written: ReadonlySet<string>): Promise<void> {
+  const files = entry.journal.files.filter((f) => written.has(f.path));
+  if (files.length === 0) {
+    await unlink(entry.path).catch(() => {});
+    return;
+  }
+  await saveJournal({ path: entry.path, journal: { ...entry.journal, files, finishedAt: new Date().toISOString() } });
+}
+
+/** Every journal of `root` that names a file, newest first. Version 1 journals (finished when saved) are read too. */
+export async function journalsOf(root: string, env: NodeJS.ProcessEnv): Promise<JournalEntry[]> {
+  const dir = cacheDir(env);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith('run-') && n.endsWith('.json')).sort().reverse();
+  const found: JournalEntry[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const journal = JSON.parse(await readFile(path, 'utf8')) as Journal;
-    if (journal.root === root) return { path, journal };
-  }
-  return null;
-}
-
-/** Restores the last run under `root`; null when there is none. Marks the journal undone. */
-export async function undoLastRun(root: string, env: NodeJS.ProcessEnv): Promise<{ createdAt: string; alreadyUndone: boolean; results: UndoResult[] } | null> {
-  const dir = journalDir(env);
-  const found = await latestJournal(dir, root);
-  if (!found) return null;
-  const { journal } = found;
-  if (journal.undoneAt) return { createdAt: journal.createdAt, alreadyUndone: true, results: [] };
-  const results: UndoResult[] = [];
-  for (const file of journal.files) {
-    const path = relative(root, file.path).split('\\').join('/');
+    let journal: Journal;
     try {
-      const current = sha256(await readFile(file.path));
-      if (current === file.original) {
-        results.push({ path, status: 'already-original', reason: '' });
-      } else if (current !== file.written) {
-        results.push({ path, status: 'left-alone', reason: 'changed since the run wrote it' });
-      } else {
-        const { mode, uid, gid } = await stat(file.path);
-        await writeAtomically(nodeWriteFs, file.path, await readFile(join(dir, 'blobs', file.original)), mode & 0o7777, { uid, gid });
-        results.push({ path, status: 'restored', reason: '' });
-      }
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      results.push({ path, status: 'error', reason: code === 'ENOENT' ? 'the file no longer exists' : (error as Error).message });
+      const read = JSON.parse(await readFile(path, 'utf8')) as Journal | (Omit<Journal, 'version' | 'finishedAt'> & { version: 1 });
+      journal = read.version === 1 ? { ...read, version: 2, finishedAt: read.createdAt } : read;
+    } catch {
+      continue; // not a journal this version can read
     }
+    if (journal.root === root && journal.files.length > 0) found.push({ path, journal });
   }
-  journal.undoneAt = new Date().toISOString();
-  await atomicWrite(found.path, Buffer.from(JSON.stringify(journal, null, 2)));
-  return { createdAt: journal.createdAt, alreadyUndone: false, results };
+  return found;
 }

@@ -185,11 +185,15 @@ export type ScanEvent =
   | { type: 'file'; plan: FilePlan }
   | { type: 'skipped'; skipped: Skipped };
 
-export type WriteStatus = 'written' | 'unchanged' | 'refused' | 'error';
+/**
+ * `refused`: the file is not as the scan read it (changed, deleted) or lies outside the root; `error`:
+ * it could not be written; `not-written`: the run stopped (an interrupt) before it.
+ */
+export type WriteStatus = 'written' | 'refused' | 'error' | 'not-written';
 
 export interface WriteResult {
   path: string;
   status: WriteStatus;
-  /** One sentence for `refused` and `error`. */
+  /** One sentence, except for `written`. */
   reason: string;
 }

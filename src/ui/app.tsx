@@ -8,9 +8,10 @@ import { EditView } from './edit-view.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
 import { HelpView } from './help-view.js';
-import { confirmQuitKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
+import { confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
+import { menuItems } from './review-menus.js';
 import { findSite, statusOf } from './review-order.js';
-import { initialState, reviewReducer } from './review-state.js';
+import { initialState, reviewReducer, type EditState } from './review-state.js';
 import type { ReviewServices } from './services.js';
 import { Shown } from './shown.js';
 import { SiteList, listRows } from './site-list.js';
@@ -41,6 +42,11 @@ export interface AppProps {
 
 const MIN = { columns: 40, rows: 14 };
 
+function editFooter(edit: EditState) {
+  if (edit.phase === 'failed') return editFailedKeys;
+  return edit.inline ? editorKeys : stopKeys.slice(1);
+}
+
 /** The review: state, effects and layout. Each screen renders in its own component. */
 export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt }: AppProps) {
   const [state, dispatch] = useReducer(reviewReducer, undefined, initialState);
@@ -69,6 +75,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       ? { page: Math.max(1, summaryListHeight(body) - 2), max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
       : { page: Math.max(1, diffHeight - 2), max: viewport(diff.length, 0, diffHeight).maxScroll };
   useReviewKeys(state, dispatch, paging, services.openEditor === null);
+  const labels = menuItems(state, summary.files).map((item) => item.label);
 
   const header = <Header state={state} width={width} animate={animate} />;
   const small = size.columns < MIN.columns || size.rows < MIN.rows;
@@ -107,15 +114,16 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
           editorName={editorName}
           width={width}
           height={body}
-          onChoice={(choice) => dispatch({ type: choice === 'again' ? 'edit-again' : 'edit-discard' })}
+          menu={labels}
+          selected={state.menu}
         />
       );
-      return frame(header, screen, <Footer bindings={state.edit.inline ? editorKeys : stopKeys.slice(1)} message={state.message} width={width} withHelp={false} />);
+      return frame(header, screen, <Footer bindings={editFooter(state.edit)} message={state.message} width={width} withHelp={false} />);
     case 'summary':
-      screen = <SummaryView summary={summary} scroll={state.scroll} height={body} width={width} onChoice={(choice) => dispatch({ type: choice })} />;
+      screen = <SummaryView summary={summary} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
       return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
     case 'confirm-quit':
-      screen = <ConfirmQuit decisions={state.decisions.size} width={width} onChoice={(quit) => dispatch({ type: quit ? 'quit' : 'back' })} />;
+      screen = <ConfirmQuit decisions={state.decisions.size} width={width} menu={labels} selected={state.menu} />;
       return frame(header, screen, <Footer bindings={confirmQuitKeys} message={null} width={width} withHelp={false} />);
     case 'writing':
     case 'done':

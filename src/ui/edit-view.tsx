@@ -1,15 +1,13 @@
 import { Box, Text } from 'ink';
-import SelectInput from 'ink-select-input';
 import { shownPieces } from '../core/columns.js';
 import type { Site } from '../core/types.js';
 import type { EditState } from './review-state.js';
 import { viewport } from './diff-rows.js';
+import { Menu } from './menu.js';
 import { Pieces, Shown } from './shown.js';
 import { caretPosition, splitAtCaret } from './text-edit.js';
 import { useStyle } from './theme.js';
 import { count } from '../core/count.js';
-
-export type EditChoice = 'again' | 'discard';
 
 interface Props {
   edit: EditState;
@@ -17,11 +15,13 @@ interface Props {
   editorName: string | null;
   width: number;
   height: number;
-  onChoice: (choice: EditChoice) => void;
+  /** The edit-again / discard menu's rows (after a failed check) and which is highlighted. */
+  menu: readonly string[];
+  selected: number;
 }
 
 /** The edit screen: the inline editor, or word that the external editor has it, the parse check, its failure. */
-export function EditView({ edit, site, editorName, width, height, onChoice }: Props) {
+export function EditView({ edit, site, editorName, width, height, menu, selected }: Props) {
   const style = useStyle();
   const where = `${site.path}:${site.line}:${site.column}`;
   const original = site.original.split(/\r?\n/);
@@ -52,13 +52,7 @@ export function EditView({ edit, site, editorName, width, height, onChoice }: Pr
           <Text wrap="wrap" {...style('error')}>
             <Shown text={`✘ ${edit.error ?? ''}`} />
           </Text>
-          <SelectInput<EditChoice>
-            items={[
-              { label: 'Edit again', value: 'again' },
-              { label: 'Discard the edit', value: 'discard' },
-            ]}
-            onSelect={(item) => onChoice(item.value)}
-          />
+          <Menu items={menu} selected={selected} />
         </Box>
       ) : null}
     </Box>

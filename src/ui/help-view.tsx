@@ -21,7 +21,7 @@ export function HelpView({ width, height }: { width: number; height: number }) {
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more key')}: enlarge the terminal to see them`}</Text> : null}
       <Text> </Text>
       <Text wrap="wrap">
-        Nothing is written until you confirm in the summary (w). Undo walks back through every decision, across files. An
+        Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. An
         edited change keeps its edit when you accept other changes. The KeyMapper preamble goes into a file once any of its
         changes is accepted.
       </Text>

@@ -19,6 +19,7 @@ export type Command =
   | 'help'
   | 'summary'
   | 'write'
+  | 'choose'
   | 'back'
   | 'quit'
   | 'interrupt';
@@ -56,21 +57,43 @@ export const reviewKeys: Binding[] = [
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop now, write nothing more', match: isInterrupt },
 ];
 
-/** Keys on the summary screen; Enter is handled by its menu. */
+const choose: Binding = { command: 'choose', keys: '⏎', label: 'choose the highlighted item', footer: { order: 2, text: '↑↓ ⏎ choose' }, match: (_i, k) => k.return };
+const menuDown: Binding = { command: 'down', keys: '↓/j', label: 'highlight the next item', match: (i, k) => k.downArrow || char('j')(i, k) };
+const menuUp: Binding = { command: 'up', keys: '↑/k', label: 'highlight the previous item', match: (i, k) => k.upArrow || char('k')(i, k) };
+
+/**
+ * Keys on the summary screen. Its menu's highlight and Enter are handled here too, by the reducer,
+ * so that keys arriving together act on what is highlighted; no digit shortcuts.
+ */
 export const summaryKeys: Binding[] = [
-  { command: 'write', keys: 'w/⏎', label: 'write', footer: { order: 1 }, match: char('w') },
-  { command: 'back', keys: 'b/Esc', label: 'back to review', footer: { order: 2 }, match: (i, k) => k.escape || char('b')(i, k) },
-  { command: 'undo', keys: 'u', label: 'undo last decision', footer: { order: 3 }, match: char('u') },
+  { command: 'write', keys: 'w', label: 'write', footer: { order: 1 }, match: char('w') },
+  choose,
+  menuDown,
+  menuUp,
+  { command: 'back', keys: 'b/Esc', label: 'back to review', footer: { order: 3 }, match: (i, k) => k.escape || char('b')(i, k) },
+  { command: 'undo', keys: 'u', label: 'undo last decision', footer: { order: 4 }, match: char('u') },
   { command: 'page-down', keys: 'PgDn', label: 'scroll down', match: (i, k) => k.pageDown || char(' ')(i, k) },
   { command: 'page-up', keys: 'PgUp', label: 'scroll up', match: (_i, k) => k.pageUp },
-  { command: 'quit', keys: 'q', label: 'quit without writing', footer: { order: 4 }, match: char('q') },
+  { command: 'quit', keys: 'q', label: 'quit without writing', footer: { order: 5 }, match: char('q') },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
-/** Keys of the quit confirmation; Enter is handled by its menu. */
+/** Keys of the quit confirmation and its menu. */
 export const confirmQuitKeys: Binding[] = [
   { command: 'quit', keys: 'q/y', label: 'quit without writing', footer: { order: 1 }, match: char('q', 'y') },
-  { command: 'back', keys: 'n/Esc', label: 'keep reviewing', footer: { order: 2 }, match: (i, k) => k.escape || char('n')(i, k) },
+  choose,
+  menuDown,
+  menuUp,
+  { command: 'back', keys: 'n/Esc', label: 'keep reviewing', footer: { order: 3 }, match: (i, k) => k.escape || char('n')(i, k) },
+  { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
+];
+
+/** Keys of the edit-again / discard menu after an edit that does not parse. */
+export const editFailedKeys: Binding[] = [
+  choose,
+  menuDown,
+  menuUp,
+  { command: 'back', keys: 'Esc', label: 'discard the edit', footer: { order: 3 }, match: (_i, k) => k.escape },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
@@ -88,6 +111,21 @@ export const stopKeys: Binding[] = [
 
 function isInterrupt(input: string, key: Key): boolean {
   return key.ctrl && input === 'c';
+}
+
+/**
+ * One character of keys that reached Ink together as one string (Ink only splits at escape
+ * sequences), as Ink reports that key alone: `\r` is Enter, `\x03` Ctrl-C, and so on.
+ */
+export function keyOfChar(char: string, together: Key): { input: string; key: Key } {
+  const key: Key = { ...together, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false };
+  const code = char.codePointAt(0) ?? 0;
+  if (char === '\r' || char === '\n') return { input: '', key: { ...key, return: true } };
+  if (char === '\t') return { input: '', key: { ...key, tab: true } };
+  if (char === '\x7f' || char === '\b') return { input: '', key: { ...key, backspace: true } };
+  if (char === '\x1b') return { input: '', key: { ...key, escape: true, meta: true } };
+  if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ...key, ctrl: true } };
+  return { input: char, key: { ...key, shift: /[A-Z]/.test(char) } };
 }
 
 /** The command a keypress means in a key map, if any. */

@@ -33,11 +33,21 @@ export function skipRestOfFile(s: ReviewState): ReviewState {
   return record(s, rest.map((site) => [site.id, { type: 'skipped' }]));
 }
 
-/** `A`: accept every open site in every file. */
+/** `A`: accept every open site in every file (while scanning: in every file found so far, and it says so). */
 export function acceptAll(s: ReviewState): ReviewState {
   const open = allSites(s.plans).filter((site) => isOpen(site, s.decisions) && canAccept(site));
-  if (open.length === 0) return { ...s, message: 'Nothing left to accept.' };
-  return { ...record(s, open.map((site) => [site.id, { type: 'accepted' }])), message: `Accepted ${count(open.length, 'change')}.` };
+  if (open.length === 0) return { ...s, message: s.scan.status === 'running' ? 'Nothing left to accept so far; the scan is still running.' : 'Nothing left to accept.' };
+  const next = record(s, open.map((site) => [site.id, { type: 'accepted' }]));
+  const accepted = `Accepted ${count(open.length, 'change')}`;
+  if (s.scan.status === 'running') return { ...next, message: `${accepted} found so far: the scan goes on, and later ones stay pending.` };
+  return { ...next, message: next.screen === 'summary' ? `${accepted}. ${CHOOSE_WRITE}` : `${accepted}.` };
+}
+
+const CHOOSE_WRITE = 'w: choose Write · Enter: back to the review';
+
+/** Opens the summary without the reviewer asking: on "Back to the review", not armed (see ReviewState.writeArmed). */
+export function openSummary(s: ReviewState, message: string): ReviewState {
+  return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false, menu: 1, writeArmed: false, message };
 }
 
 /** `u`: take back the last decision step, wherever it was, and select its site again. */
@@ -68,7 +78,10 @@ function restOfFile(s: ReviewState): Site[] {
   return sites.slice(sites.indexOf(found.site));
 }
 
-/** Applies decisions as one undo step, then moves to the next open site (the summary when none is left). */
+/**
+ * Applies decisions as one undo step, then moves to the next open site. When that step decided the
+ * last open site of a finished scan, the summary opens (by itself: see openSummary).
+ */
 function record(s: ReviewState, entries: Array<[string, Decision]>): ReviewState {
   const changed = entries.filter(([id, decision]) => !sameDecision(s.decisions.get(id), decision));
   let next = s;
@@ -78,14 +91,17 @@ function record(s: ReviewState, entries: Array<[string, Decision]>): ReviewState
     const step = { changes: changed.map(([id]) => ({ id, before: s.decisions.get(id) })), cursor: s.cursor };
     next = { ...s, decisions, history: [...s.history, step] };
   }
-  return advance(next);
+  return advance(next, next !== s);
 }
 
-function advance(state: ReviewState): ReviewState {
+function advance(state: ReviewState, decided: boolean): ReviewState {
   const s = { ...state, pinned: true };
   const open = nextOpen(s.plans, s.decisions, s.cursor);
   if (open) return { ...s, cursor: open, scroll: 0 };
-  if (s.scan.status === 'done') return { ...s, screen: 'summary', scroll: 0, gitModified: null };
+  if (s.scan.status === 'done') {
+    // Deciding a site again (Enter held down) stays here: only the last new decision opens the summary.
+    return decided ? openSummary(s, `Every change is decided. ${CHOOSE_WRITE}`) : { ...s, message: 'Every change is decided: w opens the summary.' };
+  }
   const sites = allSites(s.plans);
   const after = sites[sites.findIndex((site) => site.id === s.cursor) + 1];
   return { ...s, cursor: after?.id ?? s.cursor, scroll: 0 };

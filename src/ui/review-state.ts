@@ -1,7 +1,13 @@
+import type { Key } from 'ink';
 import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
-import { SUPER_MESSAGE, acceptAll, acceptRestOfFile, decideOne, skipRestOfFile, undo } from './review-decide.js';
-import { canAccept, firstSite, findSite, sortPlans } from './review-order.js';
-import { applyTextOp, bufferOf, type TextBuffer, type TextOp } from './text-edit.js';
+import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
+import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
+import { keyOfChar } from './keys.js';
+import { keyAction, type KeyContext } from './review-keys.js';
+import { menuItems } from './review-menus.js';
+import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
+import { firstSite, findSite, sortPlans } from './review-order.js';
+import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 import { count } from '../core/count.js';
 
 /** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
@@ -51,6 +57,16 @@ export interface ReviewState {
   edit: EditState | null;
   /** One line for the reviewer, cleared by the next key. */
   message: string | null;
+  /** The highlighted row of the menu on screen (summary, quit confirmation, failed edit). */
+  menu: number;
+  /**
+   * Whether `w` on the summary writes. A summary the reviewer opened with `w` is armed; one that opened
+   * by itself (after the last decision, or when the scan ended) is not, so that a `w` or Enter typed
+   * for the review does not write: its first `w` only highlights Write.
+   */
+  writeArmed: boolean;
+  /** `w` came while scanning: the summary opens when the scan is done. */
+  summaryWanted: boolean;
   gitModified: ReadonlySet<string> | null;
   /** `w` came before git answered: write when it does, unless it reports uncommitted changes. */
   writeRequested: boolean;
@@ -72,7 +88,10 @@ export type ReviewAction =
   | { type: 'move'; delta: number }
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'context'; delta: number }
-  | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' }
+  | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
+  | ({ type: 'key'; input: string; key: Key } & KeyContext)
+  | { type: 'menu-move'; delta: number }
+  | { type: 'menu-choose' }
   | { type: 'edit-start'; inline: boolean }
   | { type: 'edit-op'; op: TextOp }
   | { type: 'edit-submit'; text: string }
@@ -81,7 +100,9 @@ export type ReviewAction =
   | { type: 'edit-discard'; message?: string }
   | { type: 'git-modified'; paths: ReadonlySet<string> }
   | { type: 'write-result'; result: WriteResult }
-  | { type: 'write-done'; results: WriteResult[] };
+  | { type: 'write-done'; results: WriteResult[] }
+  /** Nothing was written: another run holds the project (or the lock could not be taken). */
+  | { type: 'write-blocked'; message: string };
 
 const DEFAULT_CONTEXT = 3;
 const MAX_CONTEXT = 20;
@@ -101,6 +122,9 @@ export function initialState(): ReviewState {
     previous: 'review',
     edit: null,
     message: null,
+    menu: 0,
+    writeArmed: false,
+    summaryWanted: false,
     gitModified: null,
     writeRequested: false,
     results: [],
@@ -108,10 +132,6 @@ export function initialState(): ReviewState {
     exitCode: null,
     outcome: '',
   };
-}
-
-function finish(state: ReviewState, exitCode: number, outcome: string): ReviewState {
-  return { ...state, screen: 'done', edit: null, message: null, exitCode, outcome };
 }
 
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
@@ -137,9 +157,11 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'scan-done': {
       const { stats, files, skipped } = action.result;
       const scan: ScanState = { status: 'done', ...stats, skipped };
-      const next = withPlans({ ...state, scan, root: action.result.root }, files);
-      if (next.plans.length > 0 || state.screen === 'done') return next;
-      return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
+      const next = withPlans({ ...state, scan, root: action.result.root, summaryWanted: false }, files);
+      if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
+      if (!state.summaryWanted) return next;
+      if (state.screen !== 'review') return { ...next, message: 'The scan is done: press w for the summary.' };
+      return openSummary(next, 'The scan is done: the summary you asked for. w: choose Write');
     }
     case 'scan-failed':
       return finish({ ...state, scan: { ...state.scan, status: 'failed' } }, 2, `The scan failed: ${action.message}`);
@@ -167,22 +189,40 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'help':
       return { ...s, screen: 'help', previous: s.screen };
     case 'summary':
-      if (s.scan.status === 'running') return { ...s, message: 'Still scanning: the summary opens once the scan is done.' };
-      return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false };
+      if (s.scan.status === 'running') {
+        return { ...s, summaryWanted: true, message: `The summary opens when the scan is done (${count(s.scan.filesScanned, 'file')} read so far).` };
+      }
+      return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false, menu: 0, writeArmed: true };
     case 'back':
       if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0, writeRequested: false };
       return s.screen === 'help' || s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
     case 'quit':
       if (s.screen === 'confirm-quit' || s.decisions.size === 0) return finish(s, 0, 'Quit: nothing written.');
-      return { ...s, screen: 'confirm-quit', previous: s.screen };
+      return { ...s, screen: 'confirm-quit', previous: s.screen, menu: 0 };
     case 'interrupt':
-      if (s.screen === 'writing') return { ...s, interrupted: true, message: 'Stopping once the files being written are done…' };
+      if (s.screen === 'writing') return { ...s, interrupted: true, message: 'Stopping once the file being written is done…' };
       return finish(s, 130, 'Interrupted: nothing written.');
     case 'write':
-      if (s.screen !== 'summary') return s;
-      if (![...s.decisions.values()].some((d) => d.type !== 'skipped')) return finish(s, 0, 'Nothing accepted: no file written.');
-      if (s.gitModified === null) return { ...s, writeRequested: true, message: 'Asking git about uncommitted changes; writing as soon as it answers…' };
-      return { ...s, screen: 'writing', results: [], scroll: 0 };
+      return pressWrite(s);
+    case 'start-write':
+      return startWrite(s);
+    case 'key': {
+      // Keys that arrive together come as one string: each is read against the state the one before left
+      // (except in the inline editor, where that is pasted text).
+      if (action.input.length > 1 && !(state.screen === 'edit' && state.edit?.inline)) {
+        return [...action.input].reduce((next, char) => reviewReducer(next, { ...action, ...keyOfChar(char, action.key) }), state);
+      }
+      const next = keyAction(state, action.input, action.key, action);
+      return next ? reviewReducer(state, next) : state;
+    }
+    case 'menu-move': {
+      const last = menuItems(s).length - 1;
+      return last < 0 ? s : { ...s, menu: Math.max(0, Math.min(last, s.menu + action.delta)) };
+    }
+    case 'menu-choose': {
+      const item = menuItems(s)[s.menu];
+      return item ? reviewReducer(s, item.action) : s;
+    }
     case 'edit-start':
       return startEdit(s, action.inline);
     case 'edit-op':
@@ -195,46 +235,14 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return s.edit ? { ...s, edit: { ...s.edit, phase: 'editing', error: null } } : s;
     case 'edit-discard':
       return { ...s, screen: 'review', edit: null, message: action.message ?? 'Edit discarded.' };
-    case 'git-modified': {
-      const answered = { ...state, gitModified: action.paths, writeRequested: false };
-      if (!state.writeRequested || state.screen !== 'summary') return answered;
-      if (action.paths.size > 0) return { ...answered, message: `git reports uncommitted changes in ${action.paths.size} of these files: press w again to write anyway.` };
-      return { ...answered, message: null, screen: 'writing', results: [], scroll: 0 };
-    }
+    case 'git-modified':
+      return gitAnswered(state, action.paths);
     case 'write-result':
       return { ...state, results: [...state.results, action.result] };
-    case 'write-done': {
-      const failed = action.results.filter((r) => r.status === 'refused' || r.status === 'error').length;
-      const code = state.interrupted ? 130 : failed > 0 ? 1 : 0;
-      return finish({ ...state, results: action.results }, code, state.interrupted ? 'Interrupted after writing.' : 'Done.');
-    }
+    case 'write-done':
+      return writeDone(state, action.results);
+    case 'write-blocked':
+      return writeBlocked(state, action.message);
   }
 }
 
-function startEdit(s: ReviewState, inline: boolean): ReviewState {
-  const found = findSite(s.plans, s.cursor);
-  if (!found) return s;
-  const { site } = found;
-  if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
-  const decision = s.decisions.get(site.id);
-  const offered = decision?.type === 'edited' ? decision.text : site.replacement;
-  const edit: EditState = { siteId: site.id, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
-  return { ...s, screen: 'edit', edit, pinned: true };
-}
-
-function submitEdit(s: ReviewState, text: string): ReviewState {
-  if (!s.edit) return s;
-  if (text === s.edit.offered) return { ...s, screen: 'review', edit: null, message: 'Edit left unchanged: nothing recorded.' };
-  return { ...s, edit: { ...s.edit, buffer: bufferOf(text), phase: 'checking', error: null } };
-}
-
-function checkedEdit(s: ReviewState, error: string | null): ReviewState {
-  const edit = s.edit;
-  if (!edit || edit.phase !== 'checking') return s;
-  if (error !== null) return { ...s, edit: { ...edit, phase: 'failed', error } };
-  const site = findSite(s.plans, edit.siteId)?.site;
-  const text = edit.buffer.text;
-  // Editing a change back to the proposal is accepting it.
-  const decision: Decision = site && canAccept(site) && text === site.replacement ? { type: 'accepted' } : { type: 'edited', text };
-  return decideOne({ ...s, screen: 'review', edit: null, cursor: edit.siteId }, decision);
-}

@@ -1,14 +1,13 @@
 import { Box, Text } from 'ink';
-import SelectInput from 'ink-select-input';
 import { padShown, shownWidth } from '../core/columns.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Skipped } from '../core/types.js';
 import { viewport } from './diff-rows.js';
+import { Menu } from './menu.js';
 import { countDecisions } from './review-order.js';
 import { Shown } from './shown.js';
 import { useStyle } from './theme.js';
 
-export type SummaryChoice = 'write' | 'back' | 'quit';
 export type SummaryRow = { tone: 'file' | 'warning' | 'muted'; text: string };
 
 /** What will be written, file by file; plus the headline and how many files change. Pure. */
@@ -52,11 +51,13 @@ interface Props {
   scroll: number;
   height: number;
   width: number;
-  onChoice: (choice: SummaryChoice) => void;
+  /** The menu's rows and which is highlighted. */
+  menu: readonly string[];
+  selected: number;
 }
 
 /** The summary before writing: per file what changes, git warnings, then write / back / quit. */
-export function SummaryView({ summary, scroll, height, width, onChoice }: Props) {
+export function SummaryView({ summary, scroll, height, width, menu, selected }: Props) {
   const style = useStyle();
   const listHeight = summaryListHeight(height);
   const view = viewport(summary.rows.length, scroll, listHeight);
@@ -73,14 +74,7 @@ export function SummaryView({ summary, scroll, height, width, onChoice }: Props)
       ))}
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more (PgDn)`}</Text> : null}
       <Text> </Text>
-      <SelectInput<SummaryChoice>
-        items={[
-          { label: summary.files > 0 ? `Write ${summary.files} file${summary.files === 1 ? '' : 's'}` : 'Finish (nothing to write)', value: 'write' },
-          { label: 'Back to the review', value: 'back' },
-          { label: 'Quit without writing', value: 'quit' },
-        ]}
-        onSelect={(item) => onChoice(item.value)}
-      />
+      <Menu items={menu} selected={selected} />
     </Box>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, type Dispatch } from 'react';
+import { decidedEdits } from '../core/plan.js';
 import type { WriteResult } from '../core/types.js';
 import type { ReviewAction, ReviewState } from './review-state.js';
-import type { ReviewServices } from './services.js';
+import { WriteBlocked, type ReviewServices } from './services.js';
 import { messageOf } from './use-scan.js';
 
 /** Asks git about the files to be written when the summary opens; writes when asked; reports the exit. */
@@ -36,7 +37,15 @@ export function useWrite(state: ReviewState, services: ReviewServices, dispatch:
     };
     services.apply(plans, decisions, { root, stopped: () => interrupted.current }, onResult).then(
       (results) => dispatch({ type: 'write-done', results }),
-      (error: unknown) => dispatch({ type: 'write-done', results: [...done, { path: '(remaining files)', status: 'error', reason: messageOf(error) }] }),
+      (error: unknown) => {
+        if (error instanceof WriteBlocked) return dispatch({ type: 'write-blocked', message: error.message });
+        // Every file is still accounted for: those without a result were not written.
+        const reported = new Set(done.map((r) => r.path));
+        const rest = plans
+          .filter((p) => decidedEdits(p, decisions).length > 0 && !reported.has(p.path))
+          .map((p): WriteResult => ({ path: p.path, status: 'not-written', reason: `writing stopped: ${messageOf(error)}` }));
+        dispatch({ type: 'write-done', results: [...done, ...rest] });
+      },
     );
   }, [writing]);
 

@@ -12,7 +12,7 @@ import { CLI, assertBuilt, cleanup, project, pythonParseError, readTree, runCli 
 
 const SITE = 'model.load_state_dict(sd)\n';
 const LIMIT = 5 * 1024 * 1024;
-const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused)?( · \d+ skipped)? · \d+ ms$/;
+const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused · \d+ errors?)?( · \d+ skipped)? · \d+ ms$/;
 
 type Run = { code: number | undefined; stdout: string; stderr: string };
 
@@ -38,7 +38,7 @@ async function skippedAlone(dir: string, name: string, reason: string): Promise<
     noTrace(r);
     expect(r.code, mode).toBe(0);
     expect(r.stdout, mode).toBe(mode === '--dry-run' ? `skipped ${name}: ${reason}\n` : '');
-    expect(r.stderr.trimEnd().split('\n').pop(), mode).toMatch(/ · 0 proposed( · 0 written · 0 refused)? · 1 skipped · \d+ ms$/);
+    expect(r.stderr.trimEnd().split('\n').pop(), mode).toMatch(/ · 0 proposed( · 0 written · 0 refused · 0 errors)? · 1 skipped · \d+ ms$/);
   }
   expect(await hashes(dir)).toEqual(before);
 }
@@ -74,7 +74,7 @@ describe('bad file contents', () => {
         noTrace(r);
         expect(r.code).toBe(0);
         expect(r.stdout).toBe('');
-        expect(r.stderr).toMatch(/^1 file scanned · 0 with load_state_dict · 0 sites · 0 proposed( · 0 written · 0 refused)? · \d+ ms\n$/);
+        expect(r.stderr).toMatch(/^1 file scanned · 0 with load_state_dict · 0 sites · 0 proposed( · 0 written · 0 refused · 0 errors)? · \d+ ms\n$/);
       }
       const json = await runCli(['--json', name], { cwd: dir });
       expect(json.code).toBe(0);
@@ -266,7 +266,7 @@ describe('all of it in one project', () => {
     noTrace(yes);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toBe('written  good.py\nwritten  loops/a/x.py\nwritten  mixed.py\n');
-    expect(yes.stderr).toMatch(/ · 3 written · 0 refused · 5 skipped · \d+ ms\n$/);
+    expect(yes.stderr).toMatch(/ · 3 written · 0 refused · 0 errors · 5 skipped · \d+ ms\n$/);
     const after = await hashes(dir);
     for (const [path, hash] of before) expect(after.get(path) === hash, path).toBe(!['good.py', 'loops/a/x.py', 'mixed.py'].includes(path));
     for (const path of ['good.py', 'loops/a/x.py', 'mixed.py']) expect(await pythonParseError(join(dir, path))).toBe('');

@@ -53,6 +53,16 @@ it(`${TRIALS} signals at random moments: every file is its original or its full 
       expect([before[name], after[name]], `${name} in trial ${trial}`).toContain(text);
       if (text === after[name]) written++;
     }
+    // Once writing began, what the run printed is what happened: each file it wrote, and, when interrupted, each it did not.
+    const lines = String(result.stdout).split('\n').filter(Boolean);
+    const said = (word: string) => lines.filter((l) => l.startsWith(`${word}  `)).map((l) => l.slice(word.length + 2).split(':')[0]).sort();
+    const changed = Object.keys(now).filter((name) => now[name] !== before[name]).sort();
+    if (lines.length === 0) {
+      expect(changed, `files changed without a line in trial ${trial}`).toEqual([]); // stopped while scanning
+    } else {
+      expect(said('written'), `written lines in trial ${trial}`).toEqual(changed);
+      expect(said('not written'), `not-written lines in trial ${trial}`).toEqual(Object.keys(now).filter((n) => !changed.includes(n)).sort());
+    }
     if (result.exitCode === 130) outcomes.interrupted++;
     else if (result.signal) outcomes.beforeHandlers++;
     else outcomes.completed++;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPlans } from '../../src/core/apply.js';
-import { undoLastRun } from '../../src/core/journal.js';
+import { startJournal } from '../../src/core/journal.js';
+import { listRuns, undoNextRun } from '../../src/core/undo.js';
 import { acceptProposed } from '../../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 
@@ -32,23 +33,40 @@ describe('undo', () => {
     const edited = `${read(root, 'c.py')}# my own edit after the run\n`;
     writeFileSync(join(root, 'c.py'), edited);
 
-    const undo = await undoLastRun(root, env);
-    expect(undo?.alreadyUndone).toBe(false);
-    expect(undo?.results.map((r) => [r.path, r.status])).toEqual([['a.py', 'restored'], ['b.py', 'restored'], ['c.py', 'left-alone']]);
+    const undo = await undoNextRun(root, env);
+    if (undo.status !== 'undone') throw new Error(`expected a run to undo, got ${undo.status}`);
+    expect(undo.results.map((r) => [r.path, r.status])).toEqual([['a.py', 'restored'], ['b.py', 'restored'], ['c.py', 'left-alone']]);
     expect(read(root, 'a.py')).toBe(originals['a.py']);
     expect(read(root, 'b.py')).toBe(originals['b.py']);
     expect(statSync(join(root, 'b.py')).mode & 0o777).toBe(0o755);
     expect(read(root, 'c.py')).toBe(edited);
 
-    const again = await undoLastRun(root, env);
-    expect(again).toMatchObject({ alreadyUndone: true, results: [] });
+    const again = await undoNextRun(root, env);
+    expect(again).toEqual({ status: 'all-undone', runs: 1 });
     expect(read(root, 'a.py')).toBe(originals['a.py']);
     expect(read(root, 'c.py')).toBe(edited);
   });
 
+  it('a run that crashed before writing is passed over; one that crashed after writing some files undoes those', async () => {
+    const { root, env } = project(['a.py', 'b.py']);
+    const original = read(root, 'b.py');
+    expect((await migrate(root, env)).map((r) => r.status)).toEqual(['written', 'written']);
+    const migrated = read(root, 'a.py');
+    // A later run journals a.py and is killed before its rename: its journal stays unfinished.
+    await startJournal(root, [{ path: join(root, 'a.py'), original: Buffer.from(migrated), bytes: Buffer.from('# never written\n') }], env);
+    const runs = await listRuns(root, env);
+    expect(runs.map((r) => [r.files, r.finished, r.undoneAt])).toEqual([[['a.py'], false, null], [['a.py', 'b.py'], true, null]]);
+
+    const undo = await undoNextRun(root, env);
+    if (undo.status !== 'undone') throw new Error(`expected a run to undo, got ${undo.status}`);
+    expect(undo.results.map((r) => [r.path, r.status])).toEqual([['a.py', 'restored'], ['b.py', 'restored']]);
+    expect([read(root, 'a.py'), read(root, 'b.py')]).toEqual([SOURCE.replace('sd)', 'sd_a)'), original]);
+    expect(await undoNextRun(root, env)).toEqual({ status: 'all-undone', runs: 2 });
+  });
+
   it('says there is nothing to undo for a root that never ran', async () => {
     const { root, env } = project(['a.py']);
-    expect(await undoLastRun(root, env)).toBeNull();
+    expect(await undoNextRun(root, env)).toEqual({ status: 'no-runs' });
   });
 
   it('writes nothing when the journal cannot be saved', async () => {
@@ -74,10 +92,10 @@ describe('--undo through the built bin', () => {
     expect(read(root, 'a.py')).not.toBe(before[0]);
     const undo = await run(['--undo', root]);
     expect(undo.exitCode).toBe(0);
-    expect(undo.stdout.split('\n')).toEqual(['restored  a.py', 'restored  b.py', expect.stringMatching(/: 2 restored · 0 left as they are$/)]);
+    expect(undo.stdout.split('\n')).toEqual(['restored  a.py', 'restored  b.py', expect.stringMatching(/: 2 restored · 0 left as they are · no run left to undo$/)]);
     expect([read(root, 'a.py'), read(root, 'b.py')]).toEqual(before);
     const again = await run(['--undo', root]);
-    expect([again.exitCode, again.stdout]).toEqual([0, expect.stringMatching(/^nothing to undo: the last run .* was already undone$/)]);
+    expect([again.exitCode, again.stdout]).toEqual([0, expect.stringMatching(/^nothing to undo: the run recorded for .* is undone$/)]);
     expect((await run(['--undo', join(root, 'missing')])).exitCode).toBe(2);
   }, 60_000);
 });

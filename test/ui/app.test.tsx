@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tryLockRoot } from '../../src/core/lock.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 import type { ReviewServices } from '../../src/ui/services.js';
 import { copyFixture, KEYS, renderApp } from './harness.js';
@@ -152,10 +153,30 @@ describe('summary and writing', () => {
     await app.press('A');
     await app.see('Summary');
     await writeFile(join(root, 'train.py'), '# changed\n');
+    await app.press('w'); // the summary opened by itself: w highlights Write, and a second w writes
+    await app.see('Press w or Enter to write 2 files');
     await app.press('w');
     expect(await app.waitForExit()).toBe(1);
     expect(app.frame()).toMatch(/refused\s+train\.py: changed on disk since the scan/);
     expect(await read(root, 'train.py')).toBe('# changed\n');
+  });
+
+  it('says so and writes nothing while another run holds the project; writes once it has finished', async () => {
+    const { root, app } = await start();
+    const held = await tryLockRoot(await realpath(root), app.journalEnv);
+    if (!('lock' in held)) throw new Error('the test could not take the lock');
+    const before = await read(root, 'train.py');
+    await app.press('A');
+    await app.see('Summary');
+    await app.press('w', 'w');
+    const frame = await app.see(`Another run (pid ${process.pid}) is writing here: nothing written. w tries again.`);
+    expect(frame).toContain('❯ Write 2 files');
+    expect(await read(root, 'train.py')).toBe(before);
+    await held.lock.release();
+    await app.press('w');
+    expect(await app.waitForExit()).toBe(0);
+    expect(app.frame()).toContain('2 written · 0 refused · 0 errors');
+    expect(await read(root, 'train.py')).not.toBe(before);
   });
 
   it('asks before quitting with decisions, and writes nothing', async () => {

@@ -55,6 +55,8 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
         await waitFor(() => app.frames.length > before || exitCode !== null, `a render after ${JSON.stringify(key)}`);
       }
     },
+    /** The environment whose cache dir holds this app's undo journal and lock. */
+    journalEnv,
     exitCode: () => exitCode,
     waitForExit: async () => {
       await waitFor(() => exitCode !== null, 'the exit');

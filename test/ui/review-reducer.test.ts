@@ -67,7 +67,7 @@ describe('scanning', () => {
     const s = run(initialState(), { type: 'scan-file', plan: a }, { type: 'summary' });
     expect(s.pinned).toBe(false);
     expect(s.screen).toBe('review');
-    expect(s.message).toMatch(/Still scanning/);
+    expect(s.message).toMatch(/^The summary opens when the scan is done/);
   });
 });
 
@@ -116,7 +116,7 @@ describe('deciding', () => {
     const s = run(scanned(), { type: 'skip' }, { type: 'accept-all' });
     expect(countDecisions(s.plans.flatMap((p) => p.sites), s.decisions)).toEqual({ accepted: 3, edited: 0, skipped: 1, pending: 0 });
     expect(s.screen).toBe('summary');
-    expect(s.message).toBe('Accepted 3 changes.');
+    expect(s.message).toBe('Accepted 3 changes. w: choose Write · Enter: back to the review');
     expect(run(s, { type: 'back' }, { type: 'accept-all' }).message).toBe('Nothing left to accept.');
   });
 
@@ -225,7 +225,9 @@ describe('screens', () => {
   });
 
   it('writes from the summary and sets the exit code from the results', () => {
-    const summary = run(scanned(), { type: 'accept-all' });
+    // The summary opened by itself: a first w only highlights Write.
+    const summary = run(scanned(), { type: 'accept-all' }, { type: 'write' });
+    expect([summary.screen, summary.writeArmed]).toEqual(['summary', true]);
     const writing = run(summary, { type: 'git-modified', paths: new Set() }, { type: 'write' });
     expect(writing.screen).toBe('writing');
     // w before git has answered: written once git finds nothing uncommitted; held back when it does.
@@ -253,7 +255,7 @@ describe('screens', () => {
 
   it('Ctrl-C stops at once, or after the files being written', () => {
     expect(run(scanned(), { type: 'interrupt' })).toMatchObject({ screen: 'done', exitCode: 130 });
-    const writing = run(scanned(), { type: 'accept-all' }, { type: 'git-modified', paths: new Set() }, { type: 'write' }, { type: 'interrupt' });
+    const writing = run(scanned(), { type: 'accept-all' }, { type: 'git-modified', paths: new Set() }, { type: 'write' }, { type: 'write' }, { type: 'interrupt' });
     expect([writing.screen, writing.interrupted]).toEqual(['writing', true]);
     expect(run(writing, { type: 'write-done', results: [] }).exitCode).toBe(130);
   });

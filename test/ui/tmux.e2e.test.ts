@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,48 +9,12 @@ import type { Decision } from '../../src/core/types.js';
 import { HOSTILE, SHOWN } from '../helpers/hostile.js';
 import { cleanup, project } from '../helpers/project.js';
 import { copyFixture } from './harness.js';
+import { BIN, hasTmux, killTmux, session, tmux } from './tmux.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin.cjs'); // the installed bin, as a person runs it
-const SOCKET = `switcheroo-e2e-${process.pid}`;
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const EDITED = 'KeyMapper.from_torch(dict(state))';
 
-function tmux(...args: string[]): string {
-  const run = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`tmux ${args[0]} failed: ${run.stderr}`);
-  return run.stdout;
-}
-const screen = (session = 'review') => tmux('capture-pane', '-p', '-t', session);
-
-/** Polls the pane until it shows `text`; no fixed sleeps. */
-async function see(text: string, session = 'review'): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const current = screen(session);
-    if (current.includes(text)) return current;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; screen:\n${current}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Waits for `text`, then until two captures 100 ms apart agree (Ink may still be drawing the frame). */
-async function settled(text: string): Promise<string> {
-  let last = await see(text);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = screen();
-    if (current === last) return current;
-    last = current;
-  }
-}
-
-async function press(key: string, then: string): Promise<string> {
-  tmux('send-keys', '-t', 'review', key);
-  return see(then);
-}
-
 afterAll(async () => {
-  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  killTmux();
   await cleanup();
 });
 
@@ -65,13 +28,16 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     const { files } = await scanProject(root, DEFAULT_SCAN_OPTIONS);
     const before = new Map(await Promise.all(files.map(async (f) => [f.path, await readFile(f.absPath)] as const)));
 
-    const command = `cd '${root}' && env -u VISUAL EDITOR='${editor}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-s', 'review', '-x', '120', '-y', '40', command);
+    const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-')); // the undo journal, not in the user's cache
+    const command = `cd '${root}' && env -u VISUAL EDITOR='${editor}' XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`;
+    const { settled, press } = session('review', command);
     const first = await settled('change 2/7 · file 1/3');
     await expect(first).toMatchFileSnapshot('../../snapshots/ui/tmux-review.txt');
     await press('y', 'train.py:9:5 · model · module · pending');
     await press('n', 'train.py:10:27 · model · module · pending');
     await press('e', 'Summary · 2 changes in 2 files will be written.');
+    // It opened by itself after the last decision: the first w highlights Write, the second writes.
+    await press('w', 'Press w or Enter to write 2 files');
     const done = await press('w', 'EXIT=');
     expect(done).toContain('2 written · 0 refused · 0 errors');
     expect(done).toContain('EXIT=0');
@@ -94,22 +60,22 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
   it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {
     const root = await project(HOSTILE, 'switcheroo-hostile-');
     // The title tmux gives a pane is the host name until a program sets another (OSC 0 would).
-    tmux('new-session', '-d', '-s', 'hostile', '-x', '120', '-y', '40', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    const t = session('hostile', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
     const title = tmux('display', '-p', '-t', 'hostile', '#{pane_title}');
-    const first = await see('scanned 5 files', 'hostile');
+    const first = await t.see('scanned 5 files');
     expect(first).toContain(`5     -     model.load_state_dict(${SHOWN.title})`);
     expect(first).toContain(`${SHOWN.reverse}  1 site`);
     expect(first).toContain(`${SHOWN.rlo}  1 site`);
     expect(first.split('\n')[0]).toMatch(/^change 1\/6 · file 1\/5 /); // nothing cleared or moved the screen
     // The screen holds exactly the shown text (a raw ESC [7m would have reversed 'X.py' and hidden its escape).
     expect(tmux('capture-pane', '-p', '-e', '-t', 'hostile')).not.toContain(`b\u001b[7mX`);
-    tmux('send-keys', '-t', 'hostile', 'j');
-    tmux('send-keys', '-t', 'hostile', 'j');
-    const bidi = await see(`── ${SHOWN.rlo}:5:2`, 'hostile');
+    t.send('j');
+    t.send('j');
+    const bidi = await t.see(`── ${SHOWN.rlo}:5:2`);
     expect(bidi).toContain(SHOWN.bidiComment);
     expect(bidi).toContain('⚠ bidirectional control characters at 5:31 (U+202E RLO)');
-    tmux('send-keys', '-t', 'hostile', 'q');
-    expect(await see('EXIT=0', 'hostile')).toBeTruthy();
+    t.send('q');
+    expect(await t.see('EXIT=0')).toBeTruthy();
     expect(tmux('display', '-p', '-t', 'hostile', '#{pane_title}')).toBe(title);
     expect(title).not.toContain('PWNED');
   }, 120_000);
