@@ -21,7 +21,7 @@ describe('counts in words', () => {
     expect(count(0, 'site')).toBe('0 sites');
     expect(count(1, 'match', 'matches')).toBe('1 match');
     expect(summaryLine(result(1), [{ path: 'a.py', status: 'written', reason: '' }], 5, 1)).toBe(
-      '1 file scanned · 1 with load_state_dict · 1 site · 1 proposed · 1 written · 0 refused · 1 warning · 1 skipped · 5 ms',
+      '1 file scanned · 1 with load_state_dict · 1 site · 1 proposed · 1 written · 0 refused · 0 errors · 1 warning · 1 skipped · 5 ms',
     );
     expect(summaryLine(result(2), null, 5, 2)).toBe('2 files scanned · 2 with load_state_dict · 2 sites · 2 proposed · 2 warnings · 2 skipped · 5 ms');
     expect(summaryLine(result(2), null, 5, 0)).toBe('2 files scanned · 2 with load_state_dict · 2 sites · 2 proposed · 2 skipped · 5 ms');
