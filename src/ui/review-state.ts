@@ -134,6 +134,22 @@ export function initialState(): ReviewState {
   };
 }
 
+/**
+ * Kinds are settled again once every file is indexed (a class may live in a file read later): a site
+ * accepted while it was proposed, and no longer proposed, loses its acceptance, and the reviewer is
+ * told. Decisions the reviewer took on a site that was not proposed, and edits, stay.
+ */
+function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { decisions: ReviewState['decisions']; message: string | null } {
+  const before = new Map(state.plans.flatMap((p) => p.sites.map((site) => [site.id, site.proposed] as const)));
+  const withdrawn = files.flatMap((p) => p.sites).filter((site) => !site.proposed && before.get(site.id) === true && state.decisions.get(site.id)?.type === 'accepted');
+  if (withdrawn.length === 0) return { decisions: state.decisions, message: null };
+  const decisions = new Map(state.decisions);
+  for (const site of withdrawn) decisions.delete(site.id);
+  const first = withdrawn[0] as FilePlan['sites'][number];
+  const count = withdrawn.length === 1 ? '1 acceptance' : `${withdrawn.length} acceptances`;
+  return { decisions, message: `${count} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.` };
+}
+
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
   const sorted = sortPlans(plans);
   const cursor = state.pinned && findSite(sorted, state.cursor) ? state.cursor : firstSite(sorted);
@@ -157,7 +173,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'scan-done': {
       const { stats, files, skipped } = action.result;
       const scan: ScanState = { status: 'done', ...stats, skipped };
-      const next = withPlans({ ...state, scan, root: action.result.root, summaryWanted: false }, files);
+      const settled = withdrawSettled(state, files);
+      const next = { ...withPlans({ ...state, scan, root: action.result.root, summaryWanted: false, decisions: settled.decisions }, files), ...(settled.message ? { message: settled.message } : {}) };
       if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
       if (!state.summaryWanted) return next;
       if (state.screen !== 'review') return { ...next, message: 'The scan is done: press w for the summary.' };

@@ -15,6 +15,8 @@ export function site(path: string, line: number, kind: SiteKind = 'module', rece
     endColumn: original.length + 1,
     receiver,
     kind,
+    evidence: { rule: 'name', note: `${kind} receiver` },
+    clues: [],
     proposed,
     reason: proposed ? '' : `${kind} receiver`,
     original,

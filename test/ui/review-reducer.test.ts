@@ -22,6 +22,20 @@ const scanned = () => run(initialState(), { type: 'scan-done', result });
 const decision = (s: ReviewState, id: string) => s.decisions.get(id)?.type;
 
 describe('scanning', () => {
+  it('takes back an acceptance whose site is no longer proposed once every file is read; keeps a y on a site never proposed', () => {
+    const early = plan('e.py', [site('e.py', 3), site('e.py', 6, 'unknown', 'obj')]);
+    let s = run(initialState(), { type: 'scan-file', plan: early }, { type: 'accept-all' });
+    expect(decision(s, 'e.py:3:1')).toBe('accepted');
+    s = run(s, { type: 'move', delta: 1 }, { type: 'accept' });
+    expect(decision(s, 'e.py:6:1')).toBe('accepted'); // y on a site that was never proposed
+    const settled = plan('e.py', [{ ...site('e.py', 3, 'non-module', 'model'), reason: '`model` is `Tracker()` (e.py:2); `Tracker` (t.py:1) is not an nn.Module' }, site('e.py', 6, 'unknown', 'obj')]);
+    s = run(s, { type: 'scan-done', result: { ...result, files: [settled] } });
+    expect(decision(s, 'e.py:3:1')).toBeUndefined();
+    expect(decision(s, 'e.py:6:1')).toBe('accepted');
+    expect(s.message).toBe('1 acceptance taken back: with every file read, the receiver is not a model (e.py:3: `model` is `Tracker()` (e.py:2); `Tracker` (t.py:1) is not an nn.Module). y accepts it anyway.');
+  });
+
+
   it('streams files into a sorted list and keeps the selection on its site', () => {
     let s = run(initialState(), { type: 'scan-file', plan: c });
     expect(s.cursor).toBe('c.py:4:1');
