@@ -1,6 +1,6 @@
 /** Unified diffs and display hunks, all from the `diff` package: the UI never diffs. */
 import { createTwoFilesPatch, diffWordsWithSpace, structuredPatch } from 'diff';
-import { applyEdits, decidedEdits } from './plan.js';
+import { applyEdits, decidedEdits, siteEdit } from './plan.js';
 import type { Decisions, Edit, FilePlan } from './types.js';
 
 export interface DiffSegment {
@@ -85,7 +85,7 @@ function toDisplayLines(raw: string[], oldStart: number, newStart: number): Diff
 export function siteHunks(plan: FilePlan, siteId: string, opts: { text?: string; withPreamble: boolean; context: number }): DiffHunk[] {
   const site = plan.sites.find((s) => s.id === siteId);
   if (!site) return [];
-  const edits: Edit[] = [{ start: site.edit.start, end: site.edit.end, text: (opts.text ?? site.edit.text).replace(/\r?\n/g, plan.eol) }];
+  const edits: Edit[] = [siteEdit(plan, site, opts.text ?? site.edit.text)];
   if (opts.withPreamble && plan.preamble) edits.push(plan.preamble.edit);
   const patch = structuredPatch(plan.path, plan.path, plan.text, applyEdits(plan.text, edits), '', '', { context: opts.context });
   const preambleLine = plan.preamble?.line ?? -1;

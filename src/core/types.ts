@@ -110,6 +110,8 @@ export interface Site {
   proposed: boolean;
   /** Why a site is not proposed; empty when it is. */
   reason: string;
+  /** Set when the file keeps any rewrite from being written here whatever the kind (`KeyMapper` or the target name bound to something else); not in `--json`. */
+  conflict?: string;
   /** The source text the rewrite replaces: the whole statement, or just the call. */
   original: string;
   /** The proposed text for `original`. For `super`/`unsupported` sites this is the original text. */
@@ -119,10 +121,16 @@ export interface Site {
   edit: Edit;
 }
 
-/** Where and what the KeyMapper preamble inserts, when the file has at least one accepted change. */
+/**
+ * Where and what the KeyMapper preamble writes, when the file has at least one accepted change: one
+ * edit that replaces lines `line` to `endLine` (exclusive; none when equal) with `text`, which holds
+ * those lines with the preamble's import lines among them, then the class.
+ */
 export interface PreamblePlan {
-  /** 1-based line the preamble text is inserted before. */
+  /** 1-based line the edit starts at. */
   line: number;
+  /** 1-based line the edit ends before (the class is inserted there). */
+  endLine: number;
   text: string;
   edit: Edit;
 }

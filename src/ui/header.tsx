@@ -4,6 +4,7 @@ import { countDecisions, findSite, positionOf } from './review-order.js';
 import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 /** Two lines: where the reviewer is and how far along, then the scan's state. */
 export function Header({ state, width, animate }: { state: ReviewState; width: number; animate: boolean }) {
@@ -12,7 +13,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   const pos = positionOf(plans, state.cursor);
   const counts = countDecisions(plans.flatMap((p) => p.sites), decisions);
   const path = findSite(plans, state.cursor)?.plan.path ?? '';
-  const skipped = scan.skipped.length > 0 ? ` · ${scan.skipped.length} files skipped (listed in the summary)` : '';
+  const skipped = scan.skipped.length > 0 ? ` · ${count(scan.skipped.length, 'file')} skipped (listed in the summary)` : '';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -39,7 +40,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
-          {`scanned ${scan.filesScanned} files · ${scan.sites} sites in ${plans.length} files${skipped}`}
+          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`}
         </Text>
       )}
     </Box>

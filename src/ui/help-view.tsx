@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { viewport } from './diff-rows.js';
 import { reviewKeys } from './keys.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 /** Every key of the review, from the key map. */
 export function HelpView({ width, height }: { width: number; height: number }) {
@@ -17,7 +18,7 @@ export function HelpView({ width, height }: { width: number; height: number }) {
           {b.label}
         </Text>
       ))}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more keys: enlarge the terminal to see them`}</Text> : null}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more key')}: enlarge the terminal to see them`}</Text> : null}
       <Text> </Text>
       <Text wrap="wrap">
         Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. An
