@@ -16,8 +16,8 @@ describe('a multi-line call', () => {
   it('keeps a trailing comma only where the call had one', async () => {
     const plan = await planText('def f(model, sd):\n    model.load_state_dict(\n        sd,\n        strict=False,\n    )\n    model.load_state_dict(\n        sd,\n        strict=False\n    )\n');
     expect(plan.sites.map((s) => s.replacement)).toEqual([
-      'variables = KeyMapper.from_torch(\n        sd,\n    )',
-      'variables = KeyMapper.from_torch(\n        sd\n    )',
+      'model_variables = KeyMapper.from_torch(\n        sd,\n    )',
+      'model_variables_2 = KeyMapper.from_torch(\n        sd\n    )',
     ]);
   });
 });

@@ -77,14 +77,15 @@ describe('site finding', () => {
     expect(plan.sites[0]?.replacement).toBe('params = KeyMapper.from_torch(torch.load(path))');
   });
 
-  it('does not assign a --target-name the file binds at module level (it would shadow it); a used result is still rewritten', async () => {
+  it('never assigns a name the scope already uses: a receiver-named one instead; a module-level binding the function does not read is no obstacle', async () => {
     const text = 'import torch\nimport jax.numpy as jnp\n\n\ndef load(model, path):\n    model.load_state_dict(torch.load(path))\n    ok = model.load_state_dict(torch.load(path))\n';
     const plan = await planText(text, { targetName: 'torch' });
-    expect(plan.sites.map((s) => s.proposed)).toEqual([false, true]);
-    expect(plan.sites[0]?.reason).toBe('`torch` is already bound in this file (line 1: `import torch`): assigning the weights to it would replace that; pass another --target-name');
+    expect(plan.sites.map((s) => s.proposed)).toEqual([true, true]);
+    expect(plan.sites[0]?.replacement).toBe('model_torch = KeyMapper.from_torch(torch.load(path))');
+    expect(plan.sites[0]?.targetWhy).toBe('`torch` is already used in `load`: named after the receiver');
+    // the function's own `variables` is local to it: the module's stays as it is
     const defaulted = await planText('variables = {}\n\n\ndef load(model, sd):\n    model.load_state_dict(sd)\n');
-    expect(defaulted.sites[0]?.proposed).toBe(false);
-    expect(defaulted.sites[0]?.reason).toMatch(/^`variables` is already bound in this file \(line 1: `variables = \{\}`\)/);
+    expect(defaulted.sites[0]).toMatchObject({ proposed: true, replacement: 'variables = KeyMapper.from_torch(sd)', target: 'variables' });
   });
 });
 
@@ -145,6 +146,7 @@ describe('long comment runs (blanked for the parser, which is quadratic in them)
     const plan = await planText(text);
     expect(plan.sites.map((s) => s.line)).toEqual([2, 3003]);
     expect(plan.sites[1]?.original).toBe(`model.load_state_dict(\n    sd,\n${'    # note\n'.repeat(10)})`);
-    expect(plan.sites[1]?.replacement).toBe(`variables = KeyMapper.from_torch(\n    sd,\n${'    # note\n'.repeat(10)})`);
+    // (two rewrites at module level: each named after its receiver, the second numbered)
+    expect(plan.sites[1]?.replacement).toBe(`model_variables_2 = KeyMapper.from_torch(\n    sd,\n${'    # note\n'.repeat(10)})`);
   });
 });

@@ -56,9 +56,9 @@ class KeyMapper:
 
 
 def restore(model, sd):
-    variables = KeyMapper.from_torch(sd)
-    variables = KeyMapper.from_torch(sd)
-    variables = KeyMapper.from_torch(sd)
-    variables = KeyMapper.from_torch(sd)
-    variables = KeyMapper.from_torch(sd)
-    variables = KeyMapper.from_torch(sd)
+    model_variables = KeyMapper.from_torch(sd)
+    model_variables_2 = KeyMapper.from_torch(sd)
+    model_variables_3 = KeyMapper.from_torch(sd)
+    model_variables_4 = KeyMapper.from_torch(sd)
+    model_variables_5 = KeyMapper.from_torch(sd)
+    model_variables_6 = KeyMapper.from_torch(sd)

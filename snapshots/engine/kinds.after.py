@@ -62,7 +62,7 @@ class Model(torch.nn.Module):
 
 
 def resume(ckpt, model, optimizer, scheduler, scaler, ema, trainer, ema_model, *args, **kwargs):
-    variables = KeyMapper.from_torch(ckpt["model"])
+    model_variables = KeyMapper.from_torch(ckpt["model"])
     optimizer.load_state_dict(ckpt["optimizer"])
     scheduler.load_state_dict(ckpt["scheduler"])
     scaler.load_state_dict(ckpt["scaler"])
@@ -71,6 +71,6 @@ def resume(ckpt, model, optimizer, scheduler, scaler, ema, trainer, ema_model, *
     self.lr_scheduler.load_state_dict(ckpt["lr"])
     dist_cp.load_state_dict(ckpt, storage_reader=None)
     checkpoint.load_state_dict(ckpt)
-    variables = KeyMapper.from_torch(ckpt["ema_model"])
+    ema_model_variables = KeyMapper.from_torch(ckpt["ema_model"])
     model.load_state_dict(*args, **kwargs)
     model.load_state_dict()

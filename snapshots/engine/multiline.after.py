@@ -56,22 +56,22 @@ class KeyMapper:
 
 
 def restore(model, path):
-    variables = KeyMapper.from_torch(
+    model_variables = KeyMapper.from_torch(
         torch.load(path, map_location="cpu"),  # weights only
     )
-    variables = KeyMapper.from_torch(  # why
+    model_variables_2 = KeyMapper.from_torch(  # why
         # the checkpoint
         torch.load(path)["model"],
     )
-    variables = KeyMapper.from_torch(torch.load(
+    model_variables_3 = KeyMapper.from_torch(torch.load(
         path,
     ))
-    variables = KeyMapper.from_torch(
+    model_variables_4 = KeyMapper.from_torch(
         torch.load(path)
     )
-    variables = KeyMapper.from_torch(
+    model_variables_5 = KeyMapper.from_torch(
         torch.load(path)
     )
-    variables = KeyMapper.from_torch(
+    model_variables_6 = KeyMapper.from_torch(
         torch.load(path)
     )

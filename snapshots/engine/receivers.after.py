@@ -56,7 +56,7 @@ class KeyMapper:
 
 class Runner:
     def restore(self, sd, m, name):
-        variables = KeyMapper.from_torch(sd)
+        model_variables = KeyMapper.from_torch(sd)
         getattr(m, name).load_state_dict(sd)
-        variables = KeyMapper.from_torch(sd)
-        variables = KeyMapper.from_torch(sd)
+        self.net_variables = KeyMapper.from_torch(sd)
+        models_variables = KeyMapper.from_torch(sd)

@@ -57,5 +57,5 @@ class KeyMapper:
 
 
 def restore(模型: torch.nn.Module, sd):
-    x = "😀😀"; variables = KeyMapper.from_torch(sd)  # 注释 🚀
-    print("é"); variables = KeyMapper.from_torch(sd)
+    x = "😀😀"; 模型_variables = KeyMapper.from_torch(sd)  # 注释 🚀
+    print("é"); model_variables = KeyMapper.from_torch(sd)

@@ -37,7 +37,9 @@ showing every change for review before anything is written.
       --check             write nothing; exit 1 if any change is proposed (CI, pre-commit)
       --include KINDS     also propose sites of these kinds, comma-separated (non-module,unknown)
       --mapper NAME       preamble flavour: flax (default) or reference
-      --target-name ID    name assigned by statement rewrites (default: variables)
+      --target-name ID    name assigned by statement rewrites (default: variables; where a
+                          scope has several, each is named after its receiver: model_variables);
+                          a template such as {name}_params names every one after its receiver
       --max-file-size N   skip files larger than N bytes (default: ${DEFAULT_MAX_FILE_SIZE}; k/m suffixes allowed)
       --allow-dirty       let --yes write files that git reports as modified
       --undo              restore the files of the newest run under path not yet undone (only those

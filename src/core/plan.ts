@@ -7,6 +7,8 @@ import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource } from './preamble-source.js';
 import { controlWarnings } from './control-warning.js';
 import { rewriteCall } from './rewrite.js';
+import { scopeNames } from './scope-names.js';
+import { nameInputs, nameRewrites, scopeOf } from './naming.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
@@ -48,8 +50,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     const root = tree.rootNode;
     const importNodes = importStatements(root, text);
     const bindings = moduleBindings(root, importNodes, binders);
-    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName);
-    const sites: Site[] = [];
+    const { keyMapper, mapperTaken } = nameConflicts(text, bindings);
+    const names = scopeNames(text, root, importNodes, options.mapper);
+    let sites: Site[] = [];
     let index: ProjectIndex | null = null;
     for (const found of findCalls(root, text, path, lines)) {
       const start = lines.position(found.call.startIndex);
@@ -60,7 +63,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       const receiver = sourceOf(text, found.receiver);
       // What this file alone says; the scanner settles the kind again once every file is indexed.
       index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
+      const conflict = mapperTaken;
+      const scope = rewrite?.assigns ? scopeOf(found.call) : null;
+      const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope)) : undefined;
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
@@ -76,8 +81,10 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         replacement: edit.text,
         warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
+        ...(naming ? { naming } : {}),
       });
     }
+    sites = nameRewrites(sites);
     let preamble: FilePlan['preamble'] = null;
     if (sites.length > 0 && keyMapper === 'absent') {
       const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);

@@ -155,19 +155,15 @@ function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'p
 }
 
 /**
- * What the file's module-level names mean for its rewrites: whether KeyMapper is there, and why no
- * site can be proposed (`mapperTaken`) or no statement rewrite can assign `targetName` (`targetTaken`).
+ * What the file's module-level `KeyMapper` means for its rewrites: whether the mapper is there, and
+ * why no site can be proposed (`mapperTaken`) when the name is bound to something else.
  */
-export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>, targetName: string) {
+export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>) {
   const keyMapper = keyMapperState(bindings.get('KeyMapper'));
-  const target = bindings.get(targetName)?.[0];
   return {
     keyMapper: typeof keyMapper === 'object' ? ('taken' as const) : keyMapper,
     mapperTaken: typeof keyMapper === 'object'
       ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
-      : null,
-    targetTaken: target
-      ? `\`${targetName}\` is already bound in this file (${describeBinding(text, target)}): assigning the weights to it would replace that; pass another --target-name`
       : null,
   };
 }

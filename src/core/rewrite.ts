@@ -9,6 +9,8 @@ export interface Rewrite {
   warnings: string[];
   /** True when the rewrite assigns the target name (a statement), false when it replaces only the call. */
   assigns: boolean;
+  /** `KeyMapper.from_torch(...)`: what the statement assigns, or the whole replacement where the result is used. */
+  call: string;
 }
 
 const DROPPED_WHY: Record<string, string> = {
@@ -124,5 +126,6 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
     },
     warnings,
     assigns: statement,
+    call,
   };
 }

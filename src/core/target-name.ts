@@ -1,6 +1,6 @@
 /**
- * `--target-name` checked the way Python reads a name. A function of its own so that `{name}`
- * templates (issue 11) can be checked through it too.
+ * `--target-name` checked the way Python reads a name, or as a template with `{name}` (each
+ * rewrite's receiver goes there: `{name}_params`).
  */
 import { PRIVATE_PREFIX } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
@@ -20,6 +20,7 @@ export type TargetNameCheck = { ok: true; name: string } | { ok: false; error: s
  * would shadow, or a name the preamble binds (`reserved`: name -> the line that binds it).
  */
 export function checkTargetName(raw: string, reserved: ReadonlyMap<string, string>): TargetNameCheck {
+  if (raw.includes('{') || raw.includes('}')) return checkTemplate(raw);
   if (!isIdentifier(raw)) return { ok: false, error: `--target-name must be a Python identifier (got "${raw}")` };
   const name = raw.normalize('NFKC');
   const shown = name === raw ? `"${raw}"` : `"${raw}" (Python reads it as "${name}")`;
@@ -29,4 +30,17 @@ export function checkTargetName(raw: string, reserved: ReadonlyMap<string, strin
   if (name.startsWith(PRIVATE_PREFIX)) return { ok: false, error: `--target-name cannot be ${shown}: names starting with ${PRIVATE_PREFIX} are the preamble's` };
   if (BUILTINS.has(name)) return { ok: false, error: `--target-name cannot be ${shown}: it would shadow Python's builtin \`${name}\`` };
   return { ok: true, name };
+}
+
+const SLOT = '{name}';
+
+/** A template: `{name}` with something around it that makes, with any receiver's name, an identifier. */
+function checkTemplate(raw: string): TargetNameCheck {
+  const parts = raw.split(SLOT);
+  if (parts.some((p) => p.includes('{') || p.includes('}'))) {
+    return { ok: false, error: `--target-name takes a name or a template with {name}, such as {name}_params (got "${raw}")` };
+  }
+  if (parts.join('') === '') return { ok: false, error: '--target-name "{name}" alone would assign each receiver to itself: add to it, such as {name}_params' };
+  if (!isIdentifier(parts.join('x'))) return { ok: false, error: `--target-name must make a Python identifier with a receiver's name in {name} (got "${raw}")` };
+  return { ok: true, name: parts.map((p) => p.normalize('NFKC')).join(SLOT) };
 }

@@ -88,6 +88,27 @@ export interface Edit {
   text: string;
 }
 
+/**
+ * What choosing the name of a statement rewrite needs (see naming.ts), found in the file's tree while
+ * planning. Plain data (it crosses worker threads); not in `--json`.
+ */
+export interface NameInputs {
+  /** The scope the rewrite assigns in: the start offset of its function or class, -1 for the module. */
+  scope: number;
+  /** How messages call the scope: the function's name in backquotes, `class Net`, or `the module`. */
+  scopeName: string;
+  /** The text after `name = `: `KeyMapper.from_torch(...)`, with the file's line endings. */
+  call: string;
+  /** The default name (`variables`, or `--target-name`); null under a `{name}` template. */
+  plain: string | null;
+  /** The name after the receiver (`model_variables`, `self.unet_variables`), or the default where the receiver has none. */
+  own: string;
+  /** Of `plain` and `own`, those the scope already uses (reads, binds, or for `self.x`, sets or reads). */
+  taken: string[];
+  /** Numbers `n` for which the scope already uses `own_n`. */
+  numbers: number[];
+}
+
 /** One `X.load_state_dict(...)` call found in a file. */
 export interface Site {
   /** Stable id: `path:line:column`. */
@@ -119,6 +140,12 @@ export interface Site {
   warnings: string[];
   /** Where `original` lies in the file text. */
   edit: Edit;
+  /** For a statement rewrite: the name it assigns (`variables`, `unet_variables`). */
+  target?: string;
+  /** Why `target` is not the default name (several rewrites in one scope, or the default already used there). */
+  targetWhy?: string;
+  /** For a statement rewrite: what choosing its name needs (not in `--json`). */
+  naming?: NameInputs;
 }
 
 /**

@@ -46,12 +46,14 @@ function preambleLabel(included: boolean): string {
 function notesBefore(plan: FilePlan, site: Site): DiffRow[] {
   const rows: DiffRow[] = [];
   if (plan.parseError) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${plan.parseError}` });
+  // Why the rewrite assigns another name than the default, where it does.
+  const named: DiffRow[] = site.target && site.targetWhy ? [{ kind: 'note', tone: 'info', text: `Assigns \`${site.target}\`: ${site.targetWhy}.` }] : [];
   // What decided the kind, for a proposed site as for one left alone: the reviewer can check it.
-  if (site.proposed) return [...rows, { kind: 'note', tone: 'info', text: `Proposed: ${site.evidence.note}.` }];
+  if (site.proposed) return [...rows, { kind: 'note', tone: 'info', text: `Proposed: ${site.evidence.note}.` }, ...named];
   const hint =
     site.kind === 'super' ? 'it forwards to torch and is never rewritten' : site.kind === 'unsupported' ? 'e writes a replacement by hand' : 'y accepts it anyway, e edits it';
   rows.push({ kind: 'note', tone: 'info', text: `Not proposed: ${site.reason}; ${hint}.` });
-  return rows;
+  return site.kind === 'super' ? rows : [...rows, ...named];
 }
 
 /** Which rows fit in `height` lines, a marker line taking the place of rows cut above or below. */

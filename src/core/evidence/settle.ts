@@ -3,6 +3,7 @@ import type { Clue, Evidence, FilePlan, Site, SiteKind } from '../types.js';
 import { decide } from './decide.js';
 import { findClasses } from './facts.js';
 import { ProjectIndex } from './index.js';
+import { nameRewrites } from '../naming.js';
 
 export interface Kinded {
   kind: SiteKind;
@@ -38,7 +39,10 @@ function sameEvidence(a: Evidence, b: Evidence): boolean {
   return a.rule === b.rule && a.note === b.note && a.path === b.path && a.line === b.line && a.text === b.text;
 }
 
-/** The plan with its sites' kinds decided against `index`; the same object when nothing changes. */
+/**
+ * The plan with its sites' kinds decided against `index` (and so the names of its rewrites, which
+ * depend on which are proposed); the same object when nothing changes.
+ */
 export function settlePlan(plan: FilePlan, index: ProjectIndex, include: readonly SiteKind[]): FilePlan {
   let changed = false;
   const sites = plan.sites.map((site): Site => {
@@ -48,5 +52,5 @@ export function settlePlan(plan: FilePlan, index: ProjectIndex, include: readonl
     changed = true;
     return { ...site, ...next };
   });
-  return changed ? { ...plan, sites } : plan;
+  return changed ? { ...plan, sites: nameRewrites(sites) } : plan;
 }
