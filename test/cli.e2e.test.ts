@@ -516,7 +516,7 @@ describe('usage errors exit 2 with one line on stderr', () => {
     for (const name of ['notes.txt', 'setup.cfg']) {
       const r = await runCli(['--check', name], { cwd: dir });
       oneLine(r);
-      expect(r.stderr).toBe(`switcheroo-migrate: ${name}: not a Python file (expected a directory or a .py file)\n`);
+      expect(r.stderr).toBe(`switcheroo-migrate: ${name}: not a Python file (expected a directory, a .py file or a .ipynb notebook)\n`);
     }
   });
 

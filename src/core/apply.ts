@@ -6,8 +6,8 @@
 import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
 import { finishJournal, startJournal, type JournalEntry } from './journal.js';
 import { isInside } from './paths.js';
-import { decidedEdits, renderFile } from './plan.js';
-import { encode, sha256 } from './text.js';
+import { decidedEdits, renderBytes } from './plan.js';
+import { sha256 } from './text.js';
 import type { Decisions, FilePlan, WriteResult } from './types.js';
 
 export type { WriteFs } from './atomic-write.js';
@@ -93,7 +93,7 @@ export async function applyPlans(
   // Rendered once: the journal records the hash of what is then written.
   const changing = plans
     .filter((plan) => decidedEdits(plan, decisions).length > 0)
-    .map((plan) => ({ plan, bytes: encode(renderFile(plan, decisions), plan.bom) }));
+    .map((plan) => ({ plan, bytes: renderBytes(plan, decisions) }));
   const checked: Array<Ready | WriteResult> = [];
   for (const { plan, bytes } of changing) checked.push(await check(plan, bytes, options.root, fs));
   const ready = checked.filter((c): c is Ready => 'original' in c);

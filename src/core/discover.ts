@@ -1,4 +1,4 @@
-/** Candidate `.py` files under a root: git-aware when the root is in a work tree, else a walk. */
+/** Candidate `.py` and `.ipynb` files under a root: git-aware when the root is in a work tree, else a walk. */
 import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { git } from './run-git.js';
@@ -6,7 +6,34 @@ import { UsageError } from './errors.js';
 import { comparePaths } from './paths.js';
 import type { Skipped } from './types.js';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', 'build', 'dist']);
+const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', 'venv', 'build', 'dist']);
+
+/** Directories nobody migrates, even where git tracks them (ruff's default excludes skip them too): vendored environments. */
+const ENVIRONMENTS = new Set(['venv', '.venv', 'site-packages', 'node_modules']);
+
+const isSource = (path: string) => path.endsWith('.py') || path.endsWith('.ipynb');
+
+/**
+ * Whether a path below the root lies in a vendored environment: a directory named like one, or
+ * any directory holding `pyvenv.cfg` (asked once per directory). The root itself is never one: a
+ * path named on the command line is scanned even there.
+ */
+function inEnvironment(rel: string, isVenv: (dir: string) => boolean): boolean {
+  const parts = rel.split('/').slice(0, -1);
+  for (let i = 0; i < parts.length; i++) {
+    if (ENVIRONMENTS.has(parts[i] as string) || isVenv(parts.slice(0, i + 1).join('/'))) return true;
+  }
+  return false;
+}
+
+function venvCheck(root: string): (dir: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (dir) => {
+    let found = known.get(dir);
+    if (found === undefined) known.set(dir, (found = existsSync(join(root, dir, 'pyvenv.cfg'))));
+    return found;
+  };
+}
 
 /** True when `dir` or a parent holds `.git`: only then is it worth starting git at all. */
 function inGitTree(dir: string): boolean {
@@ -16,17 +43,18 @@ function inGitTree(dir: string): boolean {
   }
 }
 
-/** Relative `/`-separated paths of tracked and untracked-not-ignored `.py` files, or null outside git. */
+/** Relative `/`-separated paths of tracked and untracked-not-ignored `.py` and `.ipynb` files, or null outside git. */
 async function gitFiles(root: string): Promise<string[] | null> {
   if (!inGitTree(root)) return null;
   // Outside a work tree ls-files fails. git lists nothing under a directory it ignores; the user
   // named this one, so it is walked instead.
   const [listed, ignored] = await Promise.all([
-    git(['ls-files', '-co', '--exclude-standard', '-z', '--', '*.py'], root),
+    git(['ls-files', '-co', '--exclude-standard', '-z', '--', '*.py', '*.ipynb'], root),
     git(['check-ignore', '-q', '.'], root),
   ]);
   if (listed.exitCode !== 0 || ignored.exitCode === 0) return null;
-  return [...new Set(listed.stdout.split('\0').filter((p) => p.endsWith('.py')))];
+  const isVenv = venvCheck(root);
+  return [...new Set(listed.stdout.split('\0').filter((p) => isSource(p) && !inEnvironment(p, isVenv)))];
 }
 
 /** A walk (synchronous: far quicker than a promise per directory) that skips the design's list of directories and never follows a directory symlink. */
@@ -46,7 +74,7 @@ function walkFiles(root: string, skipped: Skipped[]): string[] {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) visit(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.py')) {
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && isSource(entry.name)) {
         out.push(relative(root, full).split(sep).join('/'));
       }
     }
@@ -55,7 +83,7 @@ function walkFiles(root: string, skipped: Skipped[]): string[] {
   return out;
 }
 
-/** Sorted relative paths of the `.py` files to consider under `root` (a directory). */
+/** Sorted relative paths of the `.py` and `.ipynb` files to consider under `root` (a directory). */
 export async function discoverFiles(root: string): Promise<{ files: string[]; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   let files: string[] | null = null;

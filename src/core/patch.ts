@@ -1,6 +1,6 @@
 /** Unified diffs and display hunks, all from the `diff` package: the UI never diffs. */
 import { createTwoFilesPatch, diffWordsWithSpace, structuredPatch } from 'diff';
-import { applyEdits, decidedEdits, siteEdit } from './plan.js';
+import { applyEdits, decidedEdits, notebookChanges, siteEdit } from './plan.js';
 import type { Decisions, Edit, FilePlan } from './types.js';
 
 export interface DiffSegment {
@@ -23,10 +23,45 @@ export interface DiffHunk {
   preamble: boolean;
 }
 
+/** How diffs name a notebook's cell (1-based, as Jupyter users count them), and the preamble's new one. */
+export function cellName(plan: FilePlan, index: number): string {
+  return `${plan.path} · cell ${index + 1}`;
+}
+
+export function newCellName(plan: FilePlan): string {
+  const at = plan.preamble?.cell ?? 0;
+  return `${plan.path} · new cell ${at < (plan.notebook?.cellCount ?? 0) ? `before cell ${at + 1}` : 'at the end'}`;
+}
+
+const twoFiles = (from: string, to: string, before: string, after: string, context: number) =>
+  createTwoFilesPatch(from, to, before, after, '', '', { context }).replace(/^={60,}\r?\n/, '').replace(/\t$/gm, '');
+
+/** A notebook's change, cell by cell, each cell's lines numbered from 1; the preamble's new cell from /dev/null. */
+function notebookDiff(plan: FilePlan, edits: Edit[], context: number): string {
+  const { cells, newCell } = notebookChanges(plan, edits);
+  const parts: string[] = [];
+  const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  const insertAt = plan.preamble?.cell ?? 0;
+  let added = false;
+  const addNew = () => {
+    if (newCell === null || added) return;
+    added = true;
+    parts.push(twoFiles('/dev/null', `b/${newCellName(plan)}`, '', withEnd(newCell), context).replace(/^--- a\/dev\/null/m, '--- /dev/null'));
+  };
+  for (const cell of cells) {
+    if (cell.index >= insertAt) addNew();
+    const name = cellName(plan, cell.index);
+    parts.push(twoFiles(`a/${name}`, `b/${name}`, withEnd(cell.before), withEnd(cell.after), context));
+  }
+  addNew();
+  return parts.join('');
+}
+
 /** The whole file's change under the decisions as a unified diff (`a/` and `b/` prefixes); '' if none. */
 export function fileDiff(plan: FilePlan, decisions: Decisions, context = 3): string {
   const edits = decidedEdits(plan, decisions);
   if (edits.length === 0) return '';
+  if (plan.notebook) return notebookDiff(plan, edits, context);
   // The BOM goes back in, so that the patch's first line matches the file's bytes for `git apply`.
   const bom = plan.bom ? '\uFEFF' : '';
   const patch = createTwoFilesPatch(`a/${plan.path}`, `b/${plan.path}`, bom + plan.text, bom + applyEdits(plan.text, edits), '', '', { context });
@@ -86,6 +121,7 @@ export function siteHunks(plan: FilePlan, siteId: string, opts: { text?: string;
   const site = plan.sites.find((s) => s.id === siteId);
   if (!site) return [];
   const edits: Edit[] = [siteEdit(plan, site, opts.text ?? site.edit.text)];
+  if (plan.notebook) return notebookHunks(plan, edits, opts);
   if (opts.withPreamble && plan.preamble) edits.push(plan.preamble.edit);
   const patch = structuredPatch(plan.path, plan.path, plan.text, applyEdits(plan.text, edits), '', '', { context: opts.context });
   const preambleLine = plan.preamble?.line ?? -1;
@@ -94,4 +130,22 @@ export function siteHunks(plan: FilePlan, siteId: string, opts: { text?: string;
     lines: toDisplayLines(h.lines, h.oldStart, h.newStart),
     preamble: opts.withPreamble && preambleLine >= h.oldStart && preambleLine <= h.oldStart + h.oldLines,
   }));
+}
+
+function displayHunks(before: string, after: string, context: number, title: string, preamble: boolean): DiffHunk[] {
+  const patch = structuredPatch('a', 'b', before, after, '', '', { context });
+  return patch.hunks.map((h) => ({
+    header: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@ ${title}`,
+    lines: toDisplayLines(h.lines, h.oldStart, h.newStart),
+    preamble,
+  }));
+}
+
+/** A notebook site's hunks, numbered within its cell, and (when asked) the preamble's new cell as its own hunk. */
+function notebookHunks(plan: FilePlan, edits: Edit[], opts: { text?: string; withPreamble: boolean; context: number }): DiffHunk[] {
+  const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  const { cells } = notebookChanges(plan, edits);
+  const hunks = cells.flatMap((cell) => displayHunks(withEnd(cell.before), withEnd(cell.after), opts.context, `cell ${cell.index + 1}`, false));
+  if (opts.withPreamble && plan.preamble) hunks.push(...displayHunks('', withEnd(plan.preamble.text), opts.context, newCellName(plan).slice(plan.path.length + 3), true));
+  return hunks;
 }

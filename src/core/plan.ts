@@ -14,8 +14,10 @@ import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { focusRanges } from './statements.js';
-import { LineIndex, decode, sha256 } from './text.js';
-import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
+import { LineIndex, decode, encode, sha256 } from './text.js';
+import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
+import { cellImports, preambleCell } from './notebook/preamble-cell.js';
+import type { Decision, Decisions, Edit, FilePlan, NotebookMap, ScanOptions, Site } from './types.js';
 
 /**
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
@@ -23,6 +25,7 @@ import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './t
  * the code before a tokenizer error (`locateSyntaxError`).
  */
 function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): { tree: Tree; error: SyntaxProblem | null } {
+  // (`text` is what the parser should read: a notebook's with its IPython lines masked)
   const masked = maskCommentRuns(text);
   const ranges = focus ? focusRanges(text, lines, binders) : null;
   if (ranges) {
@@ -41,11 +44,36 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
 
 export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, options, focus);
+}
+
+/** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */
+export interface PlanSource {
+  path: string;
+  absPath: string;
+  text: string;
+  /** `text` as the parser should read it: a notebook's with its IPython syntax masked, else `text`. */
+  parseText: string;
+  bom: boolean;
+  eol: '\n' | '\r\n';
+  /** sha256 of the file's bytes as read. */
+  hash: string;
+  /** The Python source the file's own classes and imports are read from (the evidence's index). */
+  indexBytes: Buffer;
+  /** How messages name a line of `text` (a notebook's: `cell 3, line 2`). */
+  place?: (line: number) => string;
+  /** A notebook's map of its code cells in `text`. */
+  notebook?: NotebookMap;
+}
+
+/** A file's plan from its text: the sites, their rewrites and names, and where the preamble goes. */
+export function planSource(parser: Parser, src: PlanSource, options: ScanOptions, focus = true): FilePlan {
+  const { path, absPath, text, bom, eol } = src;
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
   // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
   const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)]);
-  const { tree, error } = parseForPlan(parser, text, lines, focus, binders);
+  const { tree, error } = parseForPlan(parser, src.parseText, lines, focus, binders);
   try {
     const root = tree.rootNode;
     const importNodes = importStatements(root, text);
@@ -57,22 +85,26 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     for (const found of findCalls(root, text, path, lines)) {
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
+      // in a notebook, lines count within the cell
+      const cell = src.notebook ? cellAt(src.notebook, found.call.startIndex) : undefined;
+      const shift = cell?.row ?? 0;
       const rewrite = rewriteCall(text, found, options.targetName, lines);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
       const receiver = sourceOf(text, found.receiver);
       // What this file alone says; the scanner settles the kind again once every file is indexed.
-      index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      index ??= fileIndex(path, src.indexBytes);
       const conflict = mapperTaken;
       const scope = rewrite?.assigns ? scopeOf(found.call) : null;
       const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope)) : undefined;
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
-        line: start.line,
+        line: start.line - shift,
         column: start.column,
-        endLine: end.line,
+        endLine: end.line - shift,
         endColumn: end.column,
+        ...(cell ? { cell: cell.index } : {}),
         receiver,
         ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
         ...(conflict ? { conflict } : {}),
@@ -88,20 +120,25 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     let preamble: FilePlan['preamble'] = null;
     if (sites.length > 0 && keyMapper === 'absent') {
       const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
-      const first = Math.min(...sites.map((s) => s.edit.start));
-      const edit = placePreamble(text, lines, root, first, imports, body, eol);
-      preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+      if (src.notebook) {
+        preamble = preambleCell(src.notebook, text, cellImports(source, imports), body, eol);
+      } else {
+        const first = Math.min(...sites.map((s) => s.edit.start));
+        const edit = placePreamble(text, lines, root, first, imports, body, eol);
+        preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+      }
     }
     return {
       path,
       absPath,
       sites,
       preamble,
-      hash: sha256(bytes),
+      hash: src.hash,
       text,
       bom,
       eol,
-      parseError: error ? describeSyntaxError(error) : null,
+      parseError: error ? describeSyntaxError(error, src.place) : null,
+      ...(src.notebook ? { notebook: src.notebook } : {}),
     };
   } finally {
     tree.delete();
@@ -171,4 +208,18 @@ export function decidedEdits(plan: FilePlan, decisions: Decisions): Edit[] {
 /** The file's new text (without BOM, same line endings) under the decisions. */
 export function renderFile(plan: FilePlan, decisions: Decisions): string {
   return applyEdits(plan.text, decidedEdits(plan, decisions));
+}
+
+/** The edits of a notebook's cells, and the preamble's new cell when it goes in, under the decisions. */
+export function notebookChanges(plan: FilePlan, edits: readonly Edit[]) {
+  const preamble = plan.preamble && edits.includes(plan.preamble.edit) ? plan.preamble : null;
+  const map = plan.notebook as NotebookMap;
+  return { cells: changedCells(map, plan.text, edits.filter((e) => e !== preamble?.edit)), newCell: preamble?.text ?? null };
+}
+
+/** The bytes to write under the decisions: the new text, or a notebook's JSON with its changed cells. */
+export function renderBytes(plan: FilePlan, decisions: Decisions): Buffer {
+  if (!plan.notebook) return encode(renderFile(plan, decisions), plan.bom);
+  const { cells, newCell } = notebookChanges(plan, decidedEdits(plan, decisions));
+  return encode(writeNotebook(plan.notebook, cells, newCell), plan.bom);
 }

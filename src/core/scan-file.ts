@@ -8,6 +8,7 @@ import { findClasses, type ClassFact } from './evidence/facts.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
 import { planWith } from './plan.js';
+import { planNotebook } from './notebook/plan-notebook.js';
 import { unreadableReason } from './text.js';
 import type { FilePlan, ScanOptions, Skipped } from './types.js';
 
@@ -75,10 +76,17 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       const bytes = readInto(abs, info.size);
       const bad = unreadableReason(bytes);
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
+      const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
+      if (rel.endsWith('.ipynb')) {
+        // nothing imports a notebook: its classes matter to its own sites only
+        if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
+        const plan = planNotebook(parser(), path, abs, bytes, options);
+        if ('skipped' in plan) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: plan.skipped } };
+        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text)) };
+      }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
       if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
-      const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
       return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -35,7 +35,7 @@ export async function resolveRoot(path: string): Promise<{ root: string; only: s
     throw new UsageError(`${path}: no such file or directory`);
   }
   if (info.isDirectory()) return { root: await realpath(abs), only: null };
-  if (!abs.endsWith('.py')) throw new UsageError(`${path}: not a Python file (expected a directory or a .py file)`);
+  if (!abs.endsWith('.py') && !abs.endsWith('.ipynb')) throw new UsageError(`${path}: not a Python file (expected a directory, a .py file or a .ipynb notebook)`);
   return { root: await realpath(dirname(abs)), only: basename(abs) };
 }
 

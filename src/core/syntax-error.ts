@@ -15,8 +15,8 @@ export interface SyntaxProblem {
 }
 
 /** `syntax error at line 6, column 9: '(' was never closed`. */
-export function describeSyntaxError(error: SyntaxProblem): string {
-  return `syntax error at line ${error.line}, column ${error.column}${error.message ? `: ${error.message}` : ''}`;
+export function describeSyntaxError(error: SyntaxProblem, place: (line: number) => string = (line) => `line ${line}`): string {
+  return `syntax error at ${place(error.line)}, column ${error.column}${error.message ? `: ${error.message}` : ''}`;
 }
 
 /**

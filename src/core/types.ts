@@ -146,6 +146,29 @@ export interface Site {
   targetWhy?: string;
   /** For a statement rewrite: what choosing its name needs (not in `--json`). */
   naming?: NameInputs;
+  /** In a notebook: the code cell's index in the notebook (0-based); `line` and `endLine` then count within the cell. */
+  cell?: number;
+}
+
+/** A notebook code cell in its plan's text. */
+export interface NotebookCell {
+  /** Index in the notebook's `cells` (0-based; markdown and raw cells count). */
+  index: number;
+  /** Where the cell's source lies in the plan's text (the line end joining it to the next cell is not the cell's). */
+  start: number;
+  end: number;
+  /** 0-based line of the plan's text the cell starts at. */
+  row: number;
+}
+
+/** Where a notebook's code cells lie in the one text that is planned (design.md: the source map). */
+export interface NotebookMap {
+  /** The notebook's JSON as read (decoded), written back with only changed sources replaced. */
+  json: string;
+  cells: NotebookCell[];
+  /** The cell the preamble's new cell goes before (after the leading cells that only import); may be `cellCount`. */
+  insertAt: number;
+  cellCount: number;
 }
 
 /**
@@ -160,6 +183,8 @@ export interface PreamblePlan {
   endLine: number;
   text: string;
   edit: Edit;
+  /** In a notebook: the preamble is a new code cell, before the cell of this index (`text` is its source). */
+  cell?: number;
 }
 
 /** Everything needed to review and write one file; a pure function of its text. */
@@ -177,6 +202,8 @@ export interface FilePlan {
   eol: '\n' | '\r\n';
   /** Set when the file has syntax errors elsewhere; sites inside broken code are dropped. */
   parseError: string | null;
+  /** A notebook: its code cells are `text`, one after the other. */
+  notebook?: NotebookMap;
 }
 
 export interface Skipped {

@@ -150,7 +150,7 @@ describe('bad path arguments exit 2 with one line', () => {
     const before = await hashes(dir);
     for (const name of ['train', 'model.py.bak']) {
       for (const mode of [[], ['--yes'], ['--json']]) {
-        usageError(await runCli([...mode, name], { cwd: dir }), `${name}: not a Python file (expected a directory or a .py file)`);
+        usageError(await runCli([...mode, name], { cwd: dir }), `${name}: not a Python file (expected a directory, a .py file or a .ipynb notebook)`);
       }
     }
     expect(await hashes(dir)).toEqual(before);
