@@ -1,7 +1,7 @@
 /** Command-line arguments -> a validated options object, or a usage error. */
 import { parseArgs } from 'node:util';
 import { preambleNames } from '../core/preamble-source.js';
-import { checkTargetName } from '../core/target-name.js';
+import { checkTargetName, isIdentifier } from '../core/target-name.js';
 import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type SiteKind } from '../core/types.js';
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
@@ -15,6 +15,9 @@ export interface CliOptions {
   mapper: 'flax' | 'reference';
   targetName: string;
   maxFileSize: number;
+  preamble: 'inline' | 'module';
+  /** `--preamble module=PATH`. */
+  helperPath: string | null;
   allowDirty: boolean;
   /** `--undo --list`: show the recorded runs instead of undoing one. */
   list: boolean;
@@ -37,6 +40,9 @@ showing every change for review before anything is written.
       --check             write nothing; exit 1 if any change is proposed (CI, pre-commit)
       --include KINDS     also propose sites of these kinds, comma-separated (non-module,unknown)
       --mapper NAME       preamble flavour: flax (default) or reference
+      --preamble WHERE    inline (default): the KeyMapper class in each changed file; module: one
+                          shared keymapper.py that each changed file imports (module=PATH puts it at
+                          PATH, relative to the project root)
       --target-name ID    name assigned by statement rewrites (default: variables; where a
                           scope has several, each is named after its receiver: model_variables);
                           a template such as {name}_params names every one after its receiver
@@ -67,6 +73,7 @@ const OPTIONS = {
   check: { type: 'boolean' },
   include: { type: 'string' },
   mapper: { type: 'string' },
+  preamble: { type: 'string' },
   'target-name': { type: 'string' },
   'max-file-size': { type: 'string' },
   'allow-dirty': { type: 'boolean' },
@@ -99,6 +106,18 @@ function joinDashValues(argv: string[]): string[] {
   return out;
 }
 
+/** `inline`, `module` or `module=PATH` (a `.py` file whose name Python can import). */
+function parsePreamble(value: string): { preamble: 'inline' | 'module'; helperPath: string | null } {
+  if (value === 'inline' || value === 'module') return { preamble: value, helperPath: null };
+  const path = /^module=(.+)$/s.exec(value)?.[1];
+  if (path === undefined) throw new ArgsError(`--preamble takes inline, module or module=PATH (got "${value}")`);
+  const name = path.split(/[\\/]/).pop() ?? '';
+  if (!name.endsWith('.py') || !isIdentifier(name.slice(0, -3))) {
+    throw new ArgsError(`--preamble module=PATH needs a .py file whose name Python can import, such as tools/keymapper.py (got "${path}")`);
+  }
+  return { preamble: 'module', helperPath: path };
+}
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -121,6 +140,7 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const mapper = values.mapper ?? 'flax';
   if (mapper !== 'flax' && mapper !== 'reference') throw new ArgsError(`--mapper takes flax or reference (got "${mapper}")`);
+  const { preamble, helperPath } = parsePreamble(values.preamble ?? 'inline');
   const target = checkTargetName(values['target-name'] ?? 'variables', preambleNames(mapper));
   if (!target.ok) throw new ArgsError(target.error);
   return {
@@ -130,6 +150,8 @@ export function parseCli(argv: string[]): CliOptions {
     include: include as SiteKind[],
     mapper,
     targetName: target.name,
+    preamble,
+    helperPath,
     maxFileSize: values['max-file-size'] ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_SIZE,
     allowDirty: values['allow-dirty'] ?? false,
     list: values.list ?? false,

@@ -4,7 +4,9 @@
  * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
  */
 import { count } from '../core/count.js';
-import { fileDiff } from '../core/patch.js';
+import { fileDiff, helperDiff } from '../core/patch.js';
+import { helperToWrite } from '../core/plan.js';
+import { siteWhere } from '../core/where.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
 import { writeCounts } from '../core/write-counts.js';
@@ -27,7 +29,7 @@ function paintDiff(diff: string, paint: Paint, exact: boolean): string {
 
 /** A site's reason when it is not proposed, then its warnings (those about control characters matter either way). */
 function siteNote(site: Site, paint: Paint): string[] {
-  const where = `${site.path}:${site.line}:${site.column}`;
+  const where = siteWhere(site);
   const reason = site.proposed ? [] : [paint('dim', `  ${shown(`${where}  ${site.kind}: not proposed: ${site.reason}`, paint)}`)];
   return [...reason, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
 }
@@ -38,6 +40,9 @@ function siteNote(site: Site, paint: Paint): string[] {
  */
 export function dryRunText(result: ScanResult, decisions: Decisions, paint: Paint, exact: boolean): string {
   const out: string[] = [];
+  // the shared helper first: the files after it import it
+  const helper = helperToWrite(result.files, decisions);
+  if (helper) out.push(paintDiff(helperDiff(helper).replace(/\n$/, ''), paint, exact), '');
   for (const plan of result.files) {
     const diff = fileDiff(plan, decisions);
     if (diff) out.push(paintDiff(diff.replace(/\n$/, ''), paint, exact));
@@ -54,7 +59,7 @@ export function dryRunText(result: ScanResult, decisions: Decisions, paint: Pain
 export function checkText(result: ScanResult, paint: Paint): string {
   const first = (text: string) => text.split('\n')[0]?.replace(/\r$/, '') ?? '';
   const lines = result.files.flatMap((f) =>
-    f.sites.filter((s) => s.proposed).map((s) => shown(`${s.path}:${s.line}:${s.column}: ${s.kind}: ${first(s.original)} -> ${first(s.replacement)}`, paint)),
+    f.sites.filter((s) => s.proposed).map((s) => shown(`${siteWhere(s)}: ${s.kind}: ${first(s.original)} -> ${first(s.replacement)}`, paint)),
   );
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -64,13 +69,16 @@ function jsonPlan(plan: FilePlan) {
     path: plan.path,
     parseError: plan.parseError,
     sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, naming: _naming, ...site }) => site),
-    preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
+    preamble: plan.preamble
+      ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, ...(plan.preamble.cell !== undefined ? { cell: plan.preamble.cell } : {}), text: plan.preamble.text }
+      : null,
   };
 }
 
 /** The `--json` document (design.md: version 1); every control character in it is a JSON escape. */
 export function jsonText(result: ScanResult): string {
-  const json = JSON.stringify({ version: 1, root: result.root, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
+  const helper = result.helper ? { helper: { path: result.helper.path, module: result.helper.module, create: result.helper.text !== null } } : {};
+  const json = JSON.stringify({ version: 1, root: result.root, ...helper, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
   return `${escapeJsonControls(json)}\n`;
 }
 

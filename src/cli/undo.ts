@@ -52,10 +52,11 @@ export async function runUndo(path: string, listOnly: boolean, env: NodeJS.Proce
     }
     for (const r of undo.results) {
       if (r.status === 'restored') out(`${paint('green', 'restored')}  ${shown(r.path, paint)}`);
+      else if (r.status === 'removed') out(`${paint('green', 'removed')}  ${shown(r.path, paint)}: the run created it`);
       else if (r.status === 'already-original') out(`${paint('dim', 'unchanged')}  ${shown(r.path, paint)}: already as it was before the run`);
       else out(`${paint('red', r.status === 'error' ? 'error' : 'left alone')}  ${shown(`${r.path}: ${r.reason}`, paint)}`);
     }
-    const restored = undo.results.filter((r) => r.status === 'restored').length;
+    const restored = undo.results.filter((r) => r.status === 'restored' || r.status === 'removed').length;
     const notBack = undo.results.filter((r) => r.status === 'left-alone' || r.status === 'error').length;
     const left = undo.left === 0 ? 'no run left to undo' : `${undo.left} earlier run${undo.left === 1 ? '' : 's'} left to undo (--undo --list)`;
     out(`undid the run of ${undo.createdAt}: ${restored} restored · ${notBack} left as they are · ${left}`);

@@ -3,12 +3,12 @@
  * journal, then written atomically with its mode kept; the check is made again just before the rename.
  * A problem with one file (deleted, changed, read-only, unwritable) is that file's result only.
  */
-import { nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
+import { createAtomically, nodeWriteFs, writeAtomically, type WriteFs } from './atomic-write.js';
 import { finishJournal, startJournal, type JournalEntry } from './journal.js';
 import { isInside } from './paths.js';
-import { decidedEdits, renderBytes } from './plan.js';
+import { decidedEdits, helperToWrite, preambleIncluded, renderBytes } from './plan.js';
 import { sha256 } from './text.js';
-import type { Decisions, FilePlan, WriteResult } from './types.js';
+import type { Decisions, FilePlan, SharedHelper, WriteResult } from './types.js';
 
 export type { WriteFs } from './atomic-write.js';
 
@@ -79,9 +79,23 @@ async function write({ plan, bytes, mode, owner }: Ready, fs: WriteFs): Promise<
   }
 }
 
+/** The shared helper, created before the files that import it: refused where a file of its name has appeared since the scan. */
+async function createHelper(helper: SharedHelper, fs: WriteFs): Promise<WriteResult> {
+  const at = { path: helper.path };
+  try {
+    await createAtomically(fs, helper.absPath, Buffer.from(helper.text ?? '', 'utf8'), 0o644);
+    return { ...at, status: 'written', reason: '' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { ...at, status: 'refused', reason: 'a file of this name appeared since the scan: it is not overwritten' };
+    return { ...at, status: 'error', reason: reasonOf(error) };
+  }
+}
+
 /**
- * Writes every file that has an accepted or edited change. One result per such file, in plan order
- * and reported as it is known: written, refused, error, or not-written (stopped before it).
+ * Writes every file that has an accepted or edited change, and first the shared helper where one of
+ * them imports it (`--preamble module`); a file whose import would find no helper is not written.
+ * One result per such file, in plan order (the helper first) and reported as it is known: written,
+ * refused, error, or not-written (stopped before it).
  */
 export async function applyPlans(
   plans: readonly FilePlan[],
@@ -97,12 +111,15 @@ export async function applyPlans(
   const checked: Array<Ready | WriteResult> = [];
   for (const { plan, bytes } of changing) checked.push(await check(plan, bytes, options.root, fs));
   const ready = checked.filter((c): c is Ready => 'original' in c);
+  const helper = helperToWrite(plans, decisions);
+  const imports = (plan: FilePlan) => helper !== null && plan.helper?.path === helper.path && preambleIncluded(plan, decisions);
 
   let journal: JournalEntry | null = null;
   let journalError: string | null = null;
   if (options.journalEnv && ready.length > 0 && !options.stopped?.()) {
     try {
-      journal = await startJournal(options.root, ready.map((r) => ({ path: r.plan.absPath, original: r.original, bytes: r.bytes })), options.journalEnv);
+      const created = helper ? [{ path: helper.absPath, original: null, bytes: Buffer.from(helper.text ?? '', 'utf8') }] : [];
+      journal = await startJournal(options.root, [...created, ...ready.map((r) => ({ path: r.plan.absPath, original: r.original, bytes: r.bytes }))], options.journalEnv);
     } catch (error) {
       // No way back, no write.
       journalError = `could not save the undo journal (${reasonOf(error)}); nothing was written`;
@@ -112,11 +129,20 @@ export async function applyPlans(
   const results: WriteResult[] = [];
   const written = new Set<string>();
   try {
+    let helperFailed: string | null = null;
+    if (helper && ready.some((r) => imports(r.plan))) {
+      const r: WriteResult = journalError ? { path: helper.path, status: 'error', reason: journalError } : options.stopped?.() ? { path: helper.path, status: 'not-written', reason: NOT_WRITTEN_INTERRUPTED } : await createHelper(helper, fs);
+      if (r.status === 'written') written.add(helper.absPath);
+      else helperFailed = `not written: it would import the shared KeyMapper, and ${helper.path} was not written (${r.reason})`;
+      results.push(r);
+      onResult(r);
+    }
     for (const item of checked) {
       let r: WriteResult;
       if (!('original' in item)) r = item;
       else if (journalError) r = result(item.plan, 'error', journalError);
       else if (options.stopped?.()) r = result(item.plan, 'not-written', NOT_WRITTEN_INTERRUPTED);
+      else if (helperFailed && imports(item.plan)) r = result(item.plan, 'refused', helperFailed);
       else r = await write(item, fs);
       if (r.status === 'written' && 'original' in item) written.add(item.plan.absPath);
       results.push(r);

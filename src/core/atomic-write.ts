@@ -13,6 +13,8 @@ export interface WriteFs {
   chmod(path: string, mode: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: boolean }): Promise<void>;
+  /** Optional: without it, a new file is renamed into place after checking that none is there. */
+  link?(from: string, to: string): Promise<void>;
 }
 
 export const nodeWriteFs = nodeFs as unknown as WriteFs;
@@ -45,5 +47,26 @@ export async function writeAtomically(
   } catch (error) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Creates `path` with `bytes`, never over a file that is there: staged beside it, then linked into
+ * place (which fails with EEXIST where a file is), so that no reader sees it half-written either.
+ */
+export async function createAtomically(fs: WriteFs, path: string, bytes: Uint8Array, mode: number): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.switcheroo-tmp`);
+  try {
+    await fs.writeFile(tmp, bytes, { mode, flag: 'wx' });
+    await fs.chmod(tmp, mode);
+    if (fs.link) {
+      await fs.link(tmp, path);
+    } else {
+      const there = await fs.stat(path).then(() => true, () => false);
+      if (there) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+      await fs.rename(tmp, path);
+    }
+  } finally {
+    await fs.rm(tmp, { force: true }).catch(() => {});
   }
 }

@@ -85,11 +85,11 @@ function intoGroup(text: string, lines: LineIndex, group: Group, imports: Preamb
   const froms = group.nodes.filter((n) => n.type !== 'import_statement');
   // isort's default keeps every `import x` above the `from x import y` lines; otherwise sort them together
   const straightFirst = straight.every((s) => froms.every((f) => s.startIndex < f.startIndex));
-  const candidates = straightFirst ? straight : group.nodes;
   const last = group.nodes[group.nodes.length - 1] as Node;
   const first = group.nodes[0] as Node;
   return imports.map((imp) => {
-    const after = candidates.find((n) => sortKey(moduleOf(text, n)) > sortKey(imp.module)) ?? (straightFirst ? froms[0] : undefined);
+    const candidates = straightFirst ? (imp.from ? froms : straight) : group.nodes;
+    const after = candidates.find((n) => sortKey(moduleOf(text, n)) > sortKey(imp.module)) ?? (straightFirst && !imp.from ? froms[0] : undefined);
     const offset = after ? aboveComments(text, lines, after.startIndex, lines.lineStart(lines.row(first.startIndex))) : nextLineStart(text, last.endIndex);
     return { offset, text: `${importLine(imp)}\n` };
   });
@@ -112,8 +112,10 @@ export function importInsertions(text: string, lines: LineIndex, fileImports: re
   const ranks = groups.map((g) => (g.section === 'mixed' ? -1 : RANK[g.section]));
   if (ranks.some((r, i) => r < 0 || (i > 0 && r < (ranks[i - 1] as number)))) return null;
   const placement: ImportPlacement = { insertions: [], trailing: [] };
-  for (const section of ['stdlib', 'third'] as const) {
-    const mine = imports.filter((imp) => (sectionOf(imp.module) === 'stdlib') === (section === 'stdlib')).sort((a, b) => (sortKey(a.module) < sortKey(b.module) ? -1 : 1));
+  // the preamble's own imports are the standard library's or third-party; the shared helper's is the project's
+  const sectionFor = (imp: PreambleImport): Section => (imp.from ? sectionOf(imp.module) : sectionOf(imp.module) === 'stdlib' ? 'stdlib' : 'third');
+  for (const section of ['stdlib', 'third', 'unknown', 'local'] as const) {
+    const mine = imports.filter((imp) => sectionFor(imp) === section).sort((a, b) => (sortKey(a.module) < sortKey(b.module) ? -1 : 1));
     if (mine.length === 0) continue;
     const existing = groups.find((g) => g.section === section);
     if (existing) {

@@ -12,8 +12,8 @@ import { sha256 } from './text.js';
 export interface JournalFile {
   /** Absolute path. */
   path: string;
-  /** sha256 of the bytes before the run (the blob's name), and of the bytes the run writes. */
-  original: string;
+  /** sha256 of the bytes before the run (the blob's name), and of the bytes the run writes; `original` is null for a file the run creates (the shared helper). */
+  original: string | null;
   written: string;
 }
 
@@ -33,10 +33,10 @@ export interface JournalEntry {
   journal: Journal;
 }
 
-/** A file about to be written: its bytes now (already checked against the scan) and the bytes it gets. */
+/** A file about to be written: its bytes now (already checked against the scan; null when it is to be created) and the bytes it gets. */
 export interface JournalWrite {
   path: string;
-  original: Uint8Array;
+  original: Uint8Array | null;
   bytes: Uint8Array;
 }
 
@@ -52,8 +52,8 @@ export async function startJournal(root: string, writes: readonly JournalWrite[]
   await mkdir(join(dir, 'blobs'), { recursive: true });
   const files: JournalFile[] = [];
   for (const { path, original, bytes } of writes) {
-    const hash = sha256(original);
-    await saveFile(blobPath(env, hash), original);
+    const hash = original === null ? null : sha256(original);
+    if (original !== null && hash !== null) await saveFile(blobPath(env, hash), original);
     files.push({ path, original: hash, written: sha256(bytes) });
   }
   const createdAt = new Date().toISOString();

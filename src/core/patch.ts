@@ -1,7 +1,7 @@
 /** Unified diffs and display hunks, all from the `diff` package: the UI never diffs. */
 import { createTwoFilesPatch, diffWordsWithSpace, structuredPatch } from 'diff';
 import { applyEdits, decidedEdits, notebookChanges, siteEdit } from './plan.js';
-import type { Decisions, Edit, FilePlan } from './types.js';
+import type { Decisions, Edit, FilePlan, SharedHelper } from './types.js';
 
 export interface DiffSegment {
   text: string;
@@ -55,6 +55,16 @@ function notebookDiff(plan: FilePlan, edits: Edit[], context: number): string {
   }
   addNew();
   return parts.join('');
+}
+
+/** The shared helper as a new file's diff, from /dev/null. */
+export function helperDiff(helper: SharedHelper, context = 3): string {
+  return twoFiles('/dev/null', `b/${helper.path}`, '', helper.text ?? '', context).replace(/^--- a\/dev\/null/m, '--- /dev/null');
+}
+
+/** The shared helper's one hunk, for the review. */
+export function helperHunks(helper: SharedHelper, context: number): DiffHunk[] {
+  return displayHunks('', helper.text ?? '', context, `${helper.path} (new file)`, true);
 }
 
 /** The whole file's change under the decisions as a unified diff (`a/` and `b/` prefixes); '' if none. */

@@ -17,7 +17,7 @@ import { focusRanges } from './statements.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
 import { cellImports, preambleCell } from './notebook/preamble-cell.js';
-import type { Decision, Decisions, Edit, FilePlan, NotebookMap, ScanOptions, Site } from './types.js';
+import type { Decision, Decisions, Edit, FilePlan, NotebookMap, ScanOptions, SharedHelper, Site } from './types.js';
 
 /**
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
@@ -118,7 +118,18 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
     }
     sites = nameRewrites(sites);
     let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && keyMapper === 'absent') {
+    if (sites.length > 0 && keyMapper === 'absent' && options.preamble === 'module') {
+      // the shared helper's import, where the class would go (the scanner tells each file how to import it once it knows where it is)
+      const helper = options.helperImport ?? { module: 'keymapper', warning: null };
+      const imports = [{ module: helper.module, name: 'KeyMapper', from: true }];
+      if (src.notebook) preamble = preambleCell(src.notebook, text, imports, '', eol);
+      else {
+        const edit = placePreamble(text, lines, root, Math.min(...sites.map((s) => s.edit.start)), imports, '', eol);
+        preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+      }
+      const warning = helper.warning;
+      if (warning) sites = sites.map((s) => (CALLS_MAPPER.test(s.edit.text) ? { ...s, warnings: [...s.warnings, warning] } : s));
+    } else if (sites.length > 0 && keyMapper === 'absent') {
       const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
       if (src.notebook) {
         preamble = preambleCell(src.notebook, text, cellImports(source, imports), body, eol);
@@ -192,6 +203,15 @@ export function applyEdits(text: string, edits: Edit[]): string {
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   }
   return out;
+}
+
+/**
+ * `--preamble module`: the shared helper to create under the decisions (with the first change that
+ * brings a file's import in), or null when none does or the helper is there already.
+ */
+export function helperToWrite(plans: readonly FilePlan[], decisions: Decisions): SharedHelper | null {
+  for (const plan of plans) if (plan.helper && plan.helper.text !== null && preambleIncluded(plan, decisions)) return plan.helper;
+  return null;
 }
 
 /** The edits the decisions call for, the preamble included when it goes in. */

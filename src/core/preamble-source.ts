@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ScanOptions } from './types.js';
 
-/** `import numpy as np`: the module and the name it is bound to. */
+/** `import numpy as np`: the module and the name it is bound to; with `from`, `from module import name`. */
 export interface PreambleImport {
   module: string;
   name: string;
+  from?: boolean;
 }
 
 export interface PreambleSource {
@@ -53,6 +54,7 @@ export function preambleSource(mapper: ScanOptions['mapper']): PreambleSource {
 
 /** `import numpy as np`, or `import re` where the name is the module. */
 export function importLine(imp: PreambleImport): string {
+  if (imp.from) return `from ${imp.module} import ${imp.name}`;
   return imp.name === imp.module ? `import ${imp.module}` : `import ${imp.module} as ${imp.name}`;
 }
 

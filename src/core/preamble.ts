@@ -96,16 +96,20 @@ function leadingRegion(text: string, lines: LineIndex, root: Node, limit: number
 /** The class's insertion at the end of the region, with `extra` imports as one group before it; PEP 8 blank lines. */
 function classInsertion(text: string, region: Region, extra: readonly PreambleImport[], body: string): Insertion {
   const { offset } = region;
+  // (no class: the shared helper's import alone, placed among the file's imports)
+  if (body === '' && extra.length === 0) return { offset, text: '' };
   let insert = '';
   if (offset > 0 && !text.slice(0, offset).endsWith('\n')) insert += '\n';
   if (region.afterDocstringOnly) insert += '\n';
   const sorted = [...extra].sort((a, b) => (a.module.toLowerCase() < b.module.toLowerCase() ? -1 : 1));
   if (extra.length > 0) insert += `${region.hasImports ? '\n' : ''}${sorted.map(importLine).join('\n')}\n`;
-  if (offset > 0 || extra.length > 0) insert += '\n\n';
+  if (body !== '' && (offset > 0 || extra.length > 0)) insert += '\n\n';
   insert += body;
   const following = /^(?:[ \t]*\r?\n)*/.exec(text.slice(offset))?.[0] ?? '';
   const blankLines = (following.match(/\n/g) ?? []).length;
-  if (offset + following.length < text.length) insert += '\n'.repeat(Math.max(0, 2 - blankLines));
+  // PEP 8: two blank lines after a class, or before a def or class; one after an import group
+  const wanted = body !== '' || /^(?:@|def\s|class\s|async\s+def\s)/.test(text.slice(offset + following.length)) ? 2 : 1;
+  if (offset + following.length < text.length) insert += '\n'.repeat(Math.max(0, wanted - blankLines));
   return { offset, text: insert };
 }
 

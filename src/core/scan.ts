@@ -10,8 +10,13 @@ import { UsageError } from './errors.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
+import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
+import { planWith } from './plan.js';
+import { planNotebook } from './notebook/plan-notebook.js';
+import { encode } from './text.js';
+import type { Parser } from './parser.js';
 import { startPool, type Batch } from './scan-pool.js';
-import { DEFAULT_MAX_FILE_SIZE, type FilePlan, type ScanEvent, type ScanOptions, type ScanResult, type Skipped } from './types.js';
+import { DEFAULT_MAX_FILE_SIZE, type FilePlan, type ScanEvent, type ScanOptions, type ScanResult, type SharedHelper, type Skipped } from './types.js';
 
 export { UsageError } from './errors.js';
 
@@ -20,6 +25,8 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   targetName: 'variables',
   mapper: 'flax',
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  preamble: 'inline',
+  helperPath: null,
 };
 
 /** Resolves the path argument to a root directory and, for a single file, that file. */
@@ -195,11 +202,15 @@ export async function scanProject(
   progress();
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
   files = files.map((plan) => settlePlan(plan, index, options.include));
+  const layout = diskLayout(root);
+  const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options) : null;
+  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, index, options));
   files.sort(byPath);
   skipped.sort(byPath);
   return {
     root,
     files,
+    ...(helper ? { helper } : {}),
     skipped,
     stats: {
       filesScanned,
@@ -209,4 +220,21 @@ export async function scanProject(
       ms: Math.round(performance.now() - started),
     },
   };
+}
+
+/**
+ * A plan that imports the shared helper, planned again where its import is not the one it was
+ * planned with (`from keymapper import KeyMapper`, the helper beside it): the import's place among
+ * the file's imports depends on its name. The bytes are the scan's (decoding is lossless).
+ */
+function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, index: ProjectIndex, options: ScanOptions): FilePlan {
+  if (plan.preamble === null) return plan;
+  const helperImport = helperImportFor(layout, plan.path, plan.text, helper);
+  if (helperImport.module === 'keymapper' && helperImport.warning === null) return { ...plan, helper };
+  const bytes = encode(plan.notebook ? plan.notebook.json : plan.text, plan.bom);
+  const replanned = plan.notebook
+    ? planNotebook(parser, plan.path, plan.absPath, bytes, { ...options, helperImport })
+    : planWith(parser, plan.path, plan.absPath, bytes, { ...options, helperImport });
+  if ('skipped' in replanned) return plan;
+  return { ...settlePlan(replanned, index, options.include), helper };
 }

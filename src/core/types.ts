@@ -204,6 +204,8 @@ export interface FilePlan {
   parseError: string | null;
   /** A notebook: its code cells are `text`, one after the other. */
   notebook?: NotebookMap;
+  /** `--preamble module`: the helper the preamble's import names (written with the project's first change that calls KeyMapper). */
+  helper?: SharedHelper;
 }
 
 export interface Skipped {
@@ -222,6 +224,8 @@ export interface ScanStats {
 export interface ScanResult {
   root: string;
   files: FilePlan[];
+  /** `--preamble module`: the shared helper, when any file needs it. */
+  helper?: SharedHelper;
   skipped: Skipped[];
   stats: ScanStats;
 }
@@ -241,6 +245,33 @@ export interface ScanOptions {
   mapper: 'flax' | 'reference';
   /** Files larger than this many bytes are skipped with a reason. */
   maxFileSize: number;
+  /** `inline`: the class in each file; `module`: one shared helper file, imported by each file (`--preamble module[=PATH]`). */
+  preamble: 'inline' | 'module';
+  /** `--preamble module=PATH`: the helper's path, relative to the root; null for the default place. */
+  helperPath: string | null;
+  /** Set by the scanner once the helper's place is known: how this file imports it, and what running it then needs. */
+  helperImport?: HelperImport;
+}
+
+/** How one file imports the shared helper. */
+export interface HelperImport {
+  /** The dotted module (`mypkg.keymapper`, `keymapper`). */
+  module: string;
+  /** What running the file needs for the import to resolve (a `sys.path` entry), or null. */
+  warning: string | null;
+}
+
+/** The shared helper file of `--preamble module`: one more edit of the plan, a new file. */
+export interface SharedHelper {
+  /** Relative to the root, `/` separators. */
+  path: string;
+  absPath: string;
+  /** As the files import it from the helper's own `sys.path` entry. */
+  module: string;
+  /** That entry: the directory above its top package, or its own directory ('' for the root). */
+  entry: string;
+  /** The text to create the file with; null when the file is there already and holds the mapper (it is reused). */
+  text: string | null;
 }
 
 export type ScanEvent =

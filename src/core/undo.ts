@@ -1,5 +1,5 @@
 /** `--undo`: restores the newest run of a root not yet undone, one run per call, only where its files are still as it wrote them. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { nodeWriteFs, writeAtomically } from './atomic-write.js';
 import { blobPath, journalsOf, saveJournal, type JournalEntry } from './journal.js';
@@ -7,7 +7,8 @@ import { sha256 } from './text.js';
 
 export interface UndoResult {
   path: string;
-  status: 'restored' | 'already-original' | 'left-alone' | 'error';
+  /** `removed`: a file the run created (the shared helper) is deleted again. */
+  status: 'restored' | 'removed' | 'already-original' | 'left-alone' | 'error';
   reason: string;
 }
 
@@ -37,11 +38,29 @@ export async function listRuns(root: string, env: NodeJS.ProcessEnv): Promise<Ru
   }));
 }
 
+/** A file the run created: deleted where it still holds what the run wrote. */
+async function removeCreated(path: string, abs: string, written: string): Promise<UndoResult> {
+  let current: Buffer;
+  try {
+    current = await readFile(abs);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, status: 'already-original', reason: '' };
+    throw error;
+  }
+  if (sha256(current) !== written) return { path, status: 'left-alone', reason: 'changed since the run created it' };
+  await unlink(abs);
+  return { path, status: 'removed', reason: '' };
+}
+
 async function restore(root: string, entry: JournalEntry, env: NodeJS.ProcessEnv): Promise<UndoResult[]> {
   const results: UndoResult[] = [];
   for (const file of entry.journal.files) {
     const path = rel(root, file.path);
     try {
+      if (file.original === null) {
+        results.push(await removeCreated(path, file.path, file.written));
+        continue;
+      }
       const current = sha256(await readFile(file.path));
       if (current === file.original) {
         results.push({ path, status: 'already-original', reason: '' });

@@ -1,4 +1,4 @@
-import { siteHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
+import { helperHunks, siteHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
 import { preambleSiteOf } from './review-order.js';
@@ -22,7 +22,9 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
   // core's diff with the site left as it is. A super() forward is never rewritten: no diff, only why.
   const change = site.kind === 'super' ? [] : siteHunks(plan, site.id, { text, withPreamble: false, context });
   const preamble = withPreamble ? siteHunks(plan, site.id, { text: site.original, withPreamble: true, context }) : [];
-  const hunks = [...change, ...preamble];
+  // --preamble module: the shared file the import names, shown with each file's first change until it exists
+  const helper = withPreamble && plan.helper?.text ? helperHunks(plan.helper, context) : [];
+  const hunks = [...change, ...preamble, ...helper];
   const gutter = Math.max(1, ...hunks.flatMap((h) => h.lines.map((l) => String(Math.max(l.oldLine ?? 0, l.newLine ?? 0)).length)));
 
   const rows: DiffRow[] = notesBefore(plan, site);
@@ -30,6 +32,7 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
   if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
   for (const warning of site.warnings) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${warning}` });
   for (const hunk of preamble) rows.push(...hunkRows(hunk, preambleLabel(included), gutter));
+  for (const hunk of helper) rows.push(...hunkRows(hunk, '  the shared KeyMapper, written once with the first accepted change of any file', gutter));
   if (first && plan.preamble === null) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper is already defined or imported in this file: no preamble.' });
   else if (first && !withPreamble) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper preamble: not added (no change of this file is accepted).' });
   return rows;

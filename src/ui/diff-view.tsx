@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { shownPieces, shownWidth } from '../core/columns.js';
 import type { DiffLine } from '../core/patch.js';
 import type { Site } from '../core/types.js';
+import { siteWhere } from '../core/where.js';
 import { viewport, type DiffRow } from './diff-rows.js';
 import type { SiteStatus } from './review-order.js';
 import { Pieces, Shown } from './shown.js';
@@ -23,7 +24,7 @@ interface Props {
 export function DiffView({ site, status, rows, scroll, context, height, width }: Props) {
   const style = useStyle();
   const view = viewport(rows.length, scroll, height);
-  const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  const title = `${siteWhere(site)} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text wrap="truncate-end" {...style('title')}>

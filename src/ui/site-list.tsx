@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
+import { siteInFile } from '../core/where.js';
 import { viewport } from './diff-rows.js';
 import { countDecisions, statusOf, type SiteStatus } from './review-order.js';
 import { Shown } from './shown.js';
@@ -66,7 +67,7 @@ export function SiteList({ rows, height, width }: { rows: ListRow[]; height: num
 function SiteRow({ row }: { row: Extract<ListRow, { kind: 'site' }> }) {
   const style = useStyle();
   const { site, status, selected } = row;
-  const where = `${site.line}:${site.column}`.padEnd(8);
+  const where = siteInFile(site).padEnd(8);
   const what = site.proposed ? firstLine(site.original) : `${firstLine(site.original)}  (${site.reason})`;
   const dim = !site.proposed && status === 'not proposed';
   return (

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { padShown, shownWidth } from '../core/columns.js';
-import { preambleIncluded } from '../core/plan.js';
+import { helperToWrite, preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Skipped } from '../core/types.js';
 import { viewport } from './diff-rows.js';
 import { Menu } from './menu.js';
@@ -16,6 +16,11 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
   const width = Math.max(0, ...plans.map((p) => shownWidth(p.path))) + 2;
   let files = 0;
   const total = countDecisions(plans.flatMap((p) => p.sites), decisions);
+  const helper = helperToWrite(plans, decisions);
+  if (helper) {
+    const users = plans.filter((p) => p.helper?.path === helper.path && preambleIncluded(p, decisions)).length;
+    rows.push({ tone: 'file', text: `${padShown(helper.path, width)}new file: the shared KeyMapper, imported by ${users} file${users === 1 ? '' : 's'}` });
+  }
   for (const plan of plans) {
     const c = countDecisions(plan.sites, decisions);
     const changes = c.accepted + c.edited;
@@ -24,7 +29,8 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
     if (c.pending) parts.push(`${c.pending} pending (left as is)`);
     if (changes > 0) {
       files++;
-      parts.push(preambleIncluded(plan, decisions) ? 'KeyMapper preamble added' : plan.preamble ? 'no preamble' : 'KeyMapper already present');
+      const added = plan.helper ? `KeyMapper imported from ${plan.helper.path}` : 'KeyMapper preamble added';
+      parts.push(preambleIncluded(plan, decisions) ? added : plan.preamble ? 'no preamble' : 'KeyMapper already present');
     }
     rows.push({ tone: changes > 0 ? 'file' : 'muted', text: `${padShown(plan.path, width)}${parts.join(' · ')}` });
     if (changes > 0 && gitModified?.has(plan.path)) {

@@ -15,7 +15,7 @@ export function cellImports(source: PreambleSource, needed: readonly PreambleImp
 }
 
 /** `import` lines in isort's sections: the standard library, then the rest, each sorted. */
-function importBlock(imports: readonly PreambleImport[]): string {
+export function importBlock(imports: readonly PreambleImport[]): string {
   const key = (imp: PreambleImport) => imp.module.toLowerCase();
   const sorted = [...imports].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const stdlib = sorted.filter((imp) => STDLIB_MODULES.has(imp.module.split('.')[0] ?? ''));
@@ -25,8 +25,7 @@ function importBlock(imports: readonly PreambleImport[]): string {
 
 /** The preamble as a new cell before cell `map.insertAt`: an insertion at that cell's start in the plan's text. */
 export function preambleCell(map: NotebookMap, text: string, imports: readonly PreambleImport[], body: string, eol: string): PreamblePlan {
-  const block = importBlock(imports);
-  const cellText = `${block ? `${block}\n\n\n` : ''}${body.replace(/\n$/, '')}`.replace(/\n/g, eol);
+  const cellText = [importBlock(imports), body.replace(/\n$/, '')].filter(Boolean).join('\n\n\n').replace(/\n/g, eol);
   const at = map.cells.find((c) => c.index >= map.insertAt)?.start ?? text.length;
   return { line: 1, endLine: 1, text: cellText, edit: { start: at, end: at, text: cellText }, cell: map.insertAt };
 }
