@@ -96,8 +96,8 @@ export function scopeOf(node: Node): Node | null {
   return null;
 }
 
-export function scopeName(scope: Node | null): string {
-  if (!scope) return 'the module';
+export function scopeName(scope: Node | null, notebook = false): string {
+  if (!scope) return notebook ? 'the notebook' : 'the module';
   const name = scope.childForFieldName('name')?.text ?? '?';
   return scope.type === 'class_definition' ? `class ${name}` : `\`${name}\``;
 }
@@ -148,12 +148,13 @@ export function nameInputs(
   targetName: string,
   used: (name: string) => boolean,
   numbered: (own: string) => number[],
+  notebook = false,
 ): NameInputs {
   const stem = receiverStem(text, receiver);
   const plain = isTemplate(targetName) ? null : targetName;
   const own = stem ? `${stem.self ? 'self.' : ''}${fill(targetName, stem.word)}` : (plain ?? templateBase(targetName));
   const taken = [...(plain && used(plain) ? [plain] : []), ...(own !== plain && used(own) ? [own] : [])];
-  return { scope: scope?.startIndex ?? -1, scopeName: scopeName(scope), call, plain, own, taken, numbers: numbered(own) };
+  return { scope: scope?.startIndex ?? -1, scopeName: scopeName(scope, notebook), call, plain, own, taken, numbers: numbered(own) };
 }
 
 function numberedName(own: string, n: number): string {

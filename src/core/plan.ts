@@ -96,7 +96,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
       index ??= fileIndex(path, src.indexBytes);
       const conflict = mapperTaken;
       const scope = rewrite?.assigns ? scopeOf(found.call) : null;
-      const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope)) : undefined;
+      const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope), src.notebook !== undefined) : undefined;
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,

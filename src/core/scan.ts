@@ -12,7 +12,7 @@ import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { planWith } from './plan.js';
-import { planNotebook } from './notebook/plan-notebook.js';
+import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
 import { encode } from './text.js';
 import type { Parser } from './parser.js';
 import { startPool, type Batch } from './scan-pool.js';
@@ -93,7 +93,8 @@ export async function scanProject(
   const skipped: Skipped[] = [...discovered.skipped];
   const index = new ProjectIndex((rel) => {
     try {
-      return readFileSync(join(root, rel));
+      const bytes = readFileSync(join(root, rel));
+      return rel.endsWith('.ipynb') ? notebookSource(bytes) : bytes;
     } catch {
       return null;
     }

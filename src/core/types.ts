@@ -31,6 +31,8 @@ export interface Evidence {
   /** Path relative to the root, `/` separators. */
   path?: string;
   line?: number;
+  /** In a notebook: the cell `line` counts within (0-based). */
+  cell?: number;
   note: string;
 }
 

@@ -4,6 +4,7 @@ import { decide } from './decide.js';
 import { findClasses } from './facts.js';
 import { ProjectIndex } from './index.js';
 import { nameRewrites } from '../naming.js';
+import { placeEvidence } from '../notebook/plan-notebook.js';
 
 export interface Kinded {
   kind: SiteKind;
@@ -52,5 +53,5 @@ export function settlePlan(plan: FilePlan, index: ProjectIndex, include: readonl
     changed = true;
     return { ...site, ...next };
   });
-  return changed ? { ...plan, sites: nameRewrites(sites) } : plan;
+  return changed ? placeEvidence({ ...plan, sites: nameRewrites(sites) }) : plan;
 }
