@@ -131,7 +131,7 @@ function sourceLines(source: string): string[] {
 /** Whether the notebook writes non-ASCII characters as `\uXXXX` (json.dumps' ensure_ascii). */
 function ensuresAscii(json: string): boolean {
   if (/[^\x00-\x7f]/.test(json)) return false;
-  return /\\u(?:00[89a-f]|0[1-9a-f]|[1-9a-f])[0-9a-f]{2}/i.test(json);
+  return /\\u(?:00[89a-f][0-9a-f]|0[1-9a-f][0-9a-f]{2}|[1-9a-f][0-9a-f]{3})/i.test(json);
 }
 
 /** The whitespace at the start of the line holding `offset`. */
@@ -187,6 +187,8 @@ function newCell(json: string, sibling: Extract<JsonValue, { type: 'object' }>, 
     metadata: '{}',
     outputs: '[]',
     source: (() => {
+      // as the sibling keeps its source: one string, or a list of lines
+      if (field(sibling, 'source')?.type === 'string') return jsonString(source, ascii);
       const lines = sourceLines(source).map((l) => `${keyIndent}${unit}${jsonString(l, ascii)}`);
       return lines.length === 0 ? '[]' : `[\n${lines.join(',\n')}\n${keyIndent}]`;
     })(),
