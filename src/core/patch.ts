@@ -145,7 +145,8 @@ export function siteHunks(plan: FilePlan, siteId: string, opts: { text?: string;
 function displayHunks(before: string, after: string, context: number, title: string, preamble: boolean): DiffHunk[] {
   const patch = structuredPatch('a', 'b', before, after, '', '', { context });
   return patch.hunks.map((h) => ({
-    header: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@ ${title}`,
+    // (a new cell or file starts after line 0 of nothing, as a unified diff says it)
+    header: `@@ -${before === '' ? 0 : h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@ ${title}`,
     lines: toDisplayLines(h.lines, h.oldStart, h.newStart),
     preamble,
   }));

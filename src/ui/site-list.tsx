@@ -67,7 +67,8 @@ export function SiteList({ rows, height, width }: { rows: ListRow[]; height: num
 function SiteRow({ row }: { row: Extract<ListRow, { kind: 'site' }> }) {
   const style = useStyle();
   const { site, status, selected } = row;
-  const where = siteInFile(site).padEnd(8);
+  const place = siteInFile(site);
+  const where = place.length < 8 ? place.padEnd(8) : `${place} `;
   const what = site.proposed ? firstLine(site.original) : `${firstLine(site.original)}  (${site.reason})`;
   const dim = !site.proposed && status === 'not proposed';
   return (

@@ -21,12 +21,12 @@ export async function copyFixture(): Promise<string> {
 export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', pageDown: '\u001b[6~', ctrlC: '\u0003', ctrlS: '\u0013' };
 
 /** Renders the app with the real core (and no editor) unless services are given; waits on frames, never sleeps. */
-export function renderApp(root: string, overrides: Partial<ReviewServices> = {}, size = SIZE) {
+export function renderApp(root: string, overrides: Partial<ReviewServices> = {}, size = SIZE, scanOptions = DEFAULT_SCAN_OPTIONS) {
   const journalEnv = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'switcheroo-ui-cache-')) };
   const services: ReviewServices = { ...coreServices(null, journalEnv), gitModified: async () => new Set(), ...overrides };
   let exitCode: number | null = null;
   const app = render(
-    <App root={root} scanOptions={DEFAULT_SCAN_OPTIONS} services={services} onExit={(code) => (exitCode = code)} color={false} size={size} animate={false} />,
+    <App root={root} scanOptions={scanOptions} services={services} onExit={(code) => (exitCode = code)} color={false} size={size} animate={false} />,
   );
   const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
 
