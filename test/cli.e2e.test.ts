@@ -428,8 +428,9 @@ describe('options that shape the proposal', () => {
     ]);
     const r = await runCli(['--dry-run', '--include', 'non-module', dir]);
     expect(r.stdout).toContain('-    optimizer.load_state_dict(ckpt["optimizer"])\n');
-    expect(r.stdout).toContain('+    variables = KeyMapper.from_torch(ckpt["optimizer"])\n');
-    expect(r.stdout).toContain('+    variables = KeyMapper.from_torch(ckpt["scaler"])\n');
+    // four rewrites in one function: each named after its receiver, none overwriting another
+    expect(r.stdout).toContain('+    model_variables = KeyMapper.from_torch(ckpt["model"])\n+    optimizer_variables = KeyMapper.from_torch(ckpt["optimizer"])\n');
+    expect(r.stdout).toContain('+    scaler_variables = KeyMapper.from_torch(ckpt["scaler"])\n');
     // super() is never proposed
     expect(plan.files.find((f) => f.path === 'zoo/models/resnet.py')?.sites[0]?.proposed).toBe(false);
 
@@ -460,11 +461,11 @@ describe('options that shape the proposal', () => {
     }
     const unicode = await runCli(['--dry-run', '--target-name', 'münchen', dir]);
     expect(unicode.stdout).toContain('+    münchen = KeyMapper.from_torch(ckpt["model"])\n');
-    // a name the file binds (train.py imports torch): its statement rewrite is not proposed, even once the project's evidence is settled
+    // a name the function uses (resume() calls torch.load): the rewrite is named after its receiver instead, even once the project's evidence is settled
     const shadowing = await jsonPlan(['--target-name', 'torch', dir]);
     const train = shadowing.files.find((f) => f.path === 'scripts/train.py')?.sites[0];
-    expect(train).toMatchObject({ kind: 'module', proposed: false });
-    expect(train?.reason).toMatch(/^`torch` is already bound in this file \(line \d+: `import torch`\)/);
+    expect(train).toMatchObject({ kind: 'module', proposed: true, replacement: 'model_torch = KeyMapper.from_torch(ckpt["model"])', target: 'model_torch' });
+    expect(train?.targetWhy).toBe('`torch` is already used in `resume`: named after the receiver');
   });
 
   it('--mapper reference injects a different KeyMapper than the default flax one', async () => {
