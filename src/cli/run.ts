@@ -5,6 +5,7 @@ import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, shown, type Paint } from './color.js';
 import { fitPieces, visiblePieces } from '../core/visible.js';
 import { count } from '../core/count.js';
+import { siteWhere } from '../core/where.js';
 import { UsageError } from '../core/errors.js';
 import type { RootLock } from '../core/lock.js';
 
@@ -48,7 +49,7 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
     if (event.type === 'progress') ({ filesScanned: files, sites } = event);
     if (event.type === 'file' && !first && event.plan.sites[0]) {
       const site = event.plan.sites[0];
-      first = `${site.path}:${site.line} ${site.original.split(/\r?\n/)[0]}`;
+      first = `${site.cell === undefined ? `${site.path}:${site.line}` : siteWhere(site)} ${site.original.split(/\r?\n/)[0]}`;
       drawn = 0;
     }
     if (performance.now() - drawn > 40) draw();

@@ -9,6 +9,7 @@ import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } 
 import { firstSite, findSite, sortPlans } from './review-order.js';
 import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 import { count } from '../core/count.js';
+import { siteWhere } from '../core/where.js';
 
 /** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
 export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | 'writing' | 'done';
@@ -147,7 +148,7 @@ function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { deci
   for (const site of withdrawn) decisions.delete(site.id);
   const first = withdrawn[0] as FilePlan['sites'][number];
   const count = withdrawn.length === 1 ? '1 acceptance' : `${withdrawn.length} acceptances`;
-  return { decisions, message: `${count} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.` };
+  return { decisions, message: `${count} taken back: with every file read, the receiver is not a model (${first.cell === undefined ? `${first.path}:${first.line}` : siteWhere(first)}: ${first.reason}). y accepts it anyway.` };
 }
 
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
