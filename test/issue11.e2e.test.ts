@@ -201,6 +201,24 @@ print("one class", len(found))
     expect(await readTree(dir)).toEqual(before);
   });
 
+  it('a later run reuses the helper it wrote: a new file only imports it', async () => {
+    const dir = await fixture('shared');
+    expect((await runCli(['--yes', '--preamble', 'module', dir])).code).toBe(0);
+    const helper = await readFile(join(dir, 'mypkg', 'keymapper.py'));
+    await writeFile(join(dir, 'mypkg', 'train', 'finetune.py'), 'from mypkg.models.net import Net\n\nnet = Net()\nnet.load_state_dict(Net().state_dict())\n');
+    const dry = await runCli(['--dry-run', '--preamble', 'module', dir]);
+    expect(dry.stdout).not.toContain('/dev/null');
+    expect(dry.stdout).toContain('+from mypkg.keymapper import KeyMapper\n');
+    const again = await runCli(['--yes', '--preamble', 'module', dir]);
+    expect(again.stdout).toBe('written  mypkg/train/finetune.py\n');
+    expect(await readFile(join(dir, 'mypkg', 'keymapper.py'))).toEqual(helper);
+    // a new script alone would get a helper beside it: the package's, from the earlier run, is imported instead
+    await writeFile(join(dir, 'scripts', 'convert.py'), 'import torch.nn as nn\n\nnet = nn.Linear(2, 2)\nnet.load_state_dict(nn.Linear(2, 2).state_dict())\n');
+    const later = await runCli(['--yes', '--preamble', 'module', dir]);
+    expect(later.stdout).toBe('written  scripts/convert.py\n');
+    expect(await readFile(join(dir, 'scripts', 'convert.py'), 'utf8')).toContain('\nfrom mypkg.keymapper import KeyMapper\n');
+  });
+
   it('reuses a KeyMapper file that is there, and module=PATH puts the helper where it says', async () => {
     const dir = await fixture('shared');
     expect((await runCli(['--yes', '--preamble', 'module', join(dir, 'scripts', 'export.py')])).code).toBe(0);

@@ -204,7 +204,7 @@ export async function scanProject(
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
   files = files.map((plan) => settlePlan(plan, index, options.include));
   const layout = diskLayout(root);
-  const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options) : null;
+  const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options, discovered.files) : null;
   if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, index, options));
   files.sort(byPath);
   skipped.sort(byPath);

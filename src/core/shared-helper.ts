@@ -125,20 +125,32 @@ export function helperText(mapper: ScanOptions['mapper']): string {
   return `${doc}\n${block ? `${block}\n` : ''}\n\n${source.body}`;
 }
 
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** A file there already holds a KeyMapper with `from_torch` (this tool's, from an earlier run, or one like it). */
 function holdsMapper(text: string): boolean {
   return /^class KeyMapper\b/m.test(text) && /^\s+def from_torch\(/m.test(text);
 }
 
 /**
- * The shared helper for a scanned project: its place, and its text unless a KeyMapper file is
- * there already; a file of that name that is something else is refused, never overwritten.
+ * The shared helper for a scanned project: its place (an earlier run's `keymapper.py` among the
+ * `discovered` files, else as `helperPlace` says), and its text unless a KeyMapper file is there
+ * already; a file of that name that is something else is refused, never overwritten.
  */
-export function sharedHelper(root: string, layout: Layout, plans: readonly FilePlan[], options: ScanOptions): SharedHelper | null {
+export function sharedHelper(root: string, layout: Layout, plans: readonly FilePlan[], options: ScanOptions, discovered: readonly string[] = []): SharedHelper | null {
   const needing = plans.filter((p) => p.preamble !== null);
   if (needing.length === 0) return null;
   const proposed = needing.filter((p) => p.sites.some((s) => s.proposed));
-  const requested = options.helperPath === null ? null : posix.normalize(relative(root, resolve(root, options.helperPath)).split(sep).join('/'));
+  // an earlier run's helper, wherever it went, stays the one shared helper
+  const earlier = options.helperPath === null ? discovered.find((path) => posix.basename(path) === 'keymapper.py' && holdsMapper(readOr(join(root, path)))) : undefined;
+  const chosen = options.helperPath === null ? (earlier ?? null) : posix.normalize(relative(root, resolve(root, options.helperPath)).split(sep).join('/'));
+  const requested = chosen;
   const place = helperPlace(layout, (proposed.length > 0 ? proposed : needing).map((p) => p.path), requested);
   const absPath = join(root, place.path);
   if (!isInside(root, absPath) || place.path.startsWith('../')) throw new UsageError(`--preamble module=${place.path}: the helper must lie inside the project (${root})`);
