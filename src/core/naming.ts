@@ -13,7 +13,7 @@ import { sourceOf, type Node } from './parser.js';
 import { isIdentifier } from './target-name.js';
 import type { NameInputs, Site } from './types.js';
 
-export const NAME_SLOT = '{name}';
+const NAME_SLOT = '{name}';
 
 export function isTemplate(targetName: string): boolean {
   return targetName.includes(NAME_SLOT);
@@ -85,7 +85,7 @@ function fill(targetName: string, word: string): string {
 }
 
 /** Under a template, a rewrite whose receiver has no name: the template without its `{name}` (`{name}_params` -> params). */
-export function templateBase(targetName: string): string {
+function templateBase(targetName: string): string {
   const bare = targetName.split(NAME_SLOT).join('').replace(/^_+|_+$/g, '');
   return isIdentifier(bare) ? bare : fill(targetName, 'variables');
 }

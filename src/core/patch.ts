@@ -24,11 +24,11 @@ export interface DiffHunk {
 }
 
 /** How diffs name a notebook's cell (1-based, as Jupyter users count them), and the preamble's new one. */
-export function cellName(plan: FilePlan, index: number): string {
+function cellName(plan: FilePlan, index: number): string {
   return `${plan.path} · cell ${index + 1}`;
 }
 
-export function newCellName(plan: FilePlan): string {
+function newCellName(plan: FilePlan): string {
   const at = plan.preamble?.cell ?? 0;
   return `${plan.path} · new cell ${at < (plan.notebook?.cellCount ?? 0) ? `before cell ${at + 1}` : 'at the end'}`;
 }

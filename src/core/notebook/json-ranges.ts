@@ -121,11 +121,6 @@ export function field(value: JsonValue | undefined, key: string): JsonValue | un
   return value?.type === 'object' ? value.entries.find((e) => e.key === key)?.value : undefined;
 }
 
-/** A string value's text, or undefined. */
-export function stringOf(value: JsonValue | undefined): string | undefined {
-  return value?.type === 'string' ? value.value : undefined;
-}
-
 /**
  * A string as JSON writes it: as JSON.stringify does (which escapes what Python's json.dumps
  * escapes, in the same lowercase `\u00XX` form), and with every non-ASCII character as `\uXXXX`

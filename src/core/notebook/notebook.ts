@@ -26,6 +26,11 @@ function sourceText(value: JsonValue | undefined): string | null {
   return out;
 }
 
+const isCode = (cell: JsonValue | undefined) => {
+  const type = field(cell, 'cell_type');
+  return type?.type === 'string' && type.value === 'code';
+};
+
 /** Only imports (and comments, blank lines, IPython lines) in a cell, as its masked text says. */
 function onlyImports(masked: string): boolean {
   let open = 0;
@@ -69,7 +74,7 @@ export function readNotebook(json: string): NotebookRead {
   const map: NotebookMap = { json, cells: [], insertAt: -1, cellCount: cells.items.length };
   let leading = true;
   for (const [index, cell] of cells.items.entries()) {
-    if (field(cell, 'cell_type')?.type !== 'string' || (field(cell, 'cell_type') as { value: string }).value !== 'code') continue;
+    if (!isCode(cell)) continue;
     const source = sourceText(field(cell, 'source'));
     if (source === null) return { ok: false, reason: `not a notebook: cell ${index + 1} has no source text` };
     const masked = maskCell(source);
@@ -214,7 +219,7 @@ export function writeNotebook(map: NotebookMap, changes: readonly { index: numbe
     splices.push({ start: source.start, end: source.end, text: sourceValue(json, source, change.after, ascii) });
   }
   if (inserted !== null) {
-    const sibling = cells.items.find((c) => field(c, 'cell_type')?.type === 'string' && (field(c, 'cell_type') as { value: string }).value === 'code');
+    const sibling = cells.items.find(isCode);
     if (sibling?.type !== 'object') throw new Error('a notebook with no code cell to lay the new one out by');
     const cellText = newCell(json, sibling, cells.items, inserted, ascii);
     const before = cells.items[map.insertAt];
