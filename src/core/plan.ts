@@ -2,6 +2,7 @@
 import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
 import { controlWarnings } from './control-warning.js';
+import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind } from './evidence/settle.js';
@@ -86,6 +87,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
   }
 }
 
+/** The tag of the preamble's edit (site ids hold a colon and a path, so none is this). */
+export const PREAMBLE_TAG = 'preamble';
+
 /** Decisions that accept every proposed site (what `--yes` and `--dry-run` use). */
 export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision> {
   const decisions = new Map<string, Decision>();
@@ -114,14 +118,14 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-/** The edits the decisions call for, the preamble included when it goes in. */
-export function decidedEdits(plan: FilePlan, decisions: Decisions): Edit[] {
-  const edits: Edit[] = [];
+/** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
+export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
+  const edits: TaggedEdit[] = [];
   for (const site of plan.sites) {
     const text = decidedText(site, decisions.get(site.id));
-    if (text !== null) edits.push({ start: site.edit.start, end: site.edit.end, text: text.replace(/\r?\n/g, plan.eol) });
+    if (text !== null) edits.push({ start: site.edit.start, end: site.edit.end, text: text.replace(/\r?\n/g, plan.eol), tag: site.id });
   }
-  if (edits.length > 0 && plan.preamble) edits.push(plan.preamble.edit);
+  if (edits.length > 0 && plan.preamble) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
   return edits;
 }
 

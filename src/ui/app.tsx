@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, type ReactNode } from 'react';
 import type { ScanOptions } from '../core/types.js';
 import { ConfirmQuit } from './confirm-quit.js';
-import { diffRows, viewport } from './diff-rows.js';
+import { diffRows, diffStart, focusRow, pinnedRows, viewport } from './diff-rows.js';
 import { DiffView } from './diff-view.js';
 import { EditView } from './edit-view.js';
 import { Footer } from './footer.js';
@@ -70,10 +70,16 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     () => summaryOf(state.plans, state.decisions, state.gitModified, state.scan.skipped),
     [state.plans, state.decisions, state.gitModified, state.scan.skipped],
   );
+  // The notes on top stay; the rest scrolls, starting where the change is in view.
+  const pinned = Math.min(pinnedRows(diff), Math.max(0, diffHeight - 3));
+  const scrolled = diff.length - pinned;
+  const scrollHeight = diffHeight - pinned;
+  const diffBase = site ? diffStart(scrolled, focusRow(diff, site.id) - pinned, scrollHeight) : 0;
+  const diffTop = Math.max(0, Math.min(diffBase + state.scroll, viewport(scrolled, 0, scrollHeight).maxScroll));
   const paging =
     state.screen === 'summary'
-      ? { page: Math.max(1, summaryListHeight(body) - 2), max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
-      : { page: Math.max(1, diffHeight - 2), max: viewport(diff.length, 0, diffHeight).maxScroll };
+      ? { page: Math.max(1, summaryListHeight(body) - 2), min: 0, max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
+      : { page: Math.max(1, scrollHeight - 2), min: -diffBase, max: viewport(scrolled, 0, scrollHeight).maxScroll - diffBase };
   useReviewKeys(state, dispatch, paging, services.openEditor === null);
   const labels = menuItems(state, summary.files).map((item) => item.label);
 
@@ -91,7 +97,8 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
             site={selected.site}
             status={statusOf(selected.site, state.decisions.get(selected.site.id))}
             rows={diff}
-            scroll={state.scroll}
+            pinned={pinned}
+            top={diffTop}
             context={state.context}
             height={diffHeight}
             width={width}

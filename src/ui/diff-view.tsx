@@ -11,7 +11,10 @@ interface Props {
   site: Site;
   status: SiteStatus;
   rows: DiffRow[];
-  scroll: number;
+  /** Rows kept on top (the notes before the first hunk); the rest scroll. */
+  pinned: number;
+  /** The first of the scrolling rows shown. */
+  top: number;
   context: number;
   /** Lines for the rows, the title line not counted. */
   height: number;
@@ -19,9 +22,11 @@ interface Props {
 }
 
 /** The selected change as a unified diff with line numbers and word highlights; scrolls, marking what is cut. */
-export function DiffView({ site, status, rows, scroll, context, height, width }: Props) {
+export function DiffView({ site, status, rows, pinned, top, context, height, width }: Props) {
   const style = useStyle();
-  const view = viewport(rows.length, scroll, height);
+  const fixed = rows.slice(0, pinned);
+  const scrolled = rows.slice(pinned);
+  const view = viewport(scrolled.length, top, height - fixed.length);
   const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
@@ -30,8 +35,11 @@ export function DiffView({ site, status, rows, scroll, context, height, width }:
         <Shown text={title} />
         {` ${'─'.repeat(Math.max(0, width - shownWidth(title) - 4))}`}
       </Text>
+      {fixed.map((row, i) => (
+        <Row key={`pinned${i}`} row={row} />
+      ))}
       {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines above`}</Text> : null}
-      {rows.slice(view.start, view.start + view.count).map((row, i) => (
+      {scrolled.slice(view.start, view.start + view.count).map((row, i) => (
         <Row key={view.start + i} row={row} />
       ))}
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines below (PgDn/space)`}</Text> : null}

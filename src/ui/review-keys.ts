@@ -2,9 +2,10 @@ import type { Key } from 'ink';
 import { commandFor, confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys, textOpFor, type Binding, type Command } from './keys.js';
 import type { ReviewAction, ReviewState } from './review-state.js';
 
-/** How far the scrollable panel of the current screen can move. */
+/** How far the scrollable panel of the current screen can move, in rows from where it starts. */
 export interface Paging {
   page: number;
+  min: number;
   max: number;
 }
 
@@ -39,7 +40,7 @@ const MENU_ACTIONS: Partial<Record<Command, ReviewAction>> = { ...ACTIONS, down:
 
 function actionFor(bindings: Binding[], input: string, key: Key, { paging, inlineEditor }: KeyContext, table = ACTIONS): ReviewAction | null {
   const command = commandFor(bindings, input, key);
-  if (command === 'page-down' || command === 'page-up') return { type: 'scroll', delta: command === 'page-down' ? paging.page : -paging.page, max: paging.max };
+  if (command === 'page-down' || command === 'page-up') return { type: 'scroll', delta: command === 'page-down' ? paging.page : -paging.page, min: paging.min, max: paging.max };
   if (command === 'edit') return { type: 'edit-start', inline: inlineEditor };
   return command ? (table[command] ?? null) : null;
 }

@@ -48,7 +48,10 @@ export interface ReviewState {
   /** Set once the reviewer moves or decides; until then the cursor follows the first site as files stream in. */
   pinned: boolean;
   context: number;
-  /** First diff (or summary) row shown. */
+  /**
+   * Rows the panel on screen (diff, summary, help) is scrolled from where it starts: the diff starts
+   * where the change is in view, so this may be negative to show what is above.
+   */
   scroll: number;
   screen: Screen;
   /** Where help and the quit confirmation return to. */
@@ -85,7 +88,7 @@ export type ReviewAction =
   | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
   | { type: 'move'; delta: number }
-  | { type: 'scroll'; delta: number; max: number }
+  | { type: 'scroll'; delta: number; min: number; max: number }
   | { type: 'context'; delta: number }
   | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
   | ({ type: 'key'; input: string; key: Key } & KeyContext)
@@ -199,7 +202,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, cursor: target?.id ?? s.cursor, pinned: true, scroll: 0 };
     }
     case 'scroll':
-      return { ...s, scroll: Math.max(0, Math.min(action.max, s.scroll + action.delta)) };
+      return { ...s, scroll: Math.max(action.min, Math.min(action.max, s.scroll + action.delta)) };
     case 'context':
       return { ...s, context: Math.max(0, Math.min(MAX_CONTEXT, s.context + action.delta)), scroll: 0 };
     case 'help':
