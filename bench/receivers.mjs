@@ -3,21 +3,26 @@
 // .venv's site-packages (venv-labels.tsv). Prints, per truth class, how many calls the tool proposes;
 // the module and other proposal rates; every mismatch; and label drift (labelled calls the JSON does
 // not list, listed sites the labels do not have). It measures and never fails: exit 0.
+// `--set DIR` measures another labelled folder of the same format instead (the held-out set,
+// test/fixtures/receivers-holdout); site-packages is measured only when DIR has a venv-labels.tsv.
 //
-//   npm run build && npm run receivers            (node bench/receivers.mjs [--bin path/to/bin.cjs])
+//   npm run build && npm run receivers            (node bench/receivers.mjs [--bin path/to/bin.cjs] [--set DIR])
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const FIXTURES = join(ROOT, 'test/fixtures/receivers');
+const DEFAULT_SET = join(ROOT, 'test/fixtures/receivers');
 const TRUTHS = ['module', 'other', 'super', 'unsupported'];
 const TARGET = { module: 97, other: 3 };
 
 function parseArgs(argv) {
-  const i = argv.indexOf('--bin');
-  return { bin: i >= 0 && argv[i + 1] ? resolve(argv[i + 1]) : join(ROOT, 'dist/bin.cjs') };
+  const value = (flag) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && argv[i + 1] ? resolve(argv[i + 1]) : undefined;
+  };
+  return { bin: value('--bin') ?? join(ROOT, 'dist/bin.cjs'), set: value('--set') ?? DEFAULT_SET };
 }
 
 /** Rows of a labels file: `path\tline\treceiver\ttruth`, after `#` comments and the header line. */
@@ -168,15 +173,19 @@ function printDrift(unlisted, unlabelled, skipped, errors) {
 }
 
 function main() {
-  const { bin } = parseArgs(process.argv.slice(2));
+  const { bin, set: setDir } = parseArgs(process.argv.slice(2));
   if (!existsSync(bin)) {
     console.log(`${relative(ROOT, bin)} is missing${bin === join(ROOT, 'dist/bin.cjs') ? ': run `npm run build` first' : ''}.`);
     return;
   }
-  const labelRows = readLabels(join(FIXTURES, 'labels.tsv'), 'fixtures');
-  const projects = readdirSync(FIXTURES).filter((n) => statSync(join(FIXTURES, n)).isDirectory()).sort();
-  const sitePackages = findSitePackages();
-  const venvLabelsFile = join(FIXTURES, 'venv-labels.tsv');
+  if (!existsSync(join(setDir, 'labels.tsv'))) {
+    console.log(`${relative(ROOT, setDir) || setDir} has no labels.tsv: --set takes a folder of labelled projects.`);
+    return;
+  }
+  const labelRows = readLabels(join(setDir, 'labels.tsv'), 'fixtures');
+  const projects = readdirSync(setDir).filter((n) => statSync(join(setDir, n)).isDirectory()).sort();
+  const venvLabelsFile = join(setDir, 'venv-labels.tsv');
+  const sitePackages = existsSync(venvLabelsFile) ? findSitePackages() : null;
   const venvRows = sitePackages ? readLabels(venvLabelsFile, 'venv') : [];
 
   const sites = new Map();
@@ -185,7 +194,7 @@ function main() {
   const started = Date.now();
   const fixtureFiles = new Set(labelRows.map((r) => r.path));
   for (const project of projects) {
-    const res = scan(bin, join(FIXTURES, project), 'fixtures', `${project}/`);
+    const res = scan(bin, join(setDir, project), 'fixtures', `${project}/`);
     for (const [k, v] of res.sites) sites.set(k, v);
     skipped.push(...res.skipped.filter((s) => fixtureFiles.has(s.path)));
     if (res.error) errors.push(res.error);
@@ -211,8 +220,9 @@ function main() {
   const unlabelled = [...sites].filter(([k]) => !labelledKeys.has(k)).map(([, s]) => s);
 
   const versions = sitePackages ? torchVersions(venvLabelsFile, sitePackages) : null;
-  console.log(`receivers: ${labelRows.length} labelled calls in ${projects.length} fixture projects; ` +
-    (sitePackages ? `${venvRows.length} in ${venvFiles.size} site-packages files (labels for torch ${versions.labelled ?? '?'}, installed ${versions.installed ?? '?'})` : 'no .venv site-packages found, venv set left out') +
+  const venvNote = existsSync(venvLabelsFile) ? 'no .venv site-packages found, venv set left out' : 'no venv-labels.tsv in the set, venv set left out';
+  console.log(`receivers: ${labelRows.length} labelled calls in ${projects.length} fixture projects (${relative(ROOT, setDir) || setDir}); ` +
+    (sitePackages ? `${venvRows.length} in ${venvFiles.size} site-packages files (labels for torch ${versions.labelled ?? '?'}, installed ${versions.installed ?? '?'})` : venvNote) +
     `; bin ${relative(ROOT, bin)}, ${ms} ms`);
   if (versions && versions.labelled !== versions.installed) {
     console.log(`warning: venv-labels.tsv was written for torch ${versions.labelled}, site-packages holds ${versions.installed}: expect drift`);
