@@ -4,6 +4,7 @@ import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
 import { controlWarnings } from './control-warning.js';
 import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
+import { statementLines } from './statement-lines.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind } from './evidence/settle.js';
 import { findCalls } from './sites.js';
@@ -63,6 +64,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         replacement: edit.text,
         warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
+        lines: statementLines(text, found.call, lines),
       });
     }
     let preamble: FilePlan['preamble'] = null;
@@ -104,6 +106,37 @@ function decidedText(site: Site, decision: Decision | undefined): string | null 
   return null;
 }
 
+/** The site's whole lines as the file has them (LF line ends). */
+export function originalLines(plan: FilePlan, site: Site): string {
+  return plan.text.slice(site.lines.start, site.lines.end).replace(/\r\n/g, '\n');
+}
+
+/** The site's whole lines as its proposal writes them (LF line ends): what the editors start from. */
+export function proposedLines(plan: FilePlan, site: Site): string {
+  const { lines, edit } = site;
+  return (plan.text.slice(lines.start, edit.start) + site.replacement + plan.text.slice(edit.end, lines.end)).replace(/\r\n/g, '\n');
+}
+
+/**
+ * The edit that writes `text` as the site's whole lines: only the span that differs from them (so a
+ * call sharing the lines and left alone by the edit keeps its own decision). Blank text removes the
+ * lines, line break and all.
+ */
+export function linesEdit(plan: FilePlan, site: Site, text: string): Edit {
+  const { start, end } = site.lines;
+  if (text.trim() === '') {
+    const lineEnd = plan.text.startsWith('\r\n', end) ? end + 2 : plan.text.startsWith('\n', end) ? end + 1 : end;
+    return { start, end: lineEnd, text: '' };
+  }
+  const want = text.replace(/\r?\n/g, plan.eol);
+  const have = plan.text.slice(start, end);
+  let head = 0;
+  while (head < want.length && head < have.length && want[head] === have[head]) head++;
+  let tail = 0;
+  while (tail < want.length - head && tail < have.length - head && want[want.length - 1 - tail] === have[have.length - 1 - tail]) tail++;
+  return { start: start + head, end: end - tail, text: want.slice(head, want.length - tail) };
+}
+
 /** The preamble goes in when any change of the file is accepted or edited. */
 export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
   return plan.preamble !== null && plan.sites.some((s) => decidedText(s, decisions.get(s.id)) !== null);
@@ -120,11 +153,21 @@ export function applyEdits(text: string, edits: Edit[]): string {
 
 /** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
 export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
-  const edits: TaggedEdit[] = [];
+  // An edit is the reviewer's text for its lines: where it reaches another call on them, that call is as the edit has it.
+  const edited: TaggedEdit[] = [];
   for (const site of plan.sites) {
-    const text = decidedText(site, decisions.get(site.id));
-    if (text !== null) edits.push({ start: site.edit.start, end: site.edit.end, text: text.replace(/\r?\n/g, plan.eol), tag: site.id });
+    const decision = decisions.get(site.id);
+    if (decision?.type === 'edited') edited.push({ ...linesEdit(plan, site, decision.text), tag: site.id });
   }
+  const covered = (e: Edit) => edited.some((x) => e.start < x.end && x.start < e.end);
+  const edits: TaggedEdit[] = [...edited];
+  for (const site of plan.sites) {
+    if (decisions.get(site.id)?.type !== 'accepted') continue;
+    const text = decidedText(site, decisions.get(site.id));
+    const edit = { start: site.edit.start, end: site.edit.end, text: (text ?? '').replace(/\r?\n/g, plan.eol), tag: site.id };
+    if (text !== null && !covered(edit)) edits.push(edit);
+  }
+  edits.sort((a, b) => a.start - b.start);
   if (edits.length > 0 && plan.preamble) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
   return edits;
 }

@@ -13,6 +13,8 @@ export interface Paging {
 export interface KeyContext {
   paging: Paging;
   inlineEditor: boolean;
+  /** The bytes the key came as, when known (Backspace and Delete reach Ink as the same key). */
+  raw?: string;
 }
 
 const ACTIONS: Partial<Record<Command, ReviewAction>> = {
@@ -78,6 +80,6 @@ function editKey({ edit }: ReviewState, input: string, key: Key, context: KeyCon
   if (edit?.phase !== 'editing' || !edit.inline) return null;
   if (command === 'write') return { type: 'edit-submit', text: edit.buffer.text };
   if (command === 'back') return { type: 'edit-discard', message: 'Edit cancelled: nothing recorded.' };
-  const op = textOpFor(input, key);
+  const op = textOpFor(input, key, context.raw);
   return op ? { type: 'edit-op', op } : null;
 }

@@ -2,7 +2,7 @@ import type { Key } from 'ink';
 import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
 import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
 import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
-import { keyOfChar } from './keys.js';
+import { editorPieces, keyOfChar } from './keys.js';
 import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
@@ -14,6 +14,9 @@ export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | '
 
 export interface EditState {
   siteId: string;
+  /** The statement's lines as the file has them, and the number of the first. */
+  original: string;
+  firstLine: number;
   buffer: TextBuffer;
   /** The text the edit started from; submitting it unchanged records nothing. */
   offered: string;
@@ -226,10 +229,12 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'start-write':
       return startWrite(s);
     case 'key': {
-      // Keys that arrive together come as one string: each is read against the state the one before left
-      // (except in the inline editor, where that is pasted text).
-      if (action.input.length > 1 && !(state.screen === 'edit' && state.edit?.inline)) {
-        return [...action.input].reduce((next, char) => reviewReducer(next, { ...action, ...keyOfChar(char, action.key) }), state);
+      // Keys that arrive together come as one string: each is read against the state the one before left.
+      // The inline editor takes a run of text in it as typed or pasted text, and each control character as its key.
+      if (action.input.length > 1) {
+        const editing = state.screen === 'edit' && state.edit?.inline === true && state.edit.phase === 'editing';
+        const pieces = editing ? editorPieces(action.input, action.key) : [...action.input].map((char) => keyOfChar(char, action.key));
+        if (pieces.length > 1) return pieces.reduce((next, piece) => reviewReducer(next, { ...action, ...piece, raw: undefined }), state);
       }
       const next = keyAction(state, action.input, action.key, action);
       return next ? reviewReducer(state, next) : state;

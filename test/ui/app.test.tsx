@@ -106,7 +106,7 @@ describe('editing', () => {
   });
 
   it('says where a broken edit fails and offers to edit again', async () => {
-    const edits = ['variables = (', 'weights = KeyMapper.from_torch(checkpoint["model"])'];
+    const edits = ['    variables = (', '    weights = KeyMapper.from_torch(checkpoint["model"])'];
     const { app } = await start({ openEditor: async () => edits.shift() ?? '' });
     await app.press('e');
     await expect(await app.see('Edit again')).toMatchFileSnapshot('../../snapshots/ui/edit-failed.txt');

@@ -48,7 +48,7 @@ describe('diff rows', () => {
 
   it('shows an edit, word-highlighted, and explains sites that are not proposed', () => {
     const site = net.sites.find((s) => s.kind === 'module')!;
-    const rows = diffRows(net, site, new Map([[site.id, { type: 'edited', text: 'weights = f(checkpoint["model"])' }]]), 0);
+    const rows = diffRows(net, site, new Map([[site.id, { type: 'edited', text: '    weights = f(checkpoint["model"])' }]]), 0);
     const added = rows.find((r) => r.kind === 'line' && r.line.kind === 'add');
     const segments = added?.kind === 'line' ? added.line.segments : [];
     expect(segments.filter((s) => s.changed).map((s) => s.text).join('')).toContain('weights');
