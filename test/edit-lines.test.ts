@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEdit } from '../src/core/check.js';
 import { originalLines, proposedLines, renderFile } from '../src/core/plan.js';
 import type { Decision, FilePlan } from '../src/core/types.js';
+import { diffRows } from '../src/ui/diff-rows.js';
 import { planText } from './helpers/plan.js';
 
 const edited = (plan: FilePlan, line: number, text: string, others: Array<[number, Decision]> = []) =>
@@ -79,5 +80,8 @@ describe('an edit of the lines', () => {
     );
     expect(rewritten).toContain('def f(model, ema, sd):\n    a = 1\n    b = 2\n');
     expect(rewritten).not.toContain('load_state_dict');
+    // and the review says so on the second call
+    const decisions = new Map<string, Decision>([[first!.id, { type: 'edited', text: '    a = 1\n    b = 2' }], [second!.id, { type: 'accepted' }]]);
+    expect(diffRows(plan, second!, decisions, 3)).toContainEqual({ kind: 'note', tone: 'info', text: 'This call is written as your edit of line 2 has it.' });
   });
 });

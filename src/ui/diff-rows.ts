@@ -1,5 +1,5 @@
 import { displayHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
-import { preambleIncluded, PREAMBLE_TAG } from '../core/plan.js';
+import { linesEdit, preambleIncluded, PREAMBLE_TAG } from '../core/plan.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
 import { canAccept, findSite, preambleSiteOf } from './review-order.js';
 
@@ -37,13 +37,26 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
 
   const rows: DiffRow[] = notesBefore(plan, site);
   for (const hunk of change) rows.push(...hunkRows(hunk, hunk.preamble ? label : '', gutter));
-  if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
+  const editor = coveringEdit(plan, site, decisions);
+  if (editor) rows.push({ kind: 'note', tone: 'info', text: `This call is written as your edit of line ${editor.line} has it.` });
+  else if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
   for (const warning of site.warnings) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${warning}` });
   for (const hunk of preamble) rows.push(...hunkRows(hunk, label, gutter));
   if (first && plan.preamble === null) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper is already defined or imported in this file: no preamble.' });
   else if (preambleIn && !carries && !change.some((h) => h.preamble)) rows.push({ kind: 'note', tone: 'info', text: preambleElsewhere(plan, hunks, shown) });
   else if (first && plan.preamble !== null && !preambleIn) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper preamble: not added (no change of this file is accepted).' });
   return rows;
+}
+
+/** Another site whose edit reaches this site's call (they share lines): the call is written as that edit has it. */
+function coveringEdit(plan: FilePlan, site: Site, decisions: Decisions): Site | null {
+  for (const other of plan.sites) {
+    const decision = decisions.get(other.id);
+    if (other.id === site.id || decision?.type !== 'edited') continue;
+    const edit = linesEdit(plan, other, decision.text);
+    if (edit.start < site.edit.end && site.edit.start < edit.end) return other;
+  }
+  return null;
 }
 
 /** The row of the site's first changed line, which the panel keeps in view; -1 when it has none. */
