@@ -7,7 +7,7 @@ import { DiffView } from './diff-view.js';
 import { EditView } from './edit-view.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
-import { HelpView } from './help-view.js';
+import { HelpView, helpRows } from './help-view.js';
 import { confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
 import { menuItems } from './review-menus.js';
 import { findSite, statusOf } from './review-order.js';
@@ -76,10 +76,13 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
   const scrollHeight = diffHeight - pinned;
   const diffBase = site ? diffStart(scrolled, focusRow(diff, site.id) - pinned, scrollHeight) : 0;
   const diffTop = Math.max(0, Math.min(diffBase + state.scroll, viewport(scrolled, 0, scrollHeight).maxScroll));
+  const help = useMemo(() => helpRows(width), [width]);
   const paging =
     state.screen === 'summary'
       ? { page: Math.max(1, summaryListHeight(body) - 2), min: 0, max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
-      : { page: Math.max(1, scrollHeight - 2), min: -diffBase, max: viewport(scrolled, 0, scrollHeight).maxScroll - diffBase };
+      : state.screen === 'help'
+        ? { page: Math.max(1, body - 3), min: 0, max: viewport(help.length, 0, body - 1).maxScroll }
+        : { page: Math.max(1, scrollHeight - 2), min: -diffBase, max: viewport(scrolled, 0, scrollHeight).maxScroll - diffBase };
   useReviewKeys(state, dispatch, paging, services.openEditor === null);
   const labels = menuItems(state, summary.files).map((item) => item.label);
 
@@ -111,7 +114,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={selected ? reviewKeys : stopKeys} message={state.message} width={width} withHelp={Boolean(selected)} />);
     case 'help':
-      return frame(header, <HelpView width={width} height={body - 4} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
+      return frame(header, <HelpView rows={help} top={state.scroll} width={width} height={body} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
     case 'edit':
       if (!state.edit || !selected) return null;
       screen = (
@@ -150,11 +153,12 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     return (
       <ColorProvider value={color}>
         <Box flexDirection="column" width={width} height={height}>
-          {top}
-          <Box flexDirection="column" flexGrow={1}>
+          {/* The header and footer keep their lines whatever the middle holds: it is cut, never drawn over them. */}
+          <Box flexShrink={0}>{top}</Box>
+          <Box flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
             {middle}
           </Box>
-          {bottom}
+          <Box flexShrink={0}>{bottom}</Box>
         </Box>
       </ColorProvider>
     );

@@ -100,6 +100,10 @@ export const editFailedKeys: Binding[] = [
 /** Keys of the help screen. */
 export const helpKeys: Binding[] = [
   { command: 'back', keys: '?/Esc/q', label: 'close help', footer: { order: 1 }, match: (i, k) => k.escape || char('?', 'q')(i, k) },
+  { command: 'page-down', keys: 'PgDn/space', label: 'scroll a page down', footer: { order: 2, text: '↑↓ PgUp/PgDn scroll' }, match: (i, k) => k.pageDown || char(' ')(i, k) },
+  { command: 'page-up', keys: 'PgUp', label: 'scroll a page up', match: (_i, k) => k.pageUp },
+  { command: 'down', keys: 'j/↓', label: 'scroll down', match: (i, k) => k.downArrow || char('j')(i, k) },
+  { command: 'up', keys: 'k/↑', label: 'scroll up', match: (i, k) => k.upArrow || char('k')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 

@@ -55,8 +55,12 @@ export function keyAction(state: ReviewState, input: string, key: Key, context: 
   switch (state.screen) {
     case 'review':
       return actionFor(reviewKeys, input, key, context);
-    case 'help':
+    case 'help': {
+      // Up and down scroll the help a line.
+      const command = commandFor(helpKeys, input, key);
+      if (command === 'down' || command === 'up') return { type: 'scroll', delta: command === 'down' ? 1 : -1, min: context.paging.min, max: context.paging.max };
       return actionFor(helpKeys, input, key, context);
+    }
     case 'summary':
       return actionFor(summaryKeys, input, key, context, MENU_ACTIONS);
     case 'confirm-quit':

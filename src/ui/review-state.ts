@@ -209,7 +209,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'context':
       return { ...s, context: Math.max(0, Math.min(MAX_CONTEXT, s.context + action.delta)), scroll: 0 };
     case 'help':
-      return { ...s, screen: 'help', previous: s.screen };
+      return { ...s, screen: 'help', previous: s.screen, scroll: 0 };
     case 'summary':
       if (s.scan.status === 'running') {
         return { ...s, summaryWanted: true, message: `The summary opens when the scan is done (${s.scan.filesScanned} files read so far).` };
@@ -217,7 +217,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false, menu: 0, writeArmed: true };
     case 'back':
       if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0, writeRequested: false };
-      return s.screen === 'help' || s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
+      if (s.screen === 'help') return { ...s, screen: s.previous, scroll: 0 };
+      return s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
     case 'quit':
       if (s.screen === 'confirm-quit' || s.decisions.size === 0) return finish(s, 0, 'Quit: nothing written.');
       return { ...s, screen: 'confirm-quit', previous: s.screen, menu: 0 };
