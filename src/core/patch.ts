@@ -72,9 +72,14 @@ function sideLines(parts: { value: string; added?: boolean; removed?: boolean }[
 
 const shownText = (line: HunkLine) => line.text.replace(/\r$/, '');
 
-/** A block of removed lines and the added lines after it, as lines with word-level segments. */
+/**
+ * A block of removed lines and the added lines after it, as lines with word-level segments. Only a
+ * block that replaces lines has words that differ: lines only added (the preamble) or only removed
+ * are not highlighted word by word.
+ */
 function pairBlock(dels: HunkLine[], adds: HunkLine[], oldNo: number, newNo: number): DiffLine[] {
-  const parts = diffWordsWithSpace(dels.map(shownText).join('\n'), adds.map(shownText).join('\n'));
+  const paired = dels.length > 0 && adds.length > 0;
+  const parts = paired ? diffWordsWithSpace(dels.map(shownText).join('\n'), adds.map(shownText).join('\n')) : [{ value: [...dels, ...adds].map(shownText).join('\n') }];
   const oldSegs = dels.length ? sideLines(parts, 'old') : [];
   const newSegs = adds.length ? sideLines(parts, 'new') : [];
   return [

@@ -53,6 +53,10 @@ describe('diff rows', () => {
     const segments = added?.kind === 'line' ? added.line.segments : [];
     expect(segments.filter((s) => s.changed).map((s) => s.text).join('')).toContain('weights');
     expect(segments.filter((s) => !s.changed).map((s) => s.text).join('')).toContain('(checkpoint["model"])');
+    // lines only added (the preamble's) have no words that differ: nothing is highlighted in them
+    const preambleLines = diffRows(net, site, new Map(), 3).flatMap((r) => (r.kind === 'line' && r.line.tags.includes('preamble') ? r.line.segments : []));
+    expect(preambleLines.length).toBeGreaterThan(100);
+    expect(preambleLines.some((s) => s.changed)).toBe(false);
     const superSite = net.sites.find((s) => s.kind === 'super')!;
     expect(hunks(diffRows(net, superSite, new Map(), 3))).toEqual([]);
     expect(notes(diffRows(net, superSite, new Map(), 3))[0]).toMatch(/^Not proposed: super\(\) call .*never rewritten\.$/);
