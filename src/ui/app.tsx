@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, type ReactNode } from 'react';
-import type { ScanOptions } from '../core/types.js';
+import type { ScanEvent, ScanOptions } from '../core/types.js';
 import { ConfirmQuit } from './confirm-quit.js';
 import { diffRows, diffStart, focusRow, pinnedRows, viewport } from './diff-rows.js';
 import { DiffView } from './diff-view.js';
@@ -19,7 +19,7 @@ import { SummaryView, summaryListHeight, summaryOf } from './summary-view.js';
 import { ColorProvider } from './theme.js';
 import { useEdit } from './use-edit.js';
 import { useReviewKeys } from './use-review-keys.js';
-import { useScan } from './use-scan.js';
+import { actionOf, useScan } from './use-scan.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { useWrite } from './use-write.js';
 import { WriteView } from './write-view.js';
@@ -38,6 +38,8 @@ export interface AppProps {
   editorName?: string | null;
   /** Subscribes to interrupts that do not come through the keyboard (SIGINT while the editor runs). */
   onInterrupt?: (listener: () => void) => () => void;
+  /** Scan events that came before the review attached (the placeholder line showed them): the first frame starts from them. */
+  seen?: readonly ScanEvent[];
 }
 
 const MIN = { columns: 40, rows: 14 };
@@ -48,8 +50,8 @@ function editFooter(edit: EditState) {
 }
 
 /** The review: state, effects and layout. Each screen renders in its own component. */
-export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt }: AppProps) {
-  const [state, dispatch] = useReducer(reviewReducer, undefined, initialState);
+export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt, seen = [] }: AppProps) {
+  const [state, dispatch] = useReducer(reviewReducer, seen, (events) => events.map(actionOf).reduce(reviewReducer, initialState()));
   const size = useTerminalSize(fixed);
   const width = size.columns;
   const height = size.rows - 1; // a full-height frame makes Ink clear the screen on every update

@@ -35,7 +35,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
       {scan.status === 'running' ? (
         <Text wrap="truncate-end">
           <Spinner animate={animate} />
-          {` scanning · files read: ${scan.filesScanned} · mentioning load_state_dict: ${scan.candidates} · sites: ${scan.sites} · q/Esc cancels`}
+          {` scanning · ${scan.filesScanned} files read · ${scan.sites} sites · ${scan.candidates} mentioning load_state_dict · q/Esc cancels`}
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
