@@ -15,7 +15,7 @@ import { initialState, reviewReducer, type EditState } from './review-state.js';
 import type { ReviewServices } from './services.js';
 import { Shown } from './shown.js';
 import { SiteList, listRows } from './site-list.js';
-import { SummaryView, summaryListHeight, summaryOf } from './summary-view.js';
+import { SummaryView, headlineLines, summaryLines, summaryListHeight, summaryOf } from './summary-view.js';
 import { ColorProvider } from './theme.js';
 import { useEdit } from './use-edit.js';
 import { useReviewKeys } from './use-review-keys.js';
@@ -79,9 +79,11 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
   const diffBase = site ? diffStart(scrolled, focusRow(diff, site.id) - pinned, scrollHeight) : 0;
   const diffTop = Math.max(0, Math.min(diffBase + state.scroll, viewport(scrolled, 0, scrollHeight).maxScroll));
   const help = useMemo(() => helpRows(width), [width]);
+  const summaryList = useMemo(() => summaryLines(summary, width), [summary, width]);
+  const summaryHeight = summaryListHeight(body, headlineLines(summary, width).length);
   const paging =
     state.screen === 'summary'
-      ? { page: Math.max(1, summaryListHeight(body) - 2), min: 0, max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
+      ? { page: Math.max(1, summaryHeight - 2), min: 0, max: viewport(summaryList.length, 0, summaryHeight).maxScroll }
       : state.screen === 'help'
         ? { page: Math.max(1, body - 3), min: 0, max: viewport(help.length, 0, body - 1).maxScroll }
         : { page: Math.max(1, scrollHeight - 2), min: -diffBase, max: viewport(scrolled, 0, scrollHeight).maxScroll - diffBase };
@@ -132,7 +134,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={editFooter(state.edit)} message={state.message} width={width} withHelp={false} />);
     case 'summary':
-      screen = <SummaryView summary={summary} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
+      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
       return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
     case 'confirm-quit':
       screen = <ConfirmQuit decisions={state.decisions.size} width={width} menu={labels} selected={state.menu} />;

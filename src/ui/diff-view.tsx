@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { shownPieces, shownWidth } from '../core/columns.js';
+import { cutStart, shownPieces, shownWidth } from '../core/columns.js';
 import type { DiffLine } from '../core/patch.js';
 import type { Site } from '../core/types.js';
 import { viewport, type DiffRow } from './diff-rows.js';
@@ -27,7 +27,9 @@ export function DiffView({ site, status, rows, pinned, top, context, height, wid
   const fixed = rows.slice(0, pinned);
   const scrolled = rows.slice(pinned);
   const view = viewport(scrolled.length, top, height - fixed.length);
-  const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  // The path is cut from the left before the status and the context are: they say what the keys do.
+  const rest = `:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  const title = `${cutStart(site.path, Math.max(12, width - 4 - shownWidth(rest)))}${rest}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text wrap="truncate-end" {...style('title')}>

@@ -1,29 +1,12 @@
 import { Box, Text } from 'ink';
-import { displayWidth } from '../core/columns.js';
 import { viewport } from './diff-rows.js';
 import { reviewKeys } from './keys.js';
 import { useStyle } from './theme.js';
+import { wrapWords } from './wrap-words.js';
 
 const ABOUT =
   'Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. ' +
   'An edited change keeps its edit when you accept other changes. The KeyMapper preamble goes into a file once any of its changes is accepted.';
-
-/** `text` broken at spaces into lines of at most `width` columns (a longer word has a line of its own). */
-export function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const next = line ? `${line} ${word}` : word;
-    if (line && displayWidth(next) > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = next;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 export type HelpRow = { kind: 'key'; keys: string; label: string } | { kind: 'text'; text: string };
 
