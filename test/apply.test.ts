@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyPlans, type WriteFs } from '../src/core/apply.js';
 import { acceptProposed } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../src/core/scan.js';
-import type { Decision, ScanResult, WriteResult } from '../src/core/types.js';
+import type { Decision, FilePlan, ScanResult, WriteResult } from '../src/core/types.js';
 import { cleanup, project, pythonParseError, readTree, tempDir } from './helpers/project.js';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -35,7 +35,15 @@ function written(result: ScanResult, path: string): string {
   const plan = result.files.find((f) => f.path === path);
   if (!plan?.preamble) throw new Error(`no preamble planned for ${path}`);
   const text = plan.text.replace('model.load_state_dict(sd)', REWRITTEN);
-  return text.slice(0, plan.preamble.edit.start) + plan.preamble.text + text.slice(plan.preamble.edit.start);
+  return text.slice(0, plan.preamble.edit.start) + plan.preamble.text + text.slice(plan.preamble.edit.end);
+}
+
+/** A written file with its preamble edit undone (the edit may span the file's own import lines). */
+function withoutPreamble(written: string, plan: FilePlan | undefined): string {
+  const edit = plan?.preamble?.edit;
+  if (!edit) throw new Error(`no preamble planned for ${plan?.path}`);
+  expect(written.split(edit.text)).toHaveLength(2);
+  return written.replace(edit.text, plan.text.slice(edit.start, edit.end).replace(/\r?\n/g, plan.eol));
 }
 
 describe('a file changed on disk between scan and write', () => {
@@ -174,10 +182,8 @@ describe('bytes around the edits are kept', () => {
     expect(text).not.toMatch(/(?<!\r)\n/); // every line ending is still CRLF
     expect(text.endsWith('\r\nload(None, {})')).toBe(true);
     // take the preamble out again: what is left is the original with only the call replaced
-    const preamble = plan?.preamble?.text ?? '';
-    expect(text.split(preamble)).toHaveLength(2);
-    expect(text.replace(preamble, '')).toBe(original.slice(1).replace('model.load_state_dict(sd)', REWRITTEN));
-    expect(text.startsWith('# -*- coding: utf-8 -*-\r\nimport torch\r\n')).toBe(true);
+    expect(withoutPreamble(text, plan)).toBe(original.slice(1).replace('model.load_state_dict(sd)', REWRITTEN));
+    expect(text.startsWith('# -*- coding: utf-8 -*-\r\nimport re\r\nimport warnings\r\n\r\nimport jax.numpy as jnp\r\n')).toBe(true);
     expect(await pythonParseError(join(dir, 'crlf.py'), { bom: true })).toBe('');
   });
 
@@ -200,7 +206,7 @@ describe('bytes around the edits are kept', () => {
     const out = await readFile(join(dir, 'tabs.py'));
     expect(out[0]).toBe(0x69); // no BOM added
     const text = out.toString('utf8');
-    expect(text.replace(result.files[0]?.preamble?.text ?? '', '')).toBe(original.replace('model.load_state_dict(sd)', REWRITTEN));
+    expect(withoutPreamble(text, result.files[0])).toBe(original.replace('model.load_state_dict(sd)', REWRITTEN));
   });
 
   it('edited and skipped decisions: only decided sites change, and nothing is written without one', async () => {
@@ -215,7 +221,7 @@ describe('bytes around the edits are kept', () => {
     const results = await applyPlans(result.files, decisions, { root: result.root });
     expect(results).toEqual([{ path: 'two.py', status: 'written', reason: '' }]);
     const text = await readFile(join(dir, 'two.py'), 'utf8');
-    expect(text.replace(two?.preamble?.text ?? '', '')).toBe(`import torch\n\n${SITE}params = KeyMapper.from_torch(sd2)["params"]\n`);
+    expect(withoutPreamble(text, two)).toBe(`import torch\n\n${SITE}params = KeyMapper.from_torch(sd2)["params"]\n`);
     expect(await readFile(join(dir, 'none.py'), 'utf8')).toBe(`import torch\n\n${SITE}`);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REPO, ZOO, assertBuilt, cleanup, git, project, pythonParseError, pythonParseErrors, readTree, runCli, tempDir, writeTree } from './helpers/project.js';
 
 const NO_TERMINAL = 'switcheroo-migrate: no terminal: showing the proposed changes as --dry-run would; pass --yes to write them\n';
-const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused · \d+ errors?)?( · \d+ skipped)? · \d+ ms$/;
+const SUMMARY = /^\d+ files? scanned · \d+ with load_state_dict · \d+ sites? · \d+ proposed( · \d+ written · \d+ refused · \d+ errors?)?( · \d+ warnings?)?( · \d+ skipped)? · \d+ ms$/;
 const ANSI = /\u001b\[/;
 const SITE = 'model.load_state_dict(sd)\n';
 
@@ -26,7 +26,7 @@ function lastLine(text: string): string {
 interface JsonPlan {
   version: number;
   root: string;
-  files: { path: string; sites: Record<string, unknown>[]; preamble: { needed: boolean; line: number; text: string } | null }[];
+  files: { path: string; sites: Record<string, unknown>[]; preamble: { needed: boolean; line: number; endLine: number; text: string } | null }[];
   skipped: { path: string; reason: string }[];
   stats: { filesScanned: number; candidates: number; sites: number; proposed: number; ms: number };
 }
@@ -90,7 +90,7 @@ describe('--dry-run on a realistic project', () => {
     // an explicit mode: no fallback note; the summary is the only stderr line
     expect(r.stderr.split('\n')).toHaveLength(2);
     expect(lastLine(r.stderr)).toMatch(SUMMARY);
-    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · \d+ ms$/);
+    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 warnings · \d+ ms$/);
 
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
@@ -117,7 +117,9 @@ describe('--dry-run on a realistic project', () => {
     expect(r.stdout.match(/^\\ No newline at end of file$/gm)).toHaveLength(4);
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
-    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    // (git counts the CR of a CRLF line it adds as trailing whitespace until the hunk has shown it a
+    // CRLF context line; the preamble's import lines open their hunk at line 1, so it would warn)
+    const applied = await execa('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, reject: false });
     expect(applied.stderr).toBe('');
     expect((await runCli(['--yes', other])).code).toBe(0);
     expect(await readTree(dir)).toEqual(await readTree(other));
@@ -133,7 +135,9 @@ describe('--dry-run on a realistic project', () => {
     const r = await runCli(['--dry-run', dir]);
     const patch = join(await tempDir(), 'dry-run.patch');
     await writeFile(patch, r.stdout);
-    const applied = await execa('git', ['apply', patch], { cwd: dir, reject: false });
+    // (git counts the CR of a CRLF line it adds as trailing whitespace until the hunk has shown it a
+    // CRLF context line; the preamble's import lines open their hunk at line 1, so it would warn)
+    const applied = await execa('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, reject: false });
     expect(applied.stderr).toBe('');
     expect((await runCli(['--yes', other])).code).toBe(0);
     expect(await readTree(dir)).toEqual(await readTree(other));
@@ -255,7 +259,13 @@ describe('--yes', () => {
     const r = await runCli(['--yes', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(ZOO_CHANGED.map((p) => `written  ${p}\n`).join(''));
-    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 0 errors · \d+ ms$/);
+    // each written site's warnings, as --dry-run shows them, and their count in the summary
+    expect(r.stderr.split('\n').slice(0, -2)).toEqual([
+      '  scripts/evaluate.py:11:27  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
+      '  scripts/evaluate.py:11:27  warning: the result is used: torch returns (missing_keys, unexpected_keys), KeyMapper.from_torch returns the variables',
+      '  zoo/models/__init__.py:10:9  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
+    ]);
+    expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 0 errors · 3 warnings · \d+ ms$/);
 
     const after = await readTree(dir);
     for (const [path, bytes] of before) {
@@ -355,8 +365,10 @@ describe('long runs of comment lines (the Python grammar is quadratic in them)',
     const r = await runCli(['--yes', dir]);
     expect(r.code).toBe(0);
     const text = await readFile(join(dir, 'runner.py'), 'utf8');
-    const preamble = plan.files[0]?.preamble?.text ?? '';
-    expect(text.replace(preamble, '')).toBe(
+    // the preamble's edit replaces lines line..endLine-1: put them back
+    const preamble = plan.files[0]?.preamble ?? { line: 1, endLine: 1, text: '' };
+    const replaced = source.split('\n').slice(preamble.line - 1, preamble.endLine - 1).map((l) => `${l}\n`).join('');
+    expect(text.replace(preamble.text, replaced)).toBe(
       source.replace('self.net.load_state_dict(sd)\n', 'variables = KeyMapper.from_torch(sd)\n')
         .replace('self.net.load_state_dict(sd, strict=False)  # trailing', 'variables = KeyMapper.from_torch(sd)  # trailing'),
     );
@@ -441,11 +453,18 @@ describe('options that shape the proposal', () => {
     // a used result is not assigned, so the name does not appear there
     expect(r.stdout).toContain('+    missing, unexpected = KeyMapper.from_torch(\n');
 
-    for (const bad of ['1params', 'my-vars', '']) {
+    for (const bad of ['1params', 'my-vars', '', 'class', 'None', 'KeyMapper', 'jnp', 'len']) {
       const b = await runCli(['--dry-run', '--target-name', bad, dir]);
       expect(b.code, bad).toBe(2);
       expect(b.stderr.split('\n').filter(Boolean), bad).toHaveLength(1);
     }
+    const unicode = await runCli(['--dry-run', '--target-name', 'münchen', dir]);
+    expect(unicode.stdout).toContain('+    münchen = KeyMapper.from_torch(ckpt["model"])\n');
+    // a name the file binds (train.py imports torch): its statement rewrite is not proposed, even once the project's evidence is settled
+    const shadowing = await jsonPlan(['--target-name', 'torch', dir]);
+    const train = shadowing.files.find((f) => f.path === 'scripts/train.py')?.sites[0];
+    expect(train).toMatchObject({ kind: 'module', proposed: false });
+    expect(train?.reason).toMatch(/^`torch` is already bound in this file \(line \d+: `import torch`\)/);
   });
 
   it('--mapper reference injects a different KeyMapper than the default flax one', async () => {

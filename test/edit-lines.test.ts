@@ -52,6 +52,8 @@ describe('an edit of the lines', () => {
     const site = plan.sites[0]!;
     expect(await checkEdit(plan, site.id, '        variables = KeyMapper.from_torch(sd)\n        model = None')).toBe(null);
     expect(await checkEdit(plan, site.id, '        variables = KeyMapper.from_torch(sd)\n        model = (')).toMatch(/^the edit does not parse: line 2 of the edit/);
+    // a line added at column 0 under the if ends the function: the line after it is indented for nothing
+    expect(await checkEdit(plan, site.id, '        variables = KeyMapper.from_torch(sd)\nmodel = None')).toBe('the edit does not parse: the file breaks at line 5, column 4: unexpected indent');
   });
 
   it('leaves another call on its lines to its own decision, unless the edit rewrites it too', async () => {

@@ -331,6 +331,69 @@ describe('rules found on real-shaped code', () => {
   });
 });
 
+describe('rules found on the held-out corpus', () => {
+  it('names: the last word that says something decides; a source after from/for/of does not', async () => {
+    const kinds = await kindsOf(
+      'def f(sd, model_optimizer, ema_model, model_ema, net_for_optimizer):\n    model_optimizer.load_state_dict(sd)\n    ema_model.load_state_dict(sd)\n    model_ema.load_state_dict(sd)\n    net_for_optimizer.load_state_dict(sd)\n',
+    );
+    expect(kinds).toEqual({ model_optimizer: 'non-module', ema_model: 'module', model_ema: 'non-module', net_for_optimizer: 'module' });
+  });
+
+  it("a container's name counts only when the receiver's own says nothing; a subscript's key is its own name", async () => {
+    const kinds = await kindsOf(
+      'def f(sd, ckpt, ema_sources, nets):\n    for module in ema_sources:\n        module.load_state_dict(sd)\n    for x in nets:\n        x.load_state_dict(sd)\n    ckpt["model"].load_state_dict(sd)\n    ckpt["optimizer"].load_state_dict(sd)\n',
+    );
+    expect(kinds).toEqual({ module: 'module', x: 'module', 'ckpt["model"]': 'module', 'ckpt["optimizer"]': 'non-module' });
+  });
+
+  it('an attribute of a project object: what its class (or a base in another file) sets self.<attr> to', async () => {
+    const sites = await sitesOf({
+      'utils.py': [
+        'from copy import deepcopy',
+        '',
+        '',
+        'class ModelEMA:',
+        '    def __init__(self, model):',
+        '        self.ema = deepcopy(de_parallel(model)).eval()',
+        '        self.updates = 0',
+        '',
+        '',
+        'class Brain:',
+        '    def __init__(self, modules):',
+        '        self.modules = torch.nn.ModuleDict(modules)',
+        '        self.opt = make_optimizer()',
+        '',
+      ].join('\n'),
+      'main.py': [
+        'from utils import Brain, ModelEMA',
+        '',
+        '',
+        'class ASR(Brain):',
+        '    def load(self, sd):',
+        '        self.modules.enc.load_state_dict(sd)',
+        '',
+        '',
+        'def resume(sd, model, hooks):',
+        '    ema = ModelEMA(model)',
+        '    ema.ema.load_state_dict(sd)',
+        '    for hook in hooks:',
+        '        if type(hook).__name__ == "ModelEMA" and sd:',
+        '            hook.ema.load_state_dict(sd)',
+        '',
+      ].join('\n'),
+    });
+    expect([6, 11, 14].map((l) => sites.get(`main.py:${l}`)?.kind)).toEqual(['module', 'module', 'module']);
+    expect(sites.get('main.py:11')?.evidence).toMatchObject({ rule: 'inherited', path: 'utils.py', line: 6 });
+  });
+
+  it('an item of what a known factory returns as a tuple; called and stepped at once says nothing', async () => {
+    const kinds = await kindsOf(
+      'import clip\nimport deepspeed\n\n\ndef f(sd, batch, args, net):\n    model, preprocess = clip.load("ViT-B/32")\n    model.visual.load_state_dict(sd)\n    engine, opt, _, sched = deepspeed.initialize(args=args, model=net)\n    engine.load_state_dict(sd)\n    opt.load_state_dict(sd)\n    thing(batch)\n    thing.step()\n    thing.load_state_dict(sd)\n',
+    );
+    expect(kinds).toEqual({ 'model.visual': 'module', engine: 'module', opt: 'non-module', thing: 'unknown' });
+  });
+});
+
 describe('resolving classes across the project', () => {
   it('follows a two-step chain of bases through imports, relative and absolute, and a package re-export', async () => {
     const kinds = await kindsOf(

@@ -76,6 +76,16 @@ describe('site finding', () => {
     const plan = await planText(fixture('basic.py'), { targetName: 'params' });
     expect(plan.sites[0]?.replacement).toBe('params = KeyMapper.from_torch(torch.load(path))');
   });
+
+  it('does not assign a --target-name the file binds at module level (it would shadow it); a used result is still rewritten', async () => {
+    const text = 'import torch\nimport jax.numpy as jnp\n\n\ndef load(model, path):\n    model.load_state_dict(torch.load(path))\n    ok = model.load_state_dict(torch.load(path))\n';
+    const plan = await planText(text, { targetName: 'torch' });
+    expect(plan.sites.map((s) => s.proposed)).toEqual([false, true]);
+    expect(plan.sites[0]?.reason).toBe('`torch` is already bound in this file (line 1: `import torch`): assigning the weights to it would replace that; pass another --target-name');
+    const defaulted = await planText('variables = {}\n\n\ndef load(model, sd):\n    model.load_state_dict(sd)\n');
+    expect(defaulted.sites[0]?.proposed).toBe(false);
+    expect(defaulted.sites[0]?.reason).toMatch(/^`variables` is already bound in this file \(line 1: `variables = \{\}`\)/);
+  });
 });
 
 describe('file formats', () => {
@@ -110,7 +120,7 @@ describe('file formats', () => {
     const after = acceptAll(plan);
     expect(after.indexOf('class KeyMapper')).toBeLessThan(after.indexOf('variables ='));
     expect(after).toMatch(/new_dict\n\n\nvariables = KeyMapper/);
-    expect(after.startsWith('import torch\nimport jax.numpy as jnp\n')).toBe(true);
+    expect(after.startsWith('import jax.numpy as jnp\nimport numpy as np\nimport torch\n\n\nclass KeyMapper:\n')).toBe(true);
   });
 
   it('leaves out preamble imports the file already has', async () => {

@@ -1,9 +1,8 @@
+import jax.numpy as jnp
+import numpy as np
 import torch
 
 from models import Net
-import jax.numpy as jnp
-import numpy as np
-import re
 
 
 class KeyMapper:

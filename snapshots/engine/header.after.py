@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import numpy as np
 import torch
+
 import jax.numpy as jnp
-import re
 
 
 class KeyMapper:

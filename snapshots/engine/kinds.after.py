@@ -1,8 +1,7 @@
-import torch.distributed.checkpoint as dist_cp
-from torch.distributed import checkpoint
 import jax.numpy as jnp
 import numpy as np
-import re
+import torch.distributed.checkpoint as dist_cp
+from torch.distributed import checkpoint
 
 
 class KeyMapper:

@@ -1,7 +1,6 @@
-import torch
 import jax.numpy as jnp
 import numpy as np
-import re
+import torch
 
 
 class KeyMapper:
@@ -67,3 +66,12 @@ def restore(model, path):
     variables = KeyMapper.from_torch(torch.load(
         path,
     ))
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )
+    variables = KeyMapper.from_torch(
+        torch.load(path)
+    )

@@ -1,6 +1,5 @@
 import jax.numpy as jnp
 import numpy as np
-import re
 
 
 class KeyMapper:

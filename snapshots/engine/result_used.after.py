@@ -1,9 +1,8 @@
 from typing import Optional
 
-from torch import nn
 import jax.numpy as jnp
 import numpy as np
-import re
+from torch import nn
 
 
 class KeyMapper:

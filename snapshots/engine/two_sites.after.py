@@ -1,7 +1,6 @@
-import torch
 import jax.numpy as jnp
 import numpy as np
-import re
+import torch
 
 
 class KeyMapper:

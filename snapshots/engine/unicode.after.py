@@ -1,8 +1,7 @@
 # 中文注释: 加载权重 😀
-import torch
 import jax.numpy as jnp
 import numpy as np
-import re
+import torch
 
 
 class KeyMapper:

@@ -1,5 +1,7 @@
 /** Command-line arguments -> a validated options object, or a usage error. */
 import { parseArgs } from 'node:util';
+import { preambleNames } from '../core/preamble-source.js';
+import { checkTargetName } from '../core/target-name.js';
 import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type SiteKind } from '../core/types.js';
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
@@ -51,35 +53,54 @@ Exit codes: 0 done; 1 --check found changes, or a file could not be written;
 
 function parseSize(value: string): number {
   const m = /^(\d+)([kKmM]?)$/.exec(value.trim());
-  if (!m) throw new ArgsError(`--max-file-size takes a number of bytes, optionally with k or m (got "${value}")`);
+  if (!m) throw new ArgsError(`--max-file-size takes a number of bytes, optionally with k or m, such as 500k (got "${value}")`);
   const scale = { '': 1, k: 1024, m: 1024 * 1024 }[(m[2] ?? '').toLowerCase() as '' | 'k' | 'm'];
   return Number(m[1]) * scale;
+}
+
+const OPTIONS = {
+  'dry-run': { type: 'boolean', short: 'n' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean' },
+  check: { type: 'boolean' },
+  include: { type: 'string' },
+  mapper: { type: 'string' },
+  'target-name': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  'allow-dirty': { type: 'boolean' },
+  undo: { type: 'boolean' },
+  list: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/**
+ * `--max-file-size -1` as `--max-file-size=-1`: Node's parser takes a value starting with a dash for
+ * a forgotten argument ("argument is ambiguous"); the option's own check then says what is wrong.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const takesValue = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'dry-run': { type: 'boolean', short: 'n' },
-        yes: { type: 'boolean', short: 'y' },
-        json: { type: 'boolean' },
-        check: { type: 'boolean' },
-        include: { type: 'string' },
-        mapper: { type: 'string' },
-        'target-name': { type: 'string' },
-        'max-file-size': { type: 'string' },
-        'allow-dirty': { type: 'boolean' },
-        undo: { type: 'boolean' },
-        list: { type: 'boolean' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: joinDashValues(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
     // Node's message for an unknown option goes on to explain `--`; the first sentence is the point.
     throw new ArgsError(((error as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify a positional argument.*$/, ''));
@@ -98,15 +119,15 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const mapper = values.mapper ?? 'flax';
   if (mapper !== 'flax' && mapper !== 'reference') throw new ArgsError(`--mapper takes flax or reference (got "${mapper}")`);
-  const targetName = values['target-name'] ?? 'variables';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(targetName)) throw new ArgsError(`--target-name must be a Python identifier (got "${targetName}")`);
+  const target = checkTargetName(values['target-name'] ?? 'variables', preambleNames(mapper));
+  if (!target.ok) throw new ArgsError(target.error);
   return {
     path: positionals[0] ?? '.',
     mode: modes[0] ?? 'review',
     modeDefaulted: modes.length === 0,
     include: include as SiteKind[],
     mapper,
-    targetName,
+    targetName: target.name,
     maxFileSize: values['max-file-size'] ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_SIZE,
     allowDirty: values['allow-dirty'] ?? false,
     list: values.list ?? false,

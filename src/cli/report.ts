@@ -3,6 +3,7 @@
  * text (paths, source, reasons) goes through `shown`, so that no control character in it reaches the
  * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
  */
+import { count } from '../core/count.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
@@ -62,8 +63,8 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, clues: _clues, lines: _lines, ...site }) => site),
-    preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, text: plan.preamble.text } : null,
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, ...site }) => site),
+    preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
   };
 }
 
@@ -79,12 +80,20 @@ export function writeResultLine(r: WriteResult, paint: Paint): string {
   return `${paint('red', r.status)}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
 }
 
-/** `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 84 ms` */
-export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number): string {
+/** The warnings of the changes the decisions accept, one line each, as `--dry-run` shows them under its diffs. */
+export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Paint): string[] {
+  return plan.sites.filter((s) => s.proposed && decisions.get(s.id)?.type === 'accepted').flatMap((s) => siteNote(s, paint));
+}
+
+/**
+ * `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 1 warning · 84 ms`:
+ * `warnings` counts those of the changes shown or written (left out when there are none).
+ */
+export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms: number, warnings = 0): string {
   const s = result.stats;
-  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const parts = [`${count(s.filesScanned, 'file')} scanned`, `${s.candidates} with load_state_dict`, count(s.sites, 'site'), `${s.proposed} proposed`];
   if (writes) parts.push(writeCounts(writes));
+  if (warnings > 0) parts.push(count(warnings, 'warning'));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');

@@ -4,6 +4,7 @@ import type { Decisions, ScanEvent, ScanOptions, ScanResult, WriteResult } from 
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, shown, type Paint } from './color.js';
 import { fitPieces, visiblePieces } from '../core/visible.js';
+import { count } from '../core/count.js';
 import { UsageError } from '../core/errors.js';
 import type { RootLock } from '../core/lock.js';
 
@@ -37,7 +38,7 @@ function placeholder(out: NodeJS.WriteStream, paint: Paint): (event: ScanEvent) 
   let first = '';
   let drawn = 0;
   const draw = () => {
-    const text = `scanning · ${files} files read · ${sites} sites${first ? ` · first: ${first}` : ''}`;
+    const text = `scanning · ${count(files, 'file')} read · ${count(sites, 'site')}${first ? ` · first: ${first}` : ''}`;
     const fitted = fitPieces(visiblePieces(text), Math.max(10, (out.columns ?? 80) - 3));
     out.write(`\r\u001b[2K${paint('cyan', '⠋')} ${fitted.map((p) => (p.mark ? paint('mark', p.text) : p.text)).join('')}`);
     drawn = performance.now();
@@ -135,12 +136,12 @@ export async function run(io: Io): Promise<number> {
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
-    if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${e.filesScanned} files read · ${e.sites} sites found`);
+    if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${count(e.filesScanned, 'file')} read · ${count(e.sites, 'site')} found`);
   };
   const started = performance.now();
   const { resolveRoot, scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
   let result;
   try {
@@ -161,7 +162,9 @@ export async function run(io: Io): Promise<number> {
   if (fallback) err(fallback);
 
   const decisions = acceptProposed(result.files);
-  const summary = (writes: Parameters<typeof summaryLine>[1]) => io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started))}\n`);
+  const summary = (writes: Parameters<typeof summaryLine>[1], warnings = 0) =>
+    io.stderr.write(`${summaryLine(result, writes, Math.round(performance.now() - started), warnings)}\n`);
+
   switch (mode) {
     case 'json':
       io.stdout.write(jsonText(result));
@@ -172,17 +175,25 @@ export async function run(io: Io): Promise<number> {
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
       io.stdout.write(dryRunText(result, decisions, paint, !io.stdout.isTTY));
-      summary(null);
+      summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).length, 0));
       return 0;
     default: {
-      const report = (r: WriteResult) => io.stdout.write(`${writeResultLine(r, paint)}\n`);
+      // each written file's line, then its changes' warnings (stderr, as --dry-run shows them)
+      let warned = 0;
+      const report = (r: WriteResult) => {
+        io.stdout.write(`${writeResultLine(r, paint)}\n`);
+        const plan = r.status === 'written' ? result.files.find((f) => f.path === r.path) : undefined;
+        const notes = plan ? acceptedWarnings(plan, decisions, errPaint) : [];
+        for (const note of notes) io.stderr.write(`${note}\n`);
+        warned += notes.length;
+      };
       let writes: WriteResult[];
       try {
         writes = await writeAccepted(result, decisions, cli.allowDirty, io, report);
       } finally {
         await lock?.release();
       }
-      summary(writes);
+      summary(writes, warned);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;
     }

@@ -111,7 +111,7 @@ function changesOf(text: string, edits: readonly TaggedEdit[]): Change[] {
       regions.push({ start, end, edits: [edit] });
     }
   }
-  const changes: Change[] = [];
+  const found: Change[] = [];
   let delta = 0;
   for (const region of regions) {
     let replaced = '';
@@ -125,19 +125,42 @@ function changesOf(text: string, edits: readonly TaggedEdit[]): Change[] {
     const neu = splitLines(replaced);
     const oldFrom = lines.row(region.start);
     const tags = [...new Set(region.edits.map((e) => e.tag))];
-    for (const change of regionChanges(old, neu, oldFrom, oldFrom + delta, tags)) {
-      // Changes on adjacent lines are one block, its removed lines before its added ones, as diff shows them.
-      const last = changes[changes.length - 1];
-      if (last && last.oldFrom + last.dels.length === change.oldFrom) {
-        last.dels.push(...change.dels);
-        last.adds.push(...change.adds);
-      } else {
-        changes.push(change);
-      }
-    }
+    found.push(...regionChanges(old, neu, oldFrom, oldFrom + delta, tags));
     delta += neu.length - old.length;
   }
+  const all = splitLines(text);
+  const changes: Change[] = [];
+  found.forEach((change, i) => {
+    slideDown(change, all, found[i + 1]?.oldFrom ?? all.length);
+    // Changes on adjacent lines are one block, its removed lines before its added ones, as diff shows them.
+    const last = changes[changes.length - 1];
+    if (last && last.oldFrom + last.dels.length === change.oldFrom) {
+      last.dels.push(...change.dels);
+      last.adds.push(...change.adds);
+    } else {
+      changes.push(change);
+    }
+  });
   return changes;
+}
+
+/**
+ * A block only inserted (or only removed) whose first line equals the line after it could as well
+ * stand one line lower: it is moved down as far as it goes (before `limit`, the next change), as
+ * `diff` and `git diff` place it. An inserted preamble after a blank line then follows the file's
+ * own blank lines instead of taking one of them into the middle of the class.
+ */
+function slideDown(change: Change, old: readonly string[], limit: number): void {
+  const lines = change.dels.length === 0 ? change.adds : change.adds.length === 0 ? change.dels : null;
+  if (!lines || lines.length === 0) return;
+  const end = () => change.oldFrom + change.dels.length;
+  while (end() < limit && old[end()] === lines[0]?.raw) {
+    const next = old[end()] as string;
+    const first = lines.shift() as Tagged;
+    lines.push({ raw: next, tags: first.tags });
+    change.oldFrom++;
+    change.newFrom++;
+  }
 }
 
 function hunkLine(sign: HunkLine['sign'], { raw, tags }: Tagged): HunkLine {

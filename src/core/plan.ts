@@ -1,30 +1,37 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
-import { firstSyntaxError, getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
-import { definesKeyMapper, placePreamble, preambleSource } from './preamble.js';
+import { bindingOffsets } from './binding-words.js';
+import { importStatements, moduleBindings, starImports } from './bindings.js';
+import { getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
+import { nameConflicts, placePreamble } from './preamble.js';
+import { classWords, preambleFor } from './preamble-names.js';
+import { preambleSource } from './preamble-source.js';
 import { controlWarnings } from './control-warning.js';
 import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
 import { statementLines } from './statement-lines.js';
 import type { ProjectIndex } from './evidence/index.js';
-import { fileIndex, siteKind } from './evidence/settle.js';
+import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
+import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { focusRanges } from './statements.js';
 import { LineIndex, decode, sha256 } from './text.js';
 import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
 
 /**
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
- * parse cleanly, else the whole file (so a syntax error is always reported from a full parse).
+ * parse cleanly, else the whole file (so a syntax error is always reported from a full parse), or
+ * the code before a tokenizer error (`locateSyntaxError`).
  */
-function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean): Tree {
+function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): { tree: Tree; error: SyntaxProblem | null } {
   const masked = maskCommentRuns(text);
-  const ranges = focus ? focusRanges(text, lines) : null;
+  const ranges = focus ? focusRanges(text, lines, binders) : null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
-    if (!focused.rootNode.hasError) return focused;
+    if (!focused.rootNode.hasError) return { tree: focused, error: null };
     focused.delete();
   }
-  return parseWith(parser, masked);
+  const whole = parseWith(parser, masked);
+  return whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null };
 }
 
 /** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
@@ -35,10 +42,15 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
 export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
   const lines = new LineIndex(text);
-  const tree = parseForPlan(parser, text, lines, focus);
+  const source = preambleSource(options.mapper);
+  // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)]);
+  const { tree, error } = parseForPlan(parser, text, lines, focus, binders);
   try {
     const root = tree.rootNode;
-    const error = firstSyntaxError(root);
+    const importNodes = importStatements(root, text);
+    const bindings = moduleBindings(root, importNodes, binders);
+    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName);
     const sites: Site[] = [];
     let index: ProjectIndex | null = null;
     for (const found of findCalls(root, text, path, lines)) {
@@ -50,6 +62,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       const receiver = sourceOf(text, found.receiver);
       // What this file alone says; the scanner settles the kind again once every file is indexed.
       index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
       sites.push({
         id: `${path}:${start.line}:${start.column}`,
         path,
@@ -58,7 +71,8 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         endLine: end.line,
         endColumn: end.column,
         receiver,
-        ...siteKind(index, found.clues, found.state === null, receiver, options.include),
+        ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
+        ...(conflict ? { conflict } : {}),
         clues: found.clues,
         original: text.slice(edit.start, edit.end),
         replacement: edit.text,
@@ -68,10 +82,11 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       });
     }
     let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && !definesKeyMapper(root, text)) {
-      const placed = placePreamble(text, lines, root, preambleSource(options.mapper));
-      const insert = placed.text.replace(/\n/g, eol);
-      preamble = { line: lines.position(placed.offset).line, text: insert, edit: { start: placed.offset, end: placed.offset, text: insert } };
+    if (sites.length > 0 && keyMapper === 'absent') {
+      const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
+      const first = Math.min(...sites.map((s) => s.edit.start));
+      const edit = placePreamble(text, lines, root, first, imports, body, eol);
+      preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
     }
     return {
       path,
@@ -82,7 +97,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       text,
       bom,
       eol,
-      parseError: error ? `syntax error at line ${error.line}, column ${error.column}` : null,
+      parseError: error ? describeSyntaxError(error) : null,
     };
   } finally {
     tree.delete();
@@ -97,13 +112,6 @@ export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision
   const decisions = new Map<string, Decision>();
   for (const plan of plans) for (const site of plan.sites) if (site.proposed) decisions.set(site.id, { type: 'accepted' });
   return decisions;
-}
-
-/** The replacement a decision gives a site, or null when the site stays as it is. */
-function decidedText(site: Site, decision: Decision | undefined): string | null {
-  if (decision?.type === 'accepted') return site.kind === 'super' ? null : site.edit.text;
-  if (decision?.type === 'edited') return decision.text;
-  return null;
 }
 
 /** The site's whole lines as the file has them (LF line ends). */
@@ -137,11 +145,6 @@ export function linesEdit(plan: FilePlan, site: Site, text: string): Edit {
   return { start: start + head, end: end - tail, text: want.slice(head, want.length - tail) };
 }
 
-/** The preamble goes in when any change of the file is accepted or edited. */
-export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
-  return plan.preamble !== null && plan.sites.some((s) => decidedText(s, decisions.get(s.id)) !== null);
-}
-
 /** Applies non-overlapping edits in any order; at one offset an insertion lands before a replacement. */
 export function applyEdits(text: string, edits: Edit[]): string {
   let out = text;
@@ -151,24 +154,38 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-/** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
-export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
-  // An edit is the reviewer's text for its lines: where it reaches another call on them, that call is as the edit has it.
-  const edited: TaggedEdit[] = [];
+/**
+ * The sites' edits the decisions call for, each with the text it writes there (an edit's whole
+ * lines). An edit is the reviewer's text for its lines: where it reaches another call on them, that
+ * call is as the edit has it, whatever its own decision.
+ */
+function writtenChanges(plan: FilePlan, decisions: Decisions): Array<{ edit: TaggedEdit; text: string }> {
+  const edited: Array<{ edit: TaggedEdit; text: string }> = [];
   for (const site of plan.sites) {
     const decision = decisions.get(site.id);
-    if (decision?.type === 'edited') edited.push({ ...linesEdit(plan, site, decision.text), tag: site.id });
+    if (decision?.type === 'edited') edited.push({ edit: { ...linesEdit(plan, site, decision.text), tag: site.id }, text: decision.text });
   }
-  const covered = (e: Edit) => edited.some((x) => e.start < x.end && x.start < e.end);
-  const edits: TaggedEdit[] = [...edited];
+  const covered = (e: Edit) => edited.some(({ edit: x }) => e.start < x.end && x.start < e.end);
+  const accepted: Array<{ edit: TaggedEdit; text: string }> = [];
   for (const site of plan.sites) {
-    if (decisions.get(site.id)?.type !== 'accepted') continue;
-    const text = decidedText(site, decisions.get(site.id));
-    const edit = { start: site.edit.start, end: site.edit.end, text: (text ?? '').replace(/\r?\n/g, plan.eol), tag: site.id };
-    if (text !== null && !covered(edit)) edits.push(edit);
+    if (decisions.get(site.id)?.type !== 'accepted' || site.kind === 'super') continue;
+    const edit = { start: site.edit.start, end: site.edit.end, text: site.edit.text.replace(/\r?\n/g, plan.eol), tag: site.id };
+    if (!covered(edit)) accepted.push({ edit, text: site.edit.text });
   }
-  edits.sort((a, b) => a.start - b.start);
-  if (edits.length > 0 && plan.preamble) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
+  return [...edited, ...accepted].sort((a, b) => a.edit.start - b.edit.start);
+}
+
+const CALLS_MAPPER = /(?<![\p{L}\p{N}_])KeyMapper(?![\p{L}\p{N}_])/u;
+
+/** The preamble goes in when a change written calls KeyMapper: an accepted one, or an edit that still does. */
+export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
+  return plan.preamble !== null && writtenChanges(plan, decisions).some((c) => CALLS_MAPPER.test(c.text));
+}
+
+/** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
+export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
+  const edits = writtenChanges(plan, decisions).map((c) => c.edit);
+  if (plan.preamble && preambleIncluded(plan, decisions)) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
   return edits;
 }
 

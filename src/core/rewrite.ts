@@ -7,6 +7,8 @@ import { LineIndex, indentOf } from './text.js';
 export interface Rewrite {
   edit: Edit;
   warnings: string[];
+  /** True when the rewrite assigns the target name (a statement), false when it replaces only the call. */
+  assigns: boolean;
 }
 
 const DROPPED_WHY: Record<string, string> = {
@@ -34,13 +36,21 @@ function droppedWarning(text: string, arg: Node, positionalIndex: number): strin
   return `argument \`${source}\` dropped: KeyMapper.from_torch takes only the state`;
 }
 
+/** True when the argument list ends with a comma before its `)` (a "magic" trailing comma). */
+function hasTrailingComma(text: string, args: Node, items: Node[]): boolean {
+  const last = items.filter((n) => n.type !== 'comment').at(-1);
+  return Boolean(last && text.slice(last.endIndex, args.endIndex - 1).replace(/#[^\n]*/g, '').includes(','));
+}
+
 /**
- * The new argument list: the text up to the state is kept verbatim (so comments and line breaks
- * before it survive), the state's source text follows, comments after it are carried over, and
- * every other argument is dropped.
+ * The new argument list: as written when the state is the only argument; else the text up to the
+ * state is kept verbatim (so comments and line breaks before it survive), the state's source text
+ * follows, comments after it are carried over, and every other argument is dropped (a trailing
+ * comma stays where the call had one).
  */
 function newArguments(text: string, args: Node, state: Node, lines: LineIndex): string {
   const items = args.namedChildren.filter((n): n is Node => n !== null);
+  if (state.type !== 'keyword_argument' && items.every((n) => n === state || n.type === 'comment')) return sourceOf(text, args);
   const stateValue = state.type === 'keyword_argument' ? (state.childForFieldName('value') ?? state) : state;
   const before = items.slice(0, items.indexOf(state));
   const droppedBefore = before.some((n) => n.type !== 'comment');
@@ -54,7 +64,7 @@ function newArguments(text: string, args: Node, state: Node, lines: LineIndex): 
     ? (multiline ? `(\n${stateIndent}` : '(')
     : text.slice(args.startIndex, state.startIndex);
   out += sourceOf(text, stateValue);
-  if (closeOnOwnLine) out += ',';
+  if (closeOnOwnLine && hasTrailingComma(text, args, items)) out += ',';
   const comments = trailingComments(text, items.slice(items.indexOf(state) + 1), lines.row(state.endIndex), closeRow, lines);
   let lastRow = lines.row(state.endIndex);
   for (const { row, body } of comments) {
@@ -113,5 +123,6 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
       text: statement ? `${targetName} = ${call}` : call,
     },
     warnings,
+    assigns: statement,
   };
 }

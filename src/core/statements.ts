@@ -297,27 +297,34 @@ function receiverRoots(text: string): Set<string> {
   return roots;
 }
 
-/** Words whose statements are parsed: the sites, and what `findCalls` and `definesKeyMapper` look up. */
+/** Words whose statements are parsed: the sites, and what `findCalls` and the preamble's placement look up. */
 const FOCUS_WORDS = ['load_state_dict', 'import', 'KeyMapper'];
+
+/** True for statements that may belong to the leading import region: `if`/`try`/`with` blocks and `__dunder__` assignments. */
+function mayBeInImportRegion(text: string, s: Statement): boolean {
+  return s.lead !== 'other' || /^(?:(?:if|try|with)(?![\p{L}\p{N}_])|__\w+__[ \t]*=)/u.test(text.slice(s.start, s.start + 40));
+}
 
 /**
  * The parts of `text` that planning needs parsed: the header (every statement up to and including
- * the first that is neither an import nor a string, which is all the preamble's placement looks at)
- * and each top-level statement holding one of FOCUS_WORDS. Null when the whole file should be parsed.
+ * the first that cannot belong to the leading import region, which is all the preamble's placement
+ * looks at), each top-level statement holding one of FOCUS_WORDS, and each holding an offset of
+ * `binders` (`bindingOffsets`: where names may be bound). Null when the whole file should be parsed.
  */
-export function focusRanges(text: string, lines: LineIndex): Range[] | null {
+export function focusRanges(text: string, lines: LineIndex, binders: ReadonlyMap<string, readonly number[]> = new Map()): Range[] | null {
   const statements = topLevelStatements(text);
   if (!statements || statements.length === 0) return null;
   const keep = new Uint8Array(statements.length);
   for (let k = 0; k < statements.length; k++) {
     keep[k] = 1;
-    if (statements[k]?.lead === 'other') break;
+    if (!mayBeInImportRegion(text, statements[k] as Statement)) break;
   }
   const starts = statements.map((s) => s.start);
+  // (text before the first statement belongs to the header, index 0)
   for (const word of FOCUS_WORDS) {
-    // (text before the first statement belongs to the header, index 0)
     for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) keep[lastAtOrBefore(starts, i)] = 1;
   }
+  for (const offsets of binders.values()) for (const i of offsets) keep[lastAtOrBefore(starts, i)] = 1;
   // Module-level code that names a site's receiver (`model = Tracker()` above `model.load_state_dict(sd)`):
   // where the receiver is bound is the strongest evidence of what it is.
   for (const root of receiverRoots(text)) {

@@ -52,15 +52,24 @@ export type Clue =
       source: ClueSource;
       /** For a call: the first argument's dotted name (`config.model` of `instantiate(config.model)`). */
       arg?: string;
+      /** For a call whose result is unpacked: which item of the tuple it returns (`model, preprocess = clip.load(...)`). */
+      item?: number;
     }
-  /** The receiver is an attribute of `owner`'s value: a model's attribute is a submodule (other owners tell nothing). */
-  | { type: 'member-of'; owner: Clue[]; subject: string }
+  /**
+   * The receiver is attribute `attr` of a value the `owner` clues describe. `class`: where the owner is a
+   * project class, what that class (or a base) sets `self.<attr>` to. `owner`: a model's attribute
+   * is a submodule (other owners tell nothing).
+   */
+  | { type: 'attribute-of'; owner: Clue[]; attr: string; look: 'class' | 'owner'; subject: string }
   /** The receiver is one of several values (a loop over a list, a tuple): each has its own clues. */
   | { type: 'all-of'; items: Clue[][]; subject: string; source: ClueSource }
   /** `self.attr` is not set in its class: look in the class's project bases (`bases` as written in `path`). */
   | { type: 'inherited'; attr: string; bases: string[]; path: string }
-  /** The receiver's or its state's words, the last resort. */
-  | { type: 'name'; name: string; rule: 'name' | 'state'; subject: string };
+  /**
+   * The receiver's or its state's words, the last resort. `weak`: the name of a container the receiver
+   * is an item of, which says less than the receiver's own name and only counts when nothing else does.
+   */
+  | { type: 'name'; name: string; rule: 'name' | 'state'; subject: string; weak?: boolean };
 
 export interface ClueSource {
   rule: EvidenceRule;
@@ -101,6 +110,8 @@ export interface Site {
   proposed: boolean;
   /** Why a site is not proposed; empty when it is. */
   reason: string;
+  /** Set when the file keeps any rewrite from being written here whatever the kind (`KeyMapper` or the target name bound to something else); not in `--json`. */
+  conflict?: string;
   /** The source text the rewrite replaces: the whole statement, or just the call. */
   original: string;
   /** The proposed text for `original`. For `super`/`unsupported` sites this is the original text. */
@@ -115,10 +126,16 @@ export interface Site {
   lines: { start: number; end: number };
 }
 
-/** Where and what the KeyMapper preamble inserts, when the file has at least one accepted change. */
+/**
+ * Where and what the KeyMapper preamble writes, when the file has at least one accepted change: one
+ * edit that replaces lines `line` to `endLine` (exclusive; none when equal) with `text`, which holds
+ * those lines with the preamble's import lines among them, then the class.
+ */
 export interface PreamblePlan {
-  /** 1-based line the preamble text is inserted before. */
+  /** 1-based line the edit starts at. */
   line: number;
+  /** 1-based line the edit ends before (the class is inserted there). */
+  endLine: number;
   text: string;
   edit: Edit;
 }

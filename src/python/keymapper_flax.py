@@ -18,7 +18,9 @@ class KeyMapper:
 
     Rules, decided by rank and whole name segment (never by substring):
       X.weight rank 2   -> params/X/kernel, transposed (Linear); params/X/embedding, unchanged, when
-                           X is an embedding name (emb, embed, wte, wpe, tok_embeddings...) or hinted
+                           X is an embedding name (emb, embed, wte, wpe, tok_embeddings...) or hinted.
+                           A numeric child of an embedding name (time_embed.0.weight) is a container's
+                           layer: a kernel, named in a warning unless hinted or checked by target=
       X.weight rank 3-5 -> params/X/kernel, axes (2, ..., n-1, 1, 0) (Conv1d/2d/3d, grouped, depthwise)
       X.weight rank 1   -> params/X/scale (BatchNorm, LayerNorm, GroupNorm, RMSNorm, InstanceNorm);
                            params/X/negative_slope, a scalar, when it holds one value and X has no
@@ -45,7 +47,8 @@ class KeyMapper:
 
     @classmethod
     def _rule(cls, name, ndim, hints=None):
-        """torch key + rank -> (Flax path tuple or None to drop, transpose axes or None, known?)."""
+        """torch key + rank -> (Flax path tuple or None to drop, transpose axes or None, known?);
+        known is 'guess' where the name says embedding but the module is a container's child."""
         *mods, leaf = name.split('.')
         path = []
         for seg in mods:
@@ -69,12 +72,17 @@ class KeyMapper:
             return ('params', *path, 'bias'), None, True
         if leaf == 'gamma' or (leaf == 'weight' and ndim == 1):
             return ('params', *path, 'scale'), None, True
-        if leaf == 'weight' and ndim == 2 and hint != 'kernel':
+        guess = False
+        if leaf == 'weight' and ndim == 2 and hint is None:
             last = words[-1].lower() if words else ''
-            if hint == 'embedding' or last in cls.EMBED_NAMES or last.split('_')[-1] in cls.EMBED_WORDS:
-                return ('params', *path, 'embedding'), None, True
+            if last in cls.EMBED_NAMES or last.split('_')[-1] in cls.EMBED_WORDS:
+                if not mods[-1].isdigit():  # the name decides only for the module itself
+                    return ('params', *path, 'embedding'), None, True
+                guess = True  # time_embed.0: a layer of a container named like an embedding
+        if leaf == 'weight' and ndim == 2 and hint == 'embedding':
+            return ('params', *path, 'embedding'), None, True
         if leaf == 'weight' and 2 <= ndim <= 5:
-            return ('params', *path, 'kernel'), tuple(range(2, ndim)) + (1, 0), True
+            return ('params', *path, 'kernel'), tuple(range(2, ndim)) + (1, 0), 'guess' if guess else True
         return ('params', *path, leaf), None, False
 
     @staticmethod
@@ -127,7 +135,7 @@ class KeyMapper:
                 if all(k.startswith(prefix) for k in state):
                     state = {k[len(prefix):]: v for k, v in state.items()}
                     stripped = True
-        flat, unknown, clashes = {}, [], []
+        flat, unknown, guessed, clashes = {}, [], [], []
         for name, val in state.items():
             arr, bf16 = cls._to_numpy(val)
             path, axes, known = cls._rule(name, arr.ndim, hints)
@@ -140,14 +148,21 @@ class KeyMapper:
                 clashes.append(f"{flat[path][0]!r} and {name!r} -> {'/'.join(path)}")
             if not known:
                 unknown.append(name)
+            elif known == 'guess':
+                guessed.append(name)
             flat[path] = (name, arr, axes, bf16)
         if clashes:
             raise ValueError('KeyMapper: several torch keys map to one Flax path: ' + '; '.join(clashes))
         if target is not None:
             flat = cls._resolve(flat, target)
-        elif unknown:
-            warnings.warn(f'KeyMapper: {len(unknown)} key(s) need a manual mapping (kept under params '
-                          f"unchanged): {', '.join(unknown)}", stacklevel=2)
+        else:
+            if unknown:
+                warnings.warn(f'KeyMapper: {len(unknown)} key(s) need a manual mapping (kept under params '
+                              f"unchanged): {', '.join(unknown)}", stacklevel=2)
+            if guessed:
+                warnings.warn(f'KeyMapper: {len(guessed)} key(s) taken for Linear kernels (transposed) though '
+                              f"their container is named like an embedding: {', '.join(guessed)}; pass "
+                              "hints={'<module>': 'embedding'} for any that is an nn.Embedding, or target=", stacklevel=2)
         variables = {}
         for path, (name, arr, axes, bf16) in flat.items():
             node = variables

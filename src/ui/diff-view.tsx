@@ -6,6 +6,7 @@ import { viewport, type DiffRow } from './diff-rows.js';
 import type { SiteStatus } from './review-order.js';
 import { Pieces, Shown } from './shown.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 interface Props {
   site: Site;
@@ -40,11 +41,11 @@ export function DiffView({ site, status, rows, pinned, top, context, height, wid
       {fixed.map((row, i) => (
         <Row key={`pinned${i}`} row={row} />
       ))}
-      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines above`}</Text> : null}
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')} above`}</Text> : null}
       {scrolled.slice(view.start, view.start + view.count).map((row, i) => (
         <Row key={view.start + i} row={row} />
       ))}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines below (PgDn/space)`}</Text> : null}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')} below (PgDn/space)`}</Text> : null}
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import { Menu } from './menu.js';
 import { Pieces, Shown } from './shown.js';
 import { caretPosition, splitAtCaret } from './text-edit.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 interface Props {
   edit: EditState;
@@ -38,7 +39,7 @@ export function EditView({ edit, site, editorName, width, height, menu, selected
           <Shown text={line} />
         </Text>
       ))}
-      {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${originalView.below} more lines`}</Text> : null}
+      {originalView.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(originalView.below, 'more line')}`}</Text> : null}
       <Text> </Text>
       {edit.phase === 'editing' && edit.inline ? <InlineEditor edit={edit} height={height - originalView.count - 5} /> : null}
       {edit.phase === 'editing' && !edit.inline ? (
@@ -67,7 +68,7 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
   return (
     <Box flexDirection="column">
       <Text {...style('muted')}>Replacement (Enter: new line · Ctrl-S: save · Esc: cancel):</Text>
-      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more lines`}</Text> : null}
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')}`}</Text> : null}
       {lines.slice(view.start, view.start + view.count).map((text, index) => {
         const i = view.start + index;
         return i === line ? (
@@ -79,7 +80,7 @@ function InlineEditor({ edit, height }: { edit: EditState; height: number }) {
           </Text>
         );
       })}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more lines`}</Text> : null}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')}`}</Text> : null}
     </Box>
   );
 }

@@ -5,6 +5,7 @@ import { countDecisions, findSite, positionOf } from './review-order.js';
 import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle } from './theme.js';
+import { count } from '../core/count.js';
 
 /** Two lines: where the reviewer is and how far along, then the scan's state. */
 export function Header({ state, width, animate }: { state: ReviewState; width: number; animate: boolean }) {
@@ -13,7 +14,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   const pos = positionOf(plans, state.cursor);
   const counts = countDecisions(plans.flatMap((p) => p.sites), decisions);
   const path = findSite(plans, state.cursor)?.plan.path ?? '';
-  const skipped = scan.skipped.length > 0 ? ` · ${scan.skipped.length} files skipped (listed in the summary)` : '';
+  const skipped = scan.skipped.length > 0 ? ` · ${count(scan.skipped.length, 'file')} skipped (listed in the summary)` : '';
   const where = pos.changes > 0 ? `change ${pos.change}/${pos.changes} · file ${pos.file}/${pos.files}` : 'switcheroo-migrate';
   const long = [`✔ ${counts.accepted} accepted`, `✎ ${counts.edited} edited`, `✘ ${counts.skipped} skipped`, `· ${counts.pending} pending`];
   // On a narrow terminal the counts keep their signs and lose their words, rather than be cut.
@@ -43,11 +44,11 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
       {scan.status === 'running' ? (
         <Text wrap="truncate-end">
           <Spinner animate={animate} />
-          {` scanning · ${scan.filesScanned} files read · ${scan.sites} sites · ${scan.candidates} mentioning load_state_dict · q/Esc cancels`}
+          {` scanning · ${count(scan.filesScanned, 'file')} read · ${count(scan.sites, 'site')} · ${scan.candidates} mentioning load_state_dict · q/Esc cancels`}
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
-          {`scanned ${scan.filesScanned} files · ${scan.sites} sites in ${plans.length} files${skipped}`}
+          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`}
         </Text>
       )}
     </Box>

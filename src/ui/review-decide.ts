@@ -1,6 +1,7 @@
 import type { Decision, Site } from '../core/types.js';
 import type { ReviewState } from './review-state.js';
 import { allSites, canAccept, findSite, isOpen, nextOpen } from './review-order.js';
+import { count } from '../core/count.js';
 
 export const SUPER_MESSAGE = 'super().load_state_dict(...) forwards to torch: it is never rewritten.';
 
@@ -37,7 +38,7 @@ export function acceptAll(s: ReviewState): ReviewState {
   const open = allSites(s.plans).filter((site) => isOpen(site, s.decisions) && canAccept(site));
   if (open.length === 0) return { ...s, message: s.scan.status === 'running' ? 'Nothing left to accept so far; the scan is still running.' : 'Nothing left to accept.' };
   const next = record(s, open.map((site) => [site.id, { type: 'accepted' }]));
-  const accepted = `Accepted ${open.length} change${open.length === 1 ? '' : 's'}`;
+  const accepted = `Accepted ${count(open.length, 'change')}`;
   if (s.scan.status === 'running') return { ...next, message: `${accepted} found so far: the scan goes on, and later ones stay pending.` };
   return { ...next, message: next.screen === 'summary' ? `${accepted}. ${CHOOSE_WRITE}` : `${accepted}.` };
 }

@@ -8,6 +8,7 @@ import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
 import { firstSite, findSite, sortPlans } from './review-order.js';
 import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
+import { count } from '../core/count.js';
 
 /** Which screen is up. Scanning is not a screen: the review shows while the scan streams files in. */
 export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | 'writing' | 'done';
@@ -180,7 +181,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       const scan: ScanState = { status: 'done', ...stats, skipped };
       const settled = withdrawSettled(state, files);
       const next = { ...withPlans({ ...state, scan, root: action.result.root, summaryWanted: false, decisions: settled.decisions }, files), ...(settled.message ? { message: settled.message } : {}) };
-      if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${stats.filesScanned} files. Nothing to do.`);
+      if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
       if (!state.summaryWanted) return next;
       if (state.screen !== 'review') return { ...next, message: 'The scan is done: press w for the summary.' };
       return openSummary(next, 'The scan is done: the summary you asked for. w: choose Write');
@@ -212,7 +213,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, screen: 'help', previous: s.screen, scroll: 0 };
     case 'summary':
       if (s.scan.status === 'running') {
-        return { ...s, summaryWanted: true, message: `The summary opens when the scan is done (${s.scan.filesScanned} files read so far).` };
+        return { ...s, summaryWanted: true, message: `The summary opens when the scan is done (${count(s.scan.filesScanned, 'file')} read so far).` };
       }
       return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false, menu: 0, writeArmed: true };
     case 'back':

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { cutStart, padShown, shownWidth } from '../core/columns.js';
+import { count } from '../core/count.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Skipped } from '../core/types.js';
 import { viewport } from './diff-rows.js';
@@ -31,8 +32,6 @@ export interface Summary {
   checkingGit: boolean;
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 /** What will be written, file by file, the files written first; plus the headline and how many files change. Pure. */
 export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitModified: ReadonlySet<string> | null, skipped: readonly Skipped[]): Summary {
   const written: SummaryEntry[] = [];
@@ -41,7 +40,7 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
   for (const plan of plans) {
     const c = countDecisions(plan.sites, decisions);
     const changes = c.accepted + c.edited;
-    const parts = [changes > 0 ? `${plural(changes, 'change')}${c.edited ? ` (${c.edited} edited)` : ''}` : 'nothing to write'];
+    const parts = [changes > 0 ? `${count(changes, 'change')}${c.edited ? ` (${c.edited} edited)` : ''}` : 'nothing to write'];
     if (c.skipped) parts.push(`${c.skipped} skipped`);
     if (c.pending) parts.push(`${c.pending} pending (left as is)`);
     if (changes === 0) {
@@ -53,16 +52,16 @@ export function summaryOf(plans: readonly FilePlan[], decisions: Decisions, gitM
     written.push({ path: plan.path, status: parts.join(' · '), ...(warning ? { warning } : {}) });
   }
   const groups: SummaryGroup[] = [
-    { title: `Will be written (${plural(written.length, 'file')}):`, tone: 'file' as const, entries: written },
-    { title: `Left as they are (${plural(left.length, 'file')}):`, tone: 'muted' as const, entries: left },
-    { title: `Not scanned (${plural(skipped.length, 'file')}):`, tone: 'muted' as const, entries: skipped.map((s) => ({ path: s.path, status: `not scanned: ${s.reason}` })) },
+    { title: `Will be written (${count(written.length, 'file')}):`, tone: 'file' as const, entries: written },
+    { title: `Left as they are (${count(left.length, 'file')}):`, tone: 'muted' as const, entries: left },
+    { title: `Not scanned (${count(skipped.length, 'file')}):`, tone: 'muted' as const, entries: skipped.map((s) => ({ path: s.path, status: `not scanned: ${s.reason}` })) },
   ].filter((g) => g.entries.length > 0);
-  const count = total.accepted + total.edited;
+  const decided = total.accepted + total.edited;
   const headline =
     written.length === 0
       ? 'Nothing accepted: no file will be written.'
-      : `${plural(count, 'change')} in ${plural(written.length, 'file')} will be written` +
-        (total.pending ? `; ${plural(total.pending, 'pending change')} will not.` : '.');
+      : `${count(decided, 'change')} in ${count(written.length, 'file')} will be written` +
+        (total.pending ? `; ${count(total.pending, 'pending change')} will not.` : '.');
   return { headline, groups, files: written.length, checkingGit: gitModified === null };
 }
 

@@ -6,6 +6,7 @@ import type { ReviewState } from './review-state.js';
 import { Shown } from './shown.js';
 import { Spinner } from './spinner.js';
 import { useStyle, type Role } from './theme.js';
+import { count } from '../core/count.js';
 
 const LABELS: Record<WriteStatus, { icon: string; role: Role }> = {
   written: { icon: '✔ written', role: 'accepted' },
@@ -25,14 +26,14 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
       {state.screen === 'writing' ? (
         <Text>
           <Spinner animate={animate} />
-          {` Writing: ${results.length}/${total} files done…`}
+          {` Writing: ${results.length}/${count(total, 'file')} done…`}
         </Text>
       ) : (
         <Text {...style(state.exitCode === 0 ? 'title' : 'error')}>
           <Shown text={state.outcome} />
         </Text>
       )}
-      {shown.length < results.length ? <Text {...style('muted')}>{`  … ${results.length - shown.length} earlier files`}</Text> : null}
+      {shown.length < results.length ? <Text {...style('muted')}>{`  … ${count(results.length - shown.length, 'earlier file')}`}</Text> : null}
       {shown.map((r) => (
         <Text key={r.path} wrap="truncate-end">
           <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(14)}`}</Text>

@@ -108,17 +108,21 @@ describe('mixed CRLF/LF line endings', () => {
   for (const { first, eol, input } of cases) {
     it(`first ending ${first}: rewritten, parses, edits use ${first}, the other lines keep their own`, async () => {
       const dir = await project({ 'mixed.py': input });
-      const plan = JSON.parse((await runCli(['--json', 'mixed.py'], { cwd: dir })).stdout) as { files: { preamble: { text: string } }[] };
-      const preamble = plan.files[0]!.preamble.text; // already in the edits' line ending
+      const plan = JSON.parse((await runCli(['--json', 'mixed.py'], { cwd: dir })).stdout) as { files: { preamble: { line: number; endLine: number; text: string } }[] };
+      const preamble = plan.files[0]!.preamble; // its text already in the edits' line ending
 
       const r = await runCli(['--yes', 'mixed.py'], { cwd: dir });
       noTrace(r);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('written  mixed.py\n');
       const out = (await readFile(join(dir, 'mixed.py'))).toString('utf8');
-      const [head, body] = input.split(/(?<=^import torch\r?\n)/);
-      expect(out).toBe(`${head}${preamble}${body!.replace('model.load_state_dict(sd)', 'variables = KeyMapper.from_torch(sd)')}`);
-      expect(preamble.replaceAll(eol, '')).not.toMatch(/[\r\n]/);
+      // the preamble's edit replaces lines line..endLine-1 (import torch, with its own imports around it)
+      const lines = input.split(/(?<=\n)/);
+      const head = lines.slice(0, preamble.line - 1).join('');
+      const body = lines.slice(preamble.endLine - 1).join('');
+      expect(out).toBe(`${head}${preamble.text}${body.replace('model.load_state_dict(sd)', 'variables = KeyMapper.from_torch(sd)')}`);
+      expect(preamble.text).toContain(lines[0]); // `import torch` with its own line ending
+      expect(preamble.text.replaceAll(eol, '')).not.toMatch(/[\r\n]/);
       expect(await pythonParseError(join(dir, 'mixed.py'))).toBe('');
       expect((await runCli(['--check', 'mixed.py'], { cwd: dir })).code).toBe(0); // nothing left to propose
     });

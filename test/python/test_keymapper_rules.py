@@ -156,7 +156,6 @@ EXAMPLES = [
     ("word_embeddings.weight", (10, 4), "params/word_embeddings/embedding", None),
     ("pos_emb.weight", (10, 4), "params/pos_emb/embedding", None),
     ("embed_tokens.weight", (10, 4), "params/embed_tokens/embedding", None),
-    ("emb.0.weight", (10, 4), "params/emb_0/embedding", None),
     ("wpe.weight", (10, 4), "params/wpe/embedding", None),
     ("membrane.weight", (10, 4), "params/membrane/kernel", (1, 0)),
     ("embed_proj.weight", (10, 4), "params/embed_proj/kernel", (1, 0)),
@@ -227,6 +226,52 @@ def test_unmapped_keys_are_kept_and_named_in_a_warning(key, shape):
     assert flat(variables) == {"/".join(["params", *mods, leaf]): shape, "params/fc/kernel": (3, 4)}
     assert len(warned) == 1 and key in warned[0] and "manual mapping" in warned[0]
     assert "fc.weight" not in warned[0]
+
+
+# ---------------------------------------------------------------- embedding names on containers
+
+# An embedding-like name decides only a leaf module; with a numeric child it is a container
+# (stable-diffusion's `time_embed = nn.Sequential(linear(...), nn.SiLU(), linear(...))`).
+@pytest.mark.parametrize("key", ["time_embed.0.weight", "time_embed.2.weight", "emb.0.weight", "label_emb.1.0.weight"])
+def test_a_numeric_child_of_an_embedding_name_is_a_transposed_kernel_with_a_warning(key):
+    variables, warned = convert({key: arange(16, 8), "fc.weight": arange(4, 3)})
+    *mods, _ = key.split(".")
+    path = f"params/{_flax_module_path(mods)}/kernel"
+    assert flat(variables) == {path: (8, 16), "params/fc/kernel": (3, 4)}
+    np.testing.assert_array_equal(np.asarray(_at(variables, path)), arange(16, 8).T)
+    assert len(warned) == 1 and key in warned[0] and "fc.weight" not in warned[0]
+    assert "Linear" in warned[0] and "hints=" in warned[0]
+
+
+def _flax_module_path(mods):
+    out = []
+    for seg in mods:
+        if seg.isdigit():
+            out.append(out.pop() + "_" + seg)
+        else:
+            out.append(seg)
+    return "/".join(out)
+
+
+def _at(tree, path):
+    for seg in path.split("/"):
+        tree = tree[seg]
+    return tree
+
+
+def test_an_embedding_name_on_a_leaf_module_is_an_embedding_without_a_warning():
+    variables, warned = convert({"time_embed.weight": arange(16, 8)})
+    assert flat(variables) == {"params/time_embed/embedding": (16, 8)} and warned == []
+
+
+def test_a_hint_or_a_target_settles_a_container_child_without_a_warning():
+    variables, warned = convert({"time_embed.0.weight": arange(16, 8)}, hints={"time_embed.0": "embedding"})
+    assert flat(variables) == {"params/time_embed_0/embedding": (16, 8)} and warned == []
+    variables, warned = convert({"time_embed.0.weight": arange(16, 8)}, hints={"time_embed.0": "kernel"})
+    assert flat(variables) == {"params/time_embed_0/kernel": (8, 16)} and warned == []
+    tmpl = template({"params": {"time_embed_0": {"embedding": (16, 8)}}})
+    variables, warned = convert({"time_embed.0.weight": arange(16, 8)}, target=tmpl)
+    assert flat(variables) == {"params/time_embed_0/embedding": (16, 8)} and warned == []
 
 
 def test_one_warning_names_every_unmapped_key():

@@ -150,6 +150,26 @@ class FlaxTokens(nn.Module):
         return nn.Dense(50, name="head")(h)
 
 
+class TorchTimeEmbed(tnn.Module):
+    """stable-diffusion's openaimodel.py: `time_embed = nn.Sequential(linear(...), nn.SiLU(), linear(...))`."""
+
+    def __init__(self):
+        super().__init__()
+        self.time_embed = tnn.Sequential(tnn.Linear(8, 16), tnn.SiLU(), tnn.Linear(16, 16))
+        self.out = tnn.Linear(16, 4)
+
+    def forward(self, t):
+        return self.out(self.time_embed(t))
+
+
+class FlaxTimeEmbed(nn.Module):
+    @nn.compact
+    def __call__(self, t):
+        h = nn.Dense(16, name="time_embed_0")(t)
+        h = nn.Dense(16, name="time_embed_2")(nn.silu(h))
+        return nn.Dense(4, name="out")(h)
+
+
 class TorchBlock(tnn.Module):
     def __init__(self):
         super().__init__()
@@ -281,6 +301,10 @@ CASES = {
         same, same,
         ["missing params/tok_embeddings/embedding", "unexpected params/wpe/kernel", "missing params/ln_1/scale",
          "unexpected params/abnormal_proj/scale"],
+    ),
+    "time_embed_sequential": (
+        TorchTimeEmbed, FlaxTimeEmbed, lambda: torch.from_numpy(randn(3, 8)), same, same,
+        [],  # the reference transposes every 2-d weight, which is right for these Linears
     ),
     "modulelist_blocks": (
         TorchStack, FlaxStack, lambda: torch.from_numpy(randn(2, 5, 8)), same, same,

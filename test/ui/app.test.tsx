@@ -28,7 +28,7 @@ describe('scanning', () => {
       return result;
     };
     app = renderApp(root, { scan });
-    const frame = await app.see('scanning · 1 files read · 3 sites · 1 mentioning load_state_dict · q/Esc cancels');
+    const frame = await app.see('scanning · 1 file read · 3 sites · 1 mentioning load_state_dict · q/Esc cancels');
     expect(frame).toContain('change 2/3 · file 1/1');
     await expect(frame).toMatchFileSnapshot('../../snapshots/ui/scanning.txt');
     await app.press('q');

@@ -32,7 +32,7 @@ export function plan(path: string, sites: Site[]): FilePlan {
     path,
     absPath: `/project/${path}`,
     sites,
-    preamble: { line: 1, text: 'class KeyMapper: ...\n', edit: { start: 0, end: 0, text: 'class KeyMapper: ...\n' } },
+    preamble: { line: 1, endLine: 1, text: 'class KeyMapper: ...\n', edit: { start: 0, end: 0, text: 'class KeyMapper: ...\n' } },
     hash: 'h',
     text: '',
     bom: false,

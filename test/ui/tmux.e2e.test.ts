@@ -32,7 +32,8 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-')); // the undo journal, not in the user's cache
     const command = `cd '${root}' && env -u VISUAL EDITOR='${editor}' XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`;
     const { settled, press } = session('review', command);
-    const first = await settled('change 2/7 · file 1/3');
+    const first = await settled('scanned 3 files · 7 sites in 3 files');
+    expect(first).toContain('change 2/7 · file 1/3');
     await expect(first).toMatchFileSnapshot('../../snapshots/ui/tmux-review.txt');
     await press('y', 'train.py:9:5 · model · module · pending');
     await press('n', 'train.py:10:27 · model · module · pending');
@@ -62,7 +63,7 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     const root = await copyFixture();
     const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-'));
     const t = session('inline', `cd '${root}' && env -u VISUAL -u EDITOR XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
-    await t.settled('change 2/7 · file 1/3');
+    await t.settled('scanned 3 files');
     await t.press('e', 'Editing models/net.py line 17');
     t.send('BSpace', 'BSpace'); // one send-keys: both arrive in one read
     await t.see(/^ {6}variables = KeyMapper\.from_torch\(checkpoint\["model"\s*$/m);

@@ -15,44 +15,69 @@ import {
   selfName, sourceAt, src, unwrap, type Context,
 } from './tree.js';
 
-/** An `isinstance(R, T)` guard around `at` (in an enclosing `if`/`elif` condition, or an earlier `assert`). */
+/**
+ * Whether a check guards `at`: `then` when `at` is in the body of an `if` (or `elif`) whose condition
+ * is the check, alone or joined by `and`, or after an `assert` of it; `else` in that `if`'s `else`.
+ */
+function guardOf(check: Node, at: number): 'then' | 'else' | null {
+  let node = check;
+  for (let n: Node | null = check.parent; n; node = n, n = n.parent) {
+    if (n.type === 'parenthesized_expression') continue;
+    if (n.type === 'boolean_operator') {
+      if (n.childForFieldName('operator')?.text !== 'and') return null;
+      continue;
+    }
+    if (n.type === 'if_statement' || n.type === 'elif_clause') {
+      if (!sameNode(n.childForFieldName('condition'), node)) return null;
+      const body = n.childForFieldName('consequence');
+      if (body && body.startIndex <= at && at < body.endIndex) return 'then';
+      // The `else` of `if isinstance(R, T)` says R is not a T (only when the check stands alone).
+      const otherwise = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
+      const alone = sameNode(node, check);
+      return alone && otherwise?.type === 'else_clause' && otherwise.startIndex <= at && at < otherwise.endIndex ? 'else' : null;
+    }
+    if (n.type === 'assert_statement') return n.endIndex <= at ? 'then' : null;
+    return null;
+  }
+  return null;
+}
+
+/** The check a reference of the receiver stands in: `isinstance(R, T)` (T's names) or `type(R).__name__ == "T"`. */
+function checkAt(ref: Ref): { check: Node; types: Node[] | string[] } | null {
+  const args = ref.node.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || call?.type !== 'call' || !sameNode(args.namedChildren[0], ref.node)) return null;
+  const fn = call.childForFieldName('function')?.text;
+  if (fn === 'isinstance') {
+    const type = args.namedChildren[1];
+    if (!type) return null;
+    return { check: call, types: type.type === 'tuple' ? type.namedChildren.filter((t): t is Node => !!t) : [type] };
+  }
+  // `type(R).__name__ == "EMAHook"`: the class named by the string (found by name in the project).
+  const attribute = call.parent;
+  const comparison = attribute?.parent;
+  if (fn !== 'type' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.text !== '__name__') return null;
+  if (comparison?.type !== 'comparison_operator' || !/==/.test(comparison.text)) return null;
+  const name = /^(['"])([\p{L}_][\p{L}\p{N}_]*)\1$/u.exec(comparison.namedChildren.find((c) => c?.type === 'string')?.text ?? '')?.[2];
+  return name ? { check: comparison, types: [name] } : null;
+}
+
+/** An `isinstance(R, T)` or `type(R).__name__ == "T"` check guarding `at` (see `guardOf`). */
 function isinstanceGuard(ctx: Context, refs: Ref[], at: number, subject: string): Clue[] {
   for (const ref of refs) {
-    const args = ref.node.parent;
-    const call = args?.parent;
-    if (args?.type !== 'argument_list' || call?.type !== 'call' || call.childForFieldName('function')?.text !== 'isinstance') continue;
-    if (!sameNode(args.namedChildren[0], ref.node)) continue;
-    let guards = false;
-    let negated = false;
-    for (let n: Node | null = call; n; n = n.parent) {
-      if (n.type === 'not_operator') break;
-      if (n.type === 'if_statement' || n.type === 'elif_clause') {
-        if (!sameNode(n.childForFieldName('condition'), call)) break;
-        const body = n.childForFieldName('consequence');
-        guards = !!body && body.startIndex <= at && at < body.endIndex;
-        // The `else` of `if isinstance(R, T)` says R is not a T.
-        const otherwise = n.type === 'if_statement' ? n.childForFieldName('alternative') : null;
-        if (!guards && otherwise?.type === 'else_clause' && otherwise.startIndex <= at && at < otherwise.endIndex) guards = negated = true;
-        break;
-      }
-      if (n.type === 'assert_statement') {
-        guards = n.endIndex <= at;
-        break;
-      }
-      if (n.type === 'block' || n.type === 'module') break;
-    }
-    if (!guards) continue;
-    const type = args.namedChildren[1];
-    if (!type) continue;
-    const source = sourceAt(ctx, 'isinstance', call);
-    const types = type.type === 'tuple' ? type.namedChildren.filter((t): t is Node => !!t) : [type];
-    const items = types.flatMap((t) => {
-      const expr = dotted(t);
-      const says = negated ? `${subject} fails \`${brief(src(ctx, call), true)}\`` : `${subject} is checked with \`${brief(src(ctx, call), true)}\``;
+    const found = checkAt(ref);
+    const guard = found ? guardOf(found.check, at) : null;
+    if (!found || !guard) continue;
+    const negated = guard === 'else';
+    const source = sourceAt(ctx, 'isinstance', found.check);
+    const shown = brief(src(ctx, found.check), true);
+    const says = negated ? `${subject} fails \`${shown}\`` : `${subject} is checked with \`${shown}\``;
+    const items = (found.types as Array<Node | string>).flatMap((t) => {
+      const expr = typeof t === 'string' ? t : dotted(t);
       return expr ? [[{ type: 'class', expr, how: negated ? 'not-isinstance' : 'isinstance', subject: says, source } as Clue]] : [];
     });
     if (items.length === 1) return items[0] as Clue[];
-    if (items.length > 1 && !negated) return [{ type: 'all-of', items, subject: `${subject} is checked with \`${brief(src(ctx, call), true)}\``, source }];
+    if (items.length > 1 && !negated) return [{ type: 'all-of', items, subject: says, source }];
     if (items.length > 1) return items.flat();
   }
   return [];
@@ -97,10 +122,11 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
         const arg = positionalArgs(value)[index ?? 0];
         if (arg) return valueClues(ctx, arg, null, subject, rule, depth + 1);
       }
-      if (index !== null) return []; // one item of what a call returns: unknown
       const expr = dotted(fn);
       const first = positionalArgs(value)[0];
       const arg = first ? (dotted(first) ?? undefined) : undefined;
+      // One item of what a call returns: only a factory known to return a tuple tells (`clip.load`).
+      if (index !== null) return expr ? [{ type: 'class', expr, how: 'call', subject: says, source, item: index }] : [];
       return expr ? [{ type: 'class', expr, how: 'call', subject: says, source, ...(arg ? { arg } : {}) }] : [];
     }
     case 'identifier': {
@@ -116,7 +142,7 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       const object = value.childForFieldName('object');
       const fn = enclosing(value, 'function_definition');
       if (object?.type === 'identifier' && object.text === selfName(fn)) return selfAttributeClues(ctx, value, value.startIndex, subject, depth + 1, false);
-      return [{ type: 'name', name: attr, rule: 'name', subject: says }, ...memberOf(ctx, value, says, depth)];
+      return attributeClues(ctx, value, { type: 'name', name: attr, rule: 'name', subject: says }, says, depth);
     }
     case 'list':
     case 'tuple':
@@ -131,7 +157,7 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
     case 'subscript': {
       const container = value.childForFieldName('value');
       const name = lastName(container);
-      return name ? [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }] : [];
+      return name ? [{ type: 'name', name, rule: 'name', weak: true, subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }] : [];
     }
     default:
       void value;
@@ -139,15 +165,36 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
   }
 }
 
-/** `a.b.c`: clues to what `a` is, for the rule that a model's attribute is a submodule. */
-function memberOf(ctx: Context, attribute: Node, subject: string, depth: number): Clue[] {
-  let root: Node | null = attribute;
-  while (root?.type === 'attribute') root = root.childForFieldName('object');
-  if (root?.type !== 'identifier' || depth >= MAX_DEPTH) return [];
-  const owner = root.text === selfName(enclosing(root, 'function_definition'))
-    ? selfClues(ctx, root)
-    : identifierClues(ctx, root, attribute.startIndex, `\`${root.text}\``, depth + 1, false);
-  return owner.length > 0 ? [{ type: 'member-of', owner, subject }] : [];
+/** Clues to what the value of an expression is, for the attribute rules: `self`, a name, `self.x`, `a.b`, a call. */
+function ownerClues(ctx: Context, node: Node, at: number, depth: number): Clue[] {
+  if (depth >= MAX_DEPTH) return [];
+  const subject = `\`${brief(src(ctx, node))}\``;
+  const self = selfName(enclosing(node, 'function_definition'));
+  if (node.type === 'identifier') {
+    if (node.text === self) return selfClues(ctx, node);
+    return [...identifierClues(ctx, node, at, subject, depth + 1, false), { type: 'name', name: node.text, rule: 'name', subject }];
+  }
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute')?.text ?? '';
+    const name: Clue = { type: 'name', name: attr, rule: 'name', subject };
+    if (object?.type === 'identifier' && object.text === self) return [...selfAttributeClues(ctx, node, at, subject, depth + 1, false), name];
+    return attributeClues(ctx, node, name, subject, depth + 1);
+  }
+  if (node.type === 'call') return valueClues(ctx, node, null, subject, 'assignment', depth + 1);
+  return [];
+}
+
+/**
+ * `a.b` (not `self.b`): what the class of `a` sets `self.b` to, then `name` (what `b` says), then
+ * whether `a` is a model (its attributes are submodules).
+ */
+function attributeClues(ctx: Context, node: Node, name: Clue, subject: string, depth: number): Clue[] {
+  const object = node.childForFieldName('object');
+  const attr = node.childForFieldName('attribute')?.text ?? '';
+  const owner = object ? ownerClues(ctx, object, node.startIndex, depth) : [];
+  if (owner.length === 0) return [name];
+  return [{ type: 'attribute-of', owner, attr, look: 'class', subject }, name, { type: 'attribute-of', owner, attr, look: 'owner', subject }];
 }
 
 /** `self` in a method: an instance of the enclosing class. */
@@ -175,12 +222,12 @@ function loopClues(ctx: Context, iterable: Node, index: number | null, subject: 
     if (method === 'values' || (method === 'items' && index === 1) || (fn?.text === 'enumerate' && index === 1) || (fn?.text === 'zip' && index !== null)) {
       const container = method ? (fn?.childForFieldName('object') ?? null) : (positionalArgs(it)[fn?.text === 'zip' ? (index ?? 0) : 0] ?? null);
       const name = lastName(container);
-      if (name) return [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }];
+      if (name) return [{ type: 'name', name, rule: 'name', weak: true, subject: `${subject} is an item of \`${brief(src(ctx, container as Node))}\`` }];
     }
     return [];
   }
   const name = index === null ? lastName(it) : null;
-  return name ? [{ type: 'name', name, rule: 'name', subject: `${subject} is an item of \`${brief(src(ctx, it))}\`` }] : [];
+  return name ? [{ type: 'name', name, rule: 'name', weak: true, subject: `${subject} is an item of \`${brief(src(ctx, it))}\`` }] : [];
 }
 
 /** Clues from one binding of the receiver. */
@@ -232,7 +279,8 @@ function usageClues(ctx: Context, refs: Ref[], subject: string): Clue[] {
     const method = (moduleUse.role as { method: string }).method;
     return [{ type: 'verdict', kind: 'module', what: `${subject} is used as a model: \`${use(moduleUse)}\` (only a module has \`.${method}\`)`, source: sourceAt(ctx, 'usage', moduleUse.node) }];
   }
-  if (stateUse && !moduleUse) {
+  // An optimizer or scheduler is never called: `engine(batch)` and `engine.step()` together say nothing (DeepSpeed engines).
+  if (stateUse && !moduleUse && !called) {
     const method = (stateUse.role as { method: string }).method;
     return [{ type: 'verdict', kind: 'non-module', what: `${subject} is used as ${STATE_USES.get(method)}: \`${use(stateUse)}\``, source: sourceAt(ctx, 'usage', stateUse.node) }];
   }
@@ -250,7 +298,7 @@ function identifierClues(ctx: Context, node: Node, at: number, subject: string, 
     const start = scope ? scope.startIndex : 0;
     const end = scope ? scope.endIndex : ctx.text.length;
     const refs = refsIn(ctx, node, start, end, scope);
-    if (depth === 0) clues.push(...isinstanceGuard(ctx, refs, at, subject));
+    clues.push(...isinstanceGuard(ctx, refs, at, subject));
     const binding = bindingAt(refs, at);
     if (binding) clues.push(...bindingClues(ctx, binding, subject, depth));
     if (withUsage) clues.push(...usageClues(ctx, refs, subject));
@@ -333,6 +381,8 @@ export function receiverClues(ctx: Context, call: Node, receiver: Node, state: N
       const binding = bindingAt(refs, call.startIndex);
       if (binding) clues.push(...bindingClues(ctx, binding, subject, 0));
       clues.push(...usageClues(ctx, refs, subject));
+      // (the name comes from `attributeClues` in its place: after what the owner's class sets)
+      clues.push(...attributeClues(ctx, r, { type: 'name', name: attr, rule: 'name', subject }, subject, 0));
     }
   } else if (r.type === 'call') {
     const inner = valueClues(ctx, r, null, subject, 'assignment', 0);
@@ -345,9 +395,12 @@ export function receiverClues(ctx: Context, call: Node, receiver: Node, state: N
       for (const c of held) if (c.type === 'all-of') clues.push({ ...c, subject: `${subject} is an item of ${c.subject}` });
     }
   }
+  // A subscript's own name is its key (`ckpt["model"]`); its container's name says less.
+  const key = r.type === 'subscript' ? /^\s*[rbuf]*(['"])([^'"\\]+)\1\s*$/i.exec(src(ctx, r.childForFieldName('subscript') ?? r))?.[2] : undefined;
+  if (key) clues.push({ type: 'name', name: key, rule: 'name', subject });
   const name = lastName(r);
-  if (name) clues.push({ type: 'name', name, rule: 'name', subject });
-  if (r.type === 'attribute') clues.push(...memberOf(ctx, r, subject, 0));
+  const attributeNamed = r.type === 'attribute' && clues.some((c) => c.type === 'attribute-of');
+  if (name && !attributeNamed) clues.push({ type: 'name', name, rule: 'name', subject, ...(r.type === 'subscript' ? { weak: true } : {}) });
   const stateWords = stateName(ctx, state);
   if (stateWords) clues.push({ type: 'name', name: stateWords, rule: 'state', subject: `the state \`${brief(src(ctx, state as Node))}\`` });
   return clues;

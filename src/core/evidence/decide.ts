@@ -4,7 +4,7 @@
  */
 import type { Clue, ClueSource, Evidence, SiteKind } from '../types.js';
 import type { ProjectIndex } from './index.js';
-import { CONSTRUCTORS, FACTORY_WORDS, knownVerdict } from './known.js';
+import { CONSTRUCTORS, FACTORY_WORDS, MODULE_ONLY_RETURNS, PASS_THROUGH, RETURNS_SELF, TUPLE_RESULTS, knownVerdict } from './known.js';
 import { nameWords, wordVerdict } from './words.js';
 
 export interface Verdict {
@@ -66,6 +66,14 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
   return byName(last, `\`${expr}\` `);
 }
 
+/** Item `item` of what a known factory returns as a tuple (`model, preprocess = clip.load(...)`). */
+function tupleItemKind(index: ProjectIndex, path: string, expr: string, item: number): { kind: 'module' | 'non-module'; what: string } | null {
+  const target = index.resolve(path, expr);
+  if (target.type !== 'external') return null;
+  const known = TUPLE_RESULTS[target.qualified]?.[item];
+  return known ? { kind: known.kind, what: `item ${item} of what \`${target.qualified}\` returns is ${known.what}` } : null;
+}
+
 /** `instantiate_from_config(config.model)`: a factory whose name says nothing, judged by what it is given. */
 function builtFrom(clue: Extract<Clue, { type: 'class' }>): { kind: 'module' | 'non-module'; what: string } | null {
   if (clue.how !== 'call' || !clue.arg) return null;
@@ -74,38 +82,90 @@ function builtFrom(clue: Extract<Clue, { type: 'class' }>): { kind: 'module' | '
   return words ? { kind: words.kind, what: `it is built from \`${clue.arg}\`, which looks like ${words.what} by its name` } : null;
 }
 
-/** The clues a `self.X = <value>` line read lexically from a base class gives. */
-function lexicalValueClues(value: string, subject: string, source: ClueSource): Clue[] {
+/** The first argument of an argument list's text (up to its first comma outside brackets). */
+function firstArgument(args: string): string {
+  let depth = 0;
+  for (let k = 0; k < args.length; k++) {
+    const c = args[k];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) return args.slice(0, k).trim();
+  }
+  return args.trim();
+}
+
+/** The clues a `self.X = <value>` line read lexically from another file gives: `Net(...)`, `deepcopy(model).eval()`, a name. */
+function lexicalValueClues(raw: string, subject: string, source: ClueSource): Clue[] {
+  let value = raw.replace(/\s+#.*$/, '').trim();
+  let moduleOnly: string | null = null;
+  // `...).eval()`, `.to(device)`: methods that return their object.
+  for (let m = /\.([\p{L}_][\p{L}\p{N}_]*)\((?:[^()]|\([^()]*\))*\)$/u.exec(value); m && RETURNS_SELF.has(m[1] as string); m = /\.([\p{L}_][\p{L}\p{N}_]*)\((?:[^()]|\([^()]*\))*\)$/u.exec(value)) {
+    if (MODULE_ONLY_RETURNS.has(m[1] as string)) moduleOnly ??= m[1] as string;
+    value = value.slice(0, m.index);
+  }
+  // `deepcopy(de_parallel(model))`: calls that hand back their argument.
+  for (let m = /^([\p{L}_][\p{L}\p{N}_.]*)\s*\((.*)\)$/su.exec(value); m && PASS_THROUGH.has((m[1] as string).split('.').pop() as string); m = /^([\p{L}_][\p{L}\p{N}_.]*)\s*\((.*)\)$/su.exec(value)) {
+    value = firstArgument(m[2] as string);
+  }
+  const clues: Clue[] = [];
   const call = /^([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)\s*\(/u.exec(value);
+  const name = /^([\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*)$/u.exec(value);
   if (call) {
     const expr = call[1] as string;
     const parts = expr.split('.');
     const says = `${subject} is \`${expr}(...)\``;
     if (parts.length > 1 && CONSTRUCTORS.has(parts[parts.length - 1] as string)) {
-      return [{ type: 'class', expr: parts.slice(0, -1).join('.'), how: 'constructor', subject: says, source }];
+      clues.push({ type: 'class', expr: parts.slice(0, -1).join('.'), how: 'constructor', subject: says, source });
+    } else {
+      clues.push({ type: 'class', expr, how: 'call', subject: says, source });
     }
-    return [{ type: 'class', expr, how: 'call', subject: says, source }];
+  } else if (name) {
+    clues.push({ type: 'name', name: (name[1] as string).split('.').pop() as string, rule: 'name', subject: `${subject} is \`${name[1]}\`` });
   }
-  const name = /^([\p{L}_][\p{L}\p{N}_]*)\s*$/u.exec(value);
-  return name ? [{ type: 'name', name: name[1] as string, rule: 'name', subject: `${subject} is \`${name[1]}\`` }] : [];
+  if (moduleOnly) clues.push({ type: 'verdict', kind: 'module', what: `${subject} is \`...${moduleOnly}()\`, which only a module returns`, source });
+  return clues;
 }
 
-function inherited(index: ProjectIndex, clue: Extract<Clue, { type: 'inherited' }>, seen: Set<string>): Verdict | null {
-  const queue = clue.bases.map((base) => ({ path: clue.path, base }));
+/** What a project class, or one of its project bases, sets `self.<attr>` to; the classes searched first given as `[path, base]`. */
+function assignedIn(index: ProjectIndex, start: Array<{ path: string; base: string }>, attr: string, seen: Set<string>): Verdict | null {
+  const queue = [...start];
   for (let k = 0; k < queue.length && k < MAX_BASES; k++) {
     const { path, base } = queue[k] as { path: string; base: string };
-    const target = index.resolve(path, base);
-    if (target.type !== 'class' || seen.has(`${target.path}\0${target.fact.qualname}`)) continue;
-    seen.add(`${target.path}\0${target.fact.qualname}`);
-    const assigned = index.selfAssignments(target.path, target.fact, clue.attr);
+    const target = index.resolveClass(path, base);
+    if (!target || seen.has(`${target.path}\0${target.fact.qualname}\0${attr}`)) continue;
+    seen.add(`${target.path}\0${target.fact.qualname}\0${attr}`);
+    const assigned = index.selfAssignments(target.path, target.fact, attr);
     for (const { value, line } of assigned) {
-      const source: ClueSource = { rule: 'inherited', text: `self.${clue.attr} = ${value}`.slice(0, 120), path: target.path, line };
-      const found = first(index, lexicalValueClues(value, `\`self.${clue.attr}\` (set in base \`${base}\`)`, source), seen);
-      if (found) return found;
+      const source: ClueSource = { rule: 'inherited', text: `self.${attr} = ${value}`.slice(0, 120), path: target.path, line };
+      const subject = `\`self.${attr}\` (set in \`${base.split('.').pop()}\`)`;
+      const found = first(index, lexicalValueClues(value, subject, source), seen);
+      // A name that decided (`deepcopy(model)`) still points at the line that set the attribute.
+      if (found) return found.evidence.path ? found : { ...found, evidence: evidence(source, `${subject} is \`${value.slice(0, 60)}\` (${at(source)}); ${found.evidence.note}`) };
     }
     if (assigned.length === 0) queue.push(...target.fact.bases.map((b) => ({ path: target.path, base: b })));
   }
   return null;
+}
+
+/** The project class the owner clues say a value is an instance of, when the first clue that tells is such a class. */
+function ownerClass(index: ProjectIndex, clues: Clue[], seen: Set<string>): { path: string; base: string } | null {
+  for (const clue of clues) {
+    if (clue.type === 'class' && clue.item === undefined && clue.how !== 'import' && clue.how !== 'not-isinstance') {
+      if (index.resolveClass(clue.source.path, clue.expr)) return { path: clue.source.path, base: clue.expr };
+    }
+    if (one(index, clue, seen)) return null;
+  }
+  return null;
+}
+
+function attributeOf(index: ProjectIndex, clue: Extract<Clue, { type: 'attribute-of' }>, seen: Set<string>): Verdict | null {
+  if (clue.look === 'class') {
+    const owner = ownerClass(index, clue.owner, seen);
+    return owner ? assignedIn(index, [owner], clue.attr, seen) : null;
+  }
+  const owner = first(index, clue.owner, seen);
+  if (owner?.kind !== 'module') return null;
+  return { kind: 'module', evidence: { ...owner.evidence, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
 }
 
 /** How an item of a loop or tuple is shown: the subject its clues start with. */
@@ -121,7 +181,7 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
     case 'verdict':
       return { kind: clue.kind, evidence: evidence(clue.source, `${clue.what} (${at(clue.source)})`) };
     case 'class': {
-      const found = classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue);
+      const found = clue.item !== undefined ? tupleItemKind(index, clue.source.path, clue.expr, clue.item) : (classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue));
       if (!found) return null;
       if (clue.how === 'not-isinstance') {
         // The else of `isinstance(R, T)`: R is not a T, which says something only when T is a model.
@@ -129,11 +189,8 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
       }
       return { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`) };
     }
-    case 'member-of': {
-      const owner = first(index, clue.owner, seen);
-      if (owner?.kind !== 'module') return null;
-      return { kind: 'module', evidence: { ...owner.evidence, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
-    }
+    case 'attribute-of':
+      return attributeOf(index, clue, seen);
     case 'all-of': {
       const items = clue.items.map((item) => first(index, item, seen));
       const decided = items.filter((v): v is Verdict => v !== null);
@@ -148,11 +205,11 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
       return { kind: v.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): each is ${v.kind === 'module' ? 'a model' : 'not a model'} (${v.evidence.note})`) };
     }
     case 'inherited':
-      return inherited(index, clue, seen);
+      return assignedIn(index, clue.bases.map((base) => ({ path: clue.path, base })), clue.attr, seen);
     case 'name': {
       const words = wordVerdict(clue.name);
-      // The state's generic words (`state_dict`, `checkpoint`) say nothing of what it is loaded into.
-      if (!words || (clue.rule === 'state' && words.kind === 'non-module' && words.what === 'training state')) return null;
+      // The generic words of a state or a container (`state_dict`, `checkpoint`, `ckpt`) say nothing of what is loaded.
+      if (!words || ((clue.rule === 'state' || clue.weak) && words.kind === 'non-module' && words.what === 'training state')) return null;
       const note = clue.rule === 'state'
         ? `${clue.subject} looks like ${words.kind === 'module' ? "a model's weights" : `the state of ${words.what}`} (${words.word})`
         : `${clue.subject} looks like ${words.what} by its name (${words.word})`;
@@ -162,11 +219,14 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
 }
 
 function first(index: ProjectIndex, clues: Clue[], seen: Set<string>): Verdict | null {
+  let weak: Verdict | null = null;
   for (const clue of clues) {
     const found = one(index, clue, seen);
-    if (found) return found;
+    // A container's name is kept for the end: any other clue that tells, the receiver's own name included, wins.
+    if (found && clue.type === 'name' && clue.weak) weak ??= found;
+    else if (found) return found;
   }
-  return null;
+  return weak;
 }
 
 /** The kind the clues give, with its evidence; `unknown` when none tells. */

@@ -233,6 +233,15 @@ export class ProjectIndex {
     return found;
   }
 
+  /** The project class a dotted name in `path` refers to; by its last name when no import explains it and one class has that name. */
+  resolveClass(path: string, dotted: string): (Target & { type: 'class' }) | null {
+    const target = this.resolve(path, dotted);
+    if (target.type === 'class') return target;
+    if (target.type !== 'unknown') return null;
+    const named = this.classesNamed(dotted.split('.').pop() as string);
+    return named.length === 1 ? { type: 'class', path: (named[0] as { path: string }).path, fact: (named[0] as { fact: ClassFact }).fact } : null;
+  }
+
   /** The project's classes of this name, wherever they are (the last resort for a name no import explains). */
   classesNamed(name: string): Array<{ path: string; fact: ClassFact }> {
     return this.byName.get(name) ?? [];

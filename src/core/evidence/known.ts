@@ -168,3 +168,12 @@ export const STATE_USES = new Map<string, string>([
   ['shadow_params', 'an EMA helper'], ['average_parameters', 'an EMA helper'], ['set_epoch', 'a sampler'], ['compute', 'a metric'],
   ['step', 'an optimizer or scheduler'],
 ]);
+
+/** Factories that return a tuple, what each item is (null: neither): `model, preprocess = clip.load(...)`. */
+export const TUPLE_RESULTS: Record<string, Array<Known | null>> = {
+  'clip.load': [MODULE('a CLIP model'), null],
+  'open_clip.create_model_and_transforms': [MODULE('an open_clip model'), null, null],
+  'open_clip.create_model_from_pretrained': [MODULE('an open_clip model'), null],
+  'deepspeed.initialize': [MODULE('a DeepSpeed engine (an nn.Module)'), STATE('an optimizer'), null, STATE('a learning-rate scheduler')],
+  'apex.amp.initialize': [MODULE('an nn.Module (apex)'), STATE('an optimizer')],
+};

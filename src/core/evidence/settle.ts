@@ -22,6 +22,11 @@ export function siteKind(index: ProjectIndex, clues: Clue[], stateless: boolean,
   return { kind, evidence, proposed, reason: proposed ? '' : evidence.note };
 }
 
+/** A kind's proposal, unless the file keeps any rewrite from being written there (`conflict`: why). */
+export function withConflict(kinded: Kinded, conflict: string | null | undefined): Kinded {
+  return conflict && kinded.proposed ? { ...kinded, proposed: false, reason: conflict } : kinded;
+}
+
 /** An index of one file alone: its own classes and imports (what planning a file on its own can know). */
 export function fileIndex(path: string, bytes: Buffer): ProjectIndex {
   const index = new ProjectIndex((p) => (p === path ? bytes : null));
@@ -38,7 +43,7 @@ export function settlePlan(plan: FilePlan, index: ProjectIndex, include: readonl
   let changed = false;
   const sites = plan.sites.map((site): Site => {
     if (site.kind === 'unsupported') return site;
-    const next = siteKind(index, site.clues, false, site.receiver, include);
+    const next = withConflict(siteKind(index, site.clues, false, site.receiver, include), site.conflict);
     if (next.kind === site.kind && next.proposed === site.proposed && sameEvidence(next.evidence, site.evidence)) return site;
     changed = true;
     return { ...site, ...next };

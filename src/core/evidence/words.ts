@@ -7,12 +7,14 @@ const STATE_WORDS = new Map<string, string>([
   ...['scaler', 'grad_scaler'].map((w) => [w, 'a gradient scaler'] as const),
   ...['ema', 'swa', 'averager', 'shadow'].map((w) => [w, 'an EMA helper'] as const),
   ...['sampler', 'dataloader', 'loader', 'dataset', 'iterator', 'datamodule'].map((w) => [w, 'a data loader'] as const),
-  ...['trainer', 'engine', 'loop', 'loops', 'progress', 'fit', 'runner', 'callback', 'callbacks', 'logger', 'tracker'].map((w) => [w, 'a training loop object'] as const),
+  ...['trainer', 'loop', 'loops', 'progress', 'fit', 'runner', 'callback', 'callbacks', 'logger', 'tracker'].map((w) => [w, 'a training loop object'] as const),
   ...['metric', 'metrics', 'meter', 'accuracy', 'evaluator'].map((w) => [w, 'a metric'] as const),
   ...['checkpoint', 'checkpointer', 'ckpt', 'accelerator', 'state', 'states', 'rng', 'sparsifier'].map((w) => [w, 'training state'] as const),
 ]);
 
-/** Words that mark a model; they win over state words in one name (`ema_model`, `model_ema`, `opt_model`). */
+const SOURCE_WORDS = new Set(['from', 'for', 'of', 'with']);
+
+/** Words that mark a model. */
 const MODEL_WORDS = new Set([
   'model', 'models', 'net', 'nets', 'network', 'networks', 'module', 'modules', 'mod', 'encoder', 'encoders', 'decoder',
   'decoders', 'backbone', 'head', 'heads', 'neck', 'stem', 'layer', 'layers', 'block', 'blocks', 'generator', 'discriminator',
@@ -46,7 +48,7 @@ export interface WordVerdict {
 
 const seen = new Map<string, WordVerdict | null>();
 
-/** What a name's words suggest: a model word wins, then a state word; null when they say nothing. */
+/** What a name's words suggest (the last that says something); null when they say nothing. */
 export function wordVerdict(name: string): WordVerdict | null {
   let verdict = seen.get(name);
   if (verdict === undefined) {
@@ -57,10 +59,17 @@ export function wordVerdict(name: string): WordVerdict | null {
   return verdict;
 }
 
-function verdictOf(words: string[]): WordVerdict | null {
-  const model = words.find((w) => MODEL_WORDS.has(w));
-  if (model) return { kind: 'module', word: model, what: 'a model' };
-  for (const w of words) {
+/**
+ * The last word that says something decides, as the head of an English compound does:
+ * `ema_model` is a model, `model_optimizer` and `model_opt_class` are optimizers, `model_ema` an EMA.
+ */
+function verdictOf(all: string[]): WordVerdict | null {
+  // What follows `from`, `for`, `of`, `with` names a source, not the thing: `wrapped_model_from_checkpoint`.
+  const cut = all.findIndex((w, k) => k > 0 && SOURCE_WORDS.has(w));
+  const words = cut === -1 ? all : all.slice(0, cut);
+  for (let k = words.length - 1; k >= 0; k--) {
+    const w = words[k] as string;
+    if (MODEL_WORDS.has(w)) return { kind: 'module', word: w, what: 'a model' };
     const what = STATE_WORDS.get(w);
     if (what) return { kind: 'non-module', word: w, what };
   }

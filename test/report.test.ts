@@ -1,0 +1,46 @@
+/** The summary line and counts in words (issue 15, items 8 and 14). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summaryLine } from '../src/cli/report.js';
+import { count } from '../src/core/count.js';
+import type { ScanResult } from '../src/core/types.js';
+import { REPO } from './helpers/project.js';
+
+const result = (n: number): ScanResult => ({
+  root: '/p',
+  files: [],
+  skipped: Array.from({ length: n }, (_, i) => ({ path: `${i}.py`, reason: 'binary' })),
+  stats: { filesScanned: n, candidates: n, sites: n, proposed: n, ms: 1 },
+});
+
+describe('counts in words', () => {
+  it('one file, one site, one warning; two of each', () => {
+    expect(count(1, 'file')).toBe('1 file');
+    expect(count(2, 'file')).toBe('2 files');
+    expect(count(0, 'site')).toBe('0 sites');
+    expect(count(1, 'match', 'matches')).toBe('1 match');
+    expect(summaryLine(result(1), [{ path: 'a.py', status: 'written', reason: '' }], 5, 1)).toBe(
+      '1 file scanned · 1 with load_state_dict · 1 site · 1 proposed · 1 written · 0 refused · 0 errors · 1 warning · 1 skipped · 5 ms',
+    );
+    expect(summaryLine(result(2), null, 5, 2)).toBe('2 files scanned · 2 with load_state_dict · 2 sites · 2 proposed · 2 warnings · 2 skipped · 5 ms');
+    expect(summaryLine(result(2), null, 5, 0)).toBe('2 files scanned · 2 with load_state_dict · 2 sites · 2 proposed · 2 skipped · 5 ms');
+  });
+
+  it('no "1 files" or "1 sites" left in the source: counts go through count()', () => {
+    const files = ['src/cli/run.ts', 'src/ui/header.tsx', 'src/ui/write-view.tsx', 'src/ui/review-state.ts', 'src/ui/review-decide.ts', 'src/ui/diff-view.tsx', 'src/ui/edit-view.tsx', 'src/ui/help-view.tsx'];
+    for (const file of files) {
+      const source = readFileSync(join(REPO, file), 'utf8');
+      expect(source, file).not.toMatch(/\$\{[^}]+\} (files|sites|changes|lines|keys|warnings)\b/);
+    }
+  });
+});
+
+describe('package-lock.json', () => {
+  it("names the same bin as package.json, so that `npm install` on a fresh checkout leaves it as committed", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; bin: unknown };
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { name: string; version: string; packages: Record<string, { bin?: unknown; version?: string }> };
+    expect(lock.packages['']?.bin).toEqual(pkg.bin);
+    expect([lock.name, lock.version, lock.packages['']?.version]).toEqual([pkg.name, pkg.version, pkg.version]);
+  });
+});
