@@ -18,6 +18,13 @@ describe('hunks from edits', () => {
     expect(hunks[0]?.tags).toEqual(['preamble']);
   });
 
+  it("slides a block only inserted down past lines equal to its first, as diff places it: the file's blank lines stay before it", () => {
+    const text = 'import a\n\n\nx = 1\n';
+    const at = text.indexOf('\n') + 1;
+    const [hunk] = editHunks(text, [edit(at, at, '\n\nclass K:\n    pass\n', 'preamble')], 0);
+    expect(hunkText(hunk!)).toEqual(['@@ -3,0 +4,4 @@', '+class K:', '+    pass', '+', '+']);
+  });
+
   it('shows a change on adjacent lines as one block, each line tagged with what changed it', () => {
     const text = 'a.load(x)\nb.load(y)\nc = 1\n';
     const hunks = editHunks(text, [edit(0, 9, 'A = f(x)', 'a'), edit(10, 19, 'B = f(y)', 'b')], 1);
