@@ -157,9 +157,9 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     return (
       <ColorProvider value={color}>
         <Box flexDirection="column" width={width} height={height}>
-          {/* The header and footer keep their lines whatever the middle holds: it is cut, never drawn over them. */}
+          {/* The header and footer keep their lines: a middle that held more could not shrink them (each screen fits its own). */}
           <Box flexShrink={0}>{top}</Box>
-          <Box flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
+          <Box flexDirection="column" flexGrow={1} flexShrink={1}>
             {middle}
           </Box>
           <Box flexShrink={0}>{bottom}</Box>
