@@ -79,7 +79,8 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
   const diffBase = site ? diffStart(scrolled, focusRow(diff, site.id) - pinned, scrollHeight) : 0;
   const diffTop = Math.max(0, Math.min(diffBase + state.scroll, viewport(scrolled, 0, scrollHeight).maxScroll));
   const help = useMemo(() => helpRows(width), [width]);
-  const summaryList = useMemo(() => summaryLines(summary, width), [summary, width]);
+  const onSummary = state.screen === 'summary';
+  const summaryList = useMemo(() => (onSummary ? summaryLines(summary, width) : []), [onSummary, summary, width]);
   const summaryHeight = summaryListHeight(body, headlineLines(summary, width).length);
   const paging =
     state.screen === 'summary'
