@@ -6,7 +6,8 @@ import { wrapWords } from './wrap-words.js';
 
 const ABOUT =
   'Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. ' +
-  'An edited change keeps its edit when you accept other changes. The KeyMapper preamble goes into a file once any of its changes is accepted.';
+  'An edited change keeps its edit when you accept other changes. e edits the statement\'s whole lines as they will be written: Enter starts a line indented as the one above, ' +
+  'Backspace and Delete erase back and forward, Ctrl-S saves, Esc cancels. The KeyMapper preamble goes into a file once one of its changes that calls KeyMapper is accepted.';
 
 export type HelpRow = { kind: 'key'; keys: string; label: string } | { kind: 'text'; text: string };
 

@@ -36,13 +36,14 @@ describe.each(SIZES)('at $columns x $rows', (size) => {
     // a line at a time, then a page at a time, to the last line
     await app.press(KEYS.down);
     frame = await app.see('↑ 1 more (PgUp)');
-    for (let i = 0; i < 5 && !frame.includes('changes is accepted.'); i++) {
+    const atEnd = (f: string) => f.replace(/\s+/g, ' ').includes('calls KeyMapper is accepted.');
+    for (let i = 0; i < 5 && !atEnd(frame); i++) {
       await app.press(KEYS.pageDown);
       frame = app.frame();
     }
     lines = expectFramed(frame, size);
     expect(lines[2]).toBe('Keys');
-    expect(frame).toContain('changes is accepted.');
+    expect(atEnd(frame)).toBe(true);
     expect(frame).not.toMatch(/↓ \d+ more/);
     await app.press(KEYS.esc);
     expectFramed(await app.see('y/⏎ accept'), size);
