@@ -68,7 +68,7 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, naming: _naming, ...site }) => site),
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, naming: _naming, ...site }) => site),
     preamble: plan.preamble
       ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, ...(plan.preamble.cell !== undefined ? { cell: plan.preamble.cell } : {}), text: plan.preamble.text }
       : null,

@@ -1,7 +1,12 @@
-/** Unified diffs and display hunks, all from the `diff` package: the UI never diffs. */
-import { createTwoFilesPatch, diffWordsWithSpace, structuredPatch } from 'diff';
-import { applyEdits, decidedEdits, notebookChanges, siteEdit } from './plan.js';
-import type { Decisions, Edit, FilePlan, SharedHelper } from './types.js';
+/**
+ * A file's change under the decisions, as unified-diff text (`--dry-run`) and as display hunks (the
+ * review): both from the same hunks (hunks.ts), so they are the same hunks. The UI never diffs.
+ */
+import { diffWordsWithSpace } from 'diff';
+import { editHunks, hunkHeader, hunkText, type Hunk, type HunkLine, type TaggedEdit } from './hunks.js';
+import { cellAt } from './notebook/notebook.js';
+import { decidedEdits, PREAMBLE_TAG } from './plan.js';
+import type { Decisions, FilePlan, SharedHelper } from './types.js';
 
 export interface DiffSegment {
   text: string;
@@ -14,68 +19,109 @@ export interface DiffLine {
   oldLine: number | null;
   newLine: number | null;
   segments: DiffSegment[];
+  /** What changed the line: site ids, or `preamble`; none for context. */
+  tags: readonly string[];
 }
 
 export interface DiffHunk {
   header: string;
   lines: DiffLine[];
-  /** True when the hunk holds the preamble insertion. */
+  /** Site ids and `preamble`: every change the hunk holds. */
+  tags: string[];
+  /** True when the hunk holds the preamble. */
   preamble: boolean;
 }
 
-/** How diffs name a notebook's cell (1-based, as Jupyter users count them), and the preamble's new one. */
-function cellName(plan: FilePlan, index: number): string {
-  return `${plan.path} · cell ${index + 1}`;
+/** The file's hunks under the decisions (the preamble's among them when it goes in). */
+export function fileHunks(plan: FilePlan, decisions: Decisions, context: number): Hunk[] {
+  return editHunks(plan.text, decidedEdits(plan, decisions), context);
 }
 
-function newCellName(plan: FilePlan): string {
-  const at = plan.preamble?.cell ?? 0;
-  return `${plan.path} · new cell ${at < (plan.notebook?.cellCount ?? 0) ? `before cell ${at + 1}` : 'at the end'}`;
+/** A notebook's part of a diff: a changed cell, or the preamble's new cell, with its hunks numbered within it. */
+interface CellPart {
+  /** `demo.ipynb · cell 7`, or `demo.ipynb · new cell before cell 3`. */
+  name: string;
+  /** The new cell's comes from nothing. */
+  created: boolean;
+  hunks: Hunk[];
 }
 
-const twoFiles = (from: string, to: string, before: string, after: string, context: number) =>
-  createTwoFilesPatch(from, to, before, after, '', '', { context }).replace(/^={60,}\r?\n/, '').replace(/\t$/gm, '');
+const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
 
-/** A notebook's change, cell by cell, each cell's lines numbered from 1; the preamble's new cell from /dev/null. */
-function notebookDiff(plan: FilePlan, edits: Edit[], context: number): string {
-  const { cells, newCell } = notebookChanges(plan, edits);
-  const parts: string[] = [];
-  const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
-  const insertAt = plan.preamble?.cell ?? 0;
-  let added = false;
-  const addNew = () => {
-    if (newCell === null || added) return;
-    added = true;
-    parts.push(twoFiles('/dev/null', `b/${newCellName(plan)}`, '', withEnd(newCell), context).replace(/^--- a\/dev\/null/m, '--- /dev/null'));
-  };
-  for (const cell of cells) {
-    if (cell.index >= insertAt) addNew();
-    const name = cellName(plan, cell.index);
-    parts.push(twoFiles(`a/${name}`, `b/${name}`, withEnd(cell.before), withEnd(cell.after), context));
+/**
+ * A notebook's change, cell by cell, in cell order (the new cell before the cell it goes before):
+ * each cell's hunks from its own edits, its lines numbered from 1 (a cell's last line counts as
+ * ending, as Jupyter shows it).
+ */
+function notebookParts(plan: FilePlan, edits: readonly TaggedEdit[], context: number): CellPart[] {
+  const map = plan.notebook;
+  if (!map) return [];
+  const byCell = new Map<number, TaggedEdit[]>();
+  for (const edit of edits) {
+    const cell = edit.tag === PREAMBLE_TAG ? undefined : cellAt(map, edit.start);
+    if (cell) byCell.set(cell.index, [...(byCell.get(cell.index) ?? []), { ...edit, start: edit.start - cell.start, end: Math.min(edit.end, cell.end) - cell.start }]);
   }
-  addNew();
-  return parts.join('');
-}
-
-/** The shared helper as a new file's diff, from /dev/null. */
-export function helperDiff(helper: SharedHelper, context = 3): string {
-  return twoFiles('/dev/null', `b/${helper.path}`, '', helper.text ?? '', context).replace(/^--- a\/dev\/null/m, '--- /dev/null');
-}
-
-/** The shared helper's one hunk, for the review. */
-export function helperHunks(helper: SharedHelper, context: number): DiffHunk[] {
-  return displayHunks('', helper.text ?? '', context, `${helper.path} (new file)`, true);
+  const parts: Array<CellPart & { at: number }> = [];
+  for (const cell of map.cells) {
+    const mine = byCell.get(cell.index);
+    if (!mine) continue;
+    const hunks = editHunks(withEnd(plan.text.slice(cell.start, cell.end)), mine, context);
+    if (hunks.length > 0) parts.push({ name: `${plan.path} · cell ${cell.index + 1}`, created: false, hunks, at: cell.index });
+  }
+  if (plan.preamble && edits.some((e) => e.tag === PREAMBLE_TAG)) {
+    const at = plan.preamble.cell ?? map.insertAt;
+    const name = `${plan.path} · new cell ${at < map.cellCount ? `before cell ${at + 1}` : 'at the end'}`;
+    const hunks = editHunks('', [{ start: 0, end: 0, text: withEnd(plan.preamble.text), tag: PREAMBLE_TAG }], context);
+    parts.push({ name, created: true, hunks, at: at - 0.5 });
+  }
+  return parts.sort((a, b) => a.at - b.at);
 }
 
 /** The whole file's change under the decisions as a unified diff (`a/` and `b/` prefixes); '' if none. */
 export function fileDiff(plan: FilePlan, decisions: Decisions, context = 3): string {
-  const edits = decidedEdits(plan, decisions);
-  if (edits.length === 0) return '';
-  if (plan.notebook) return notebookDiff(plan, edits, context);
+  if (plan.notebook) {
+    const parts = notebookParts(plan, decidedEdits(plan, decisions), context);
+    const lines = parts.flatMap((part) => [part.created ? '--- /dev/null' : `--- a/${part.name}`, `+++ b/${part.name}`, ...part.hunks.flatMap(hunkText)]);
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  }
   // The BOM goes back in, so that the patch's first line matches the file's bytes for `git apply`.
   const bom = plan.bom ? '\uFEFF' : '';
-  const patch = createTwoFilesPatch(`a/${plan.path}`, `b/${plan.path}`, bom + plan.text, bom + applyEdits(plan.text, edits), '', '', { context });
-  return patch.replace(/^={60,}\r?\n/, '').replace(/\t$/gm, '');
+  const edits = decidedEdits(plan, decisions).map((e) => ({ ...e, start: e.start + bom.length, end: e.end + bom.length }));
+  const hunks = editHunks(bom + plan.text, edits, context);
+  if (hunks.length === 0) return '';
+  return `${[`--- a/${plan.path}`, `+++ b/${plan.path}`, ...hunks.flatMap(hunkText)].join('\n')}\n`;
+}
+
+/** The file's hunks under the decisions, for display: line numbers on both sides and word-level highlights. */
+export function displayHunks(plan: FilePlan, decisions: Decisions, context: number): DiffHunk[] {
+  if (plan.notebook) {
+    // a notebook's hunks are its cells', numbered within each cell; the header says which cell
+    return notebookParts(plan, decidedEdits(plan, decisions), context).flatMap((part) =>
+      part.hunks.map((hunk) => display(hunk, `${hunkHeader(hunk)} ${part.name.slice(plan.path.length + 3)}`)),
+    );
+  }
+  return fileHunks(plan, decisions, context).map((hunk) => display(hunk, hunkHeader(hunk)));
+}
+
+function display(hunk: Hunk, header: string): DiffHunk {
+  return { header, lines: displayLines(hunk), tags: hunk.tags, preamble: hunk.tags.includes(PREAMBLE_TAG) };
+}
+
+/** The tag of the shared helper's lines. */
+export const HELPER_TAG = 'helper';
+
+function helperHunksOf(helper: SharedHelper, context: number): Hunk[] {
+  return editHunks('', [{ start: 0, end: 0, text: helper.text ?? '', tag: HELPER_TAG }], context);
+}
+
+/** `--preamble module`'s shared helper as a new file's diff, from /dev/null. */
+export function helperDiff(helper: SharedHelper, context = 3): string {
+  return `${['--- /dev/null', `+++ b/${helper.path}`, ...helperHunksOf(helper, context).flatMap(hunkText)].join('\n')}\n`;
+}
+
+/** The shared helper's hunk, for the review. */
+export function helperHunks(helper: SharedHelper, context: number): DiffHunk[] {
+  return helperHunksOf(helper, context).map((hunk) => display(hunk, `${hunkHeader(hunk)} ${helper.path} (new file)`));
 }
 
 /** Splits word-diff parts into per-line segment lists, for one side. */
@@ -92,71 +138,43 @@ function sideLines(parts: { value: string; added?: boolean; removed?: boolean }[
   return lines;
 }
 
-/** Turns a block of removed lines and the added lines after it into lines with word-level segments. */
-function pairBlock(dels: string[], adds: string[], oldNo: number, newNo: number): DiffLine[] {
-  const parts = diffWordsWithSpace(dels.join('\n'), adds.join('\n'));
+const shownText = (line: HunkLine) => line.text.replace(/\r$/, '');
+
+/**
+ * A block of removed lines and the added lines after it, as lines with word-level segments. Only a
+ * block that replaces lines has words that differ: lines only added (the preamble) or only removed
+ * are not highlighted word by word.
+ */
+function pairBlock(dels: HunkLine[], adds: HunkLine[], oldNo: number, newNo: number): DiffLine[] {
+  const paired = dels.length > 0 && adds.length > 0;
+  const parts = paired ? diffWordsWithSpace(dels.map(shownText).join('\n'), adds.map(shownText).join('\n')) : [{ value: [...dels, ...adds].map(shownText).join('\n') }];
   const oldSegs = dels.length ? sideLines(parts, 'old') : [];
   const newSegs = adds.length ? sideLines(parts, 'new') : [];
   return [
-    ...dels.map((_, i): DiffLine => ({ kind: 'del', oldLine: oldNo + i, newLine: null, segments: oldSegs[i] ?? [] })),
-    ...adds.map((_, i): DiffLine => ({ kind: 'add', oldLine: null, newLine: newNo + i, segments: newSegs[i] ?? [] })),
+    ...dels.map((line, i): DiffLine => ({ kind: 'del', oldLine: oldNo + i, newLine: null, segments: oldSegs[i] ?? [], tags: line.tags })),
+    ...adds.map((line, i): DiffLine => ({ kind: 'add', oldLine: null, newLine: newNo + i, segments: newSegs[i] ?? [], tags: line.tags })),
   ];
 }
 
-function toDisplayLines(raw: string[], oldStart: number, newStart: number): DiffLine[] {
+function displayLines(hunk: Hunk): DiffLine[] {
   const out: DiffLine[] = [];
-  let oldNo = oldStart;
-  let newNo = newStart;
-  for (let i = 0; i < raw.length; ) {
-    const line = raw[i] ?? '';
-    if (line.startsWith('\\')) { i++; continue; }
-    if (line.startsWith(' ')) {
-      out.push({ kind: 'context', oldLine: oldNo++, newLine: newNo++, segments: [{ text: line.slice(1).replace(/\r$/, ''), changed: false }] });
+  let oldNo = hunk.oldFrom + 1;
+  let newNo = hunk.newFrom + 1;
+  const lines = hunk.lines;
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i] as HunkLine;
+    if (line.sign === ' ') {
+      out.push({ kind: 'context', oldLine: oldNo++, newLine: newNo++, segments: [{ text: shownText(line), changed: false }], tags: [] });
       i++;
       continue;
     }
-    const dels: string[] = [];
-    const adds: string[] = [];
-    while (raw[i]?.startsWith('-') || raw[i]?.startsWith('\\')) { if (raw[i]?.startsWith('-')) dels.push((raw[i] ?? '').slice(1).replace(/\r$/, '')); i++; }
-    while (raw[i]?.startsWith('+') || raw[i]?.startsWith('\\')) { if (raw[i]?.startsWith('+')) adds.push((raw[i] ?? '').slice(1).replace(/\r$/, '')); i++; }
+    const dels: HunkLine[] = [];
+    const adds: HunkLine[] = [];
+    while (lines[i]?.sign === '-') dels.push(lines[i++] as HunkLine);
+    while (lines[i]?.sign === '+') adds.push(lines[i++] as HunkLine);
     out.push(...pairBlock(dels, adds, oldNo, newNo));
     oldNo += dels.length;
     newNo += adds.length;
   }
   return out;
-}
-
-/** The hunks that show one site's change (its proposal, or `text` when given) and, if asked, the preamble. */
-export function siteHunks(plan: FilePlan, siteId: string, opts: { text?: string; withPreamble: boolean; context: number }): DiffHunk[] {
-  const site = plan.sites.find((s) => s.id === siteId);
-  if (!site) return [];
-  const edits: Edit[] = [siteEdit(plan, site, opts.text ?? site.edit.text)];
-  if (plan.notebook) return notebookHunks(plan, edits, opts);
-  if (opts.withPreamble && plan.preamble) edits.push(plan.preamble.edit);
-  const patch = structuredPatch(plan.path, plan.path, plan.text, applyEdits(plan.text, edits), '', '', { context: opts.context });
-  const preambleLine = plan.preamble?.line ?? -1;
-  return patch.hunks.map((h) => ({
-    header: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
-    lines: toDisplayLines(h.lines, h.oldStart, h.newStart),
-    preamble: opts.withPreamble && preambleLine >= h.oldStart && preambleLine <= h.oldStart + h.oldLines,
-  }));
-}
-
-function displayHunks(before: string, after: string, context: number, title: string, preamble: boolean): DiffHunk[] {
-  const patch = structuredPatch('a', 'b', before, after, '', '', { context });
-  return patch.hunks.map((h) => ({
-    // (a new cell or file starts after line 0 of nothing, as a unified diff says it)
-    header: `@@ -${before === '' ? 0 : h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@ ${title}`,
-    lines: toDisplayLines(h.lines, h.oldStart, h.newStart),
-    preamble,
-  }));
-}
-
-/** A notebook site's hunks, numbered within its cell, and (when asked) the preamble's new cell as its own hunk. */
-function notebookHunks(plan: FilePlan, edits: Edit[], opts: { text?: string; withPreamble: boolean; context: number }): DiffHunk[] {
-  const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
-  const { cells } = notebookChanges(plan, edits);
-  const hunks = cells.flatMap((cell) => displayHunks(withEnd(cell.before), withEnd(cell.after), opts.context, `cell ${cell.index + 1}`, false));
-  if (opts.withPreamble && plan.preamble) hunks.push(...displayHunks('', withEnd(plan.preamble.text), opts.context, newCellName(plan).slice(plan.path.length + 3), true));
-  return hunks;
 }

@@ -1,5 +1,5 @@
 /** The review's steps from the summary to the end: w, git's answer, the write's results, the headline. Pure. */
-import { decidedEdits } from '../core/plan.js';
+import { decidedEdits, helperToWrite } from '../core/plan.js';
 import type { WriteResult } from '../core/types.js';
 import type { ReviewState } from './review-state.js';
 
@@ -10,7 +10,8 @@ export function finish(state: ReviewState, exitCode: number, outcome: string): R
 /** `w` on the summary: writes when the summary is armed; on one that opened by itself, highlights Write and says what the next w or Enter does. */
 export function pressWrite(s: ReviewState): ReviewState {
   if (s.screen !== 'summary') return s;
-  const files = s.plans.filter((plan) => decidedEdits(plan, s.decisions).length > 0).length;
+  // (the shared helper of --preamble module is one more file)
+  const files = s.plans.filter((plan) => decidedEdits(plan, s.decisions).length > 0).length + (helperToWrite(s.plans, s.decisions) ? 1 : 0);
   if (s.writeArmed || files === 0) return startWrite(s);
   return { ...s, writeArmed: true, menu: 0, message: `Press w or Enter to write ${files} file${files === 1 ? '' : 's'}. b goes back to the review.` };
 }
