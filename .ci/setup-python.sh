@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv at the repo root with the Python stack the KeyMapper tests need:
 # numpy, jax, jaxlib, flax, torch (CPU) and pytest, pycodestyle and isort (the
-# generated files' import placement is checked with them) and nbformat (rewritten notebooks are
-# validated with it), installed OFFLINE from this
+# generated files' import placement is checked with them), nbformat (rewritten notebooks are
+# validated with it) and pre-commit (the hook manifest is validated, and the hook installed and
+# run, with it), installed OFFLINE from this
 # machine's local mirror (file indexes + /opt/wheels). Never touches the network index.
 # Idempotent: if .venv already imports everything, it exits at once.
 set -euo pipefail
@@ -10,8 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
-PACKAGES=(numpy jax jaxlib flax torch pytest pycodestyle isort nbformat)
-CHECK='import numpy, jax, jaxlib, flax, torch, pytest, pycodestyle, isort, nbformat'
+PACKAGES=(numpy jax jaxlib flax torch pytest pycodestyle isort nbformat pre-commit)
+CHECK='import numpy, jax, jaxlib, flax, torch, pytest, pycodestyle, isort, nbformat, pre_commit'
 
 INDEX_URL="${SWITCHEROO_PIP_INDEX_URL:-file:///opt/pypi/simple}"
 EXTRA_INDEX_URL="${SWITCHEROO_PIP_EXTRA_INDEX_URL:-file:///opt/pypi-more/simple}"
@@ -54,8 +55,9 @@ done
 
 "$PY" - <<'PY'
 import importlib
-for name in ("numpy", "jax", "jaxlib", "flax", "torch", "pytest", "pycodestyle", "isort", "nbformat"):
-    mod = importlib.import_module(name)
-    print(f"setup-python:   {name} {getattr(mod, '__version__', '?')}")
+from importlib.metadata import version
+for name in ("numpy", "jax", "jaxlib", "flax", "torch", "pytest", "pycodestyle", "isort", "nbformat", "pre_commit"):
+    importlib.import_module(name)
+    print(f"setup-python:   {name} {version(name.replace('_', '-'))}")
 PY
 echo "setup-python: done in $(( $(date +%s) - start ))s"

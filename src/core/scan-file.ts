@@ -51,11 +51,11 @@ function scratchReader(): (path: string, size: number) => Buffer {
 
 /**
  * A function that scans files of `root` one at a time, synchronously: many small sync reads beat
- * the promise API's thread-pool round trips.
+ * the promise API's thread-pool round trips. A `context` file is read for its classes only.
  */
-export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string) => FileOutcome {
+export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string, context?: boolean) => FileOutcome {
   const readInto = scratchReader();
-  return (rel) => {
+  return (rel, context = false) => {
     const link = resolve(root, rel);
     const found: Found = { rel, abs: link, viaLink: false };
     try {
@@ -79,14 +79,14 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
-        if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
+        if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
         const plan = planNotebook(parser(), path, abs, bytes, options);
         if ('skipped' in plan) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: plan.skipped } };
         return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text)) };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
-      if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
+      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
       return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
