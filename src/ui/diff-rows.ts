@@ -1,3 +1,4 @@
+import { hintNote } from '../core/hints/choose.js';
 import { siteHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
 import { preambleIncluded } from '../core/plan.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
@@ -28,6 +29,7 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
   const rows: DiffRow[] = notesBefore(plan, site);
   for (const hunk of change) rows.push(...hunkRows(hunk, '', gutter));
   if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
+  for (const hint of site.hints ?? []) rows.push({ kind: 'note', tone: 'info', text: hintNote(hint) });
   for (const warning of site.warnings) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${warning}` });
   for (const hunk of preamble) rows.push(...hunkRows(hunk, preambleLabel(included), gutter));
   if (first && plan.preamble === null) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper is already defined or imported in this file: no preamble.' });
