@@ -71,7 +71,7 @@ export function describe(w: Walk, expr: Expr, module: string[], scope: Scope | n
   const qualified = target.type === 'external' ? target.qualified : null;
   if (!qualified) return;
   if (/^torch\.(?:ao\.)?nn\./.test(qualified)) torchLayer(w, qualified.split('.').pop() as string, expr, module, scope, depth + 1);
-  else if (/^transformers\./.test(qualified) && last === 'Conv1D') record(w, scope, module, 'linear_t', expr);
+  else if (/^transformers\.(?:.*\.)?Conv1D$/.test(qualified)) record(w, scope, module, 'linear_t', expr);
 }
 
 /** Everything a project class builds at `module`; `bind` gives the arguments of the call that built it, once its source is read. */
