@@ -46,8 +46,8 @@ describe('hints through the built bin', () => {
   it('--dry-run shows where each hint came from, and counts only the warnings', async () => {
     const r = await runCli(['--dry-run', await project(FILES)]);
     expect(r.stdout).toContain(`${WRITTEN.replace(/^/gm, '+')}\n`);
-    expect(r.stdout).toContain("  load.py:6:1  hint 'attn': 'attention:4' from `nn.MultiheadAttention(8, heads)` (model.py:8); 4 heads: the default of `heads` in `Net.__init__` (model.py:4)\n");
-    expect(r.stdout).toContain("  load.py:6:1  hint 'tokens': 'embedding' from `nn.Embedding(10, 8)` (model.py:7)\n");
+    expect(r.stdout).toContain("  load.py:6:1  hint 'attn': 'attention:4' from model.py:8 `nn.MultiheadAttention(8, heads)`; 4 heads: the default of `heads` in `Net.__init__` (model.py:4)\n");
+    expect(r.stdout).toContain("  load.py:6:1  hint 'tokens': 'embedding' from model.py:7 `nn.Embedding(10, 8)`\n");
     expect(r.stdout).toContain("  load.py:6:1  warning: hints: no head count for the attention at 'mix'");
     expect(r.stderr).toMatch(/ · 1 warning · /);
   });
@@ -57,7 +57,7 @@ describe('hints through the built bin', () => {
     const r = await runCli(['--yes', dir]);
     expect(r.code).toBe(0);
     expect(await readFile(join(dir, 'load.py'), 'utf8')).toContain(`\n${WRITTEN}\n`);
-    expect(r.stderr).toContain("load.py:6:1  hint 'tokens': 'embedding' from `nn.Embedding(10, 8)` (model.py:7)");
+    expect(r.stderr).toContain("load.py:6:1  hint 'tokens': 'embedding' from model.py:7 `nn.Embedding(10, 8)`");
     expect(r.stderr).toMatch(/ · 1 warning · /);
     const again = await runCli(['--check', dir]);
     expect(again.code).toBe(0);

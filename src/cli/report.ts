@@ -4,7 +4,7 @@
  * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
  */
 import { count } from '../core/count.js';
-import { hintNote } from '../core/hints/choose.js';
+import { hintNotes } from '../core/hints/choose.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
@@ -30,7 +30,7 @@ function paintDiff(diff: string, paint: Paint, exact: boolean): string {
 function siteNote(site: Site, paint: Paint): string[] {
   const where = `${site.path}:${site.line}:${site.column}`;
   const reason = site.proposed ? [] : [paint('dim', `  ${shown(`${where}  ${site.kind}: not proposed: ${site.reason}`, paint)}`)];
-  const hints = (site.hints ?? []).map((h) => paint('dim', `  ${shown(`${where}  ${hintNote(h)}`, paint)}`));
+  const hints = (site.hints ?? []).map((h) => paint('dim', `  ${shown(`${where}  ${hintNotes(h).join('; ')}`, paint)}`));
   return [...reason, ...hints, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
 }
 

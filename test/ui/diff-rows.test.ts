@@ -48,6 +48,26 @@ describe('diff rows', () => {
     expect(hunks(diffRows(net, superSite, new Map(), 3))).toEqual([]);
     expect(notes(diffRows(net, superSite, new Map(), 3))[0]).toMatch(/^Not proposed: super\(\) call .*never rewritten\.$/);
   });
+
+  it("says under the change where each of its hints came from, a head count's origin on a line of its own", () => {
+    const site = train.sites[0]!;
+    const hinted = {
+      ...site,
+      hints: [
+        { module: 'encoder.layers.*.self_attn', value: 'attention:4', text: 'nn.TransformerEncoderLayer(d, nhead)', path: 'model.py', line: 10, note: '4 heads: the default of `nhead` in `Net.__init__` (model.py:4)' },
+        { module: 'tokens', value: 'embedding', text: 'nn.Embedding(10, 4)', path: 'model.py', line: 9 },
+      ],
+    };
+    const shown = notes(diffRows({ ...train, sites: [hinted, ...train.sites.slice(1)] }, hinted, new Map(), 3));
+    expect(shown).toEqual(expect.arrayContaining([
+      "hint 'encoder.layers.*.self_attn': 'attention:4' from model.py:10 `nn.TransformerEncoderLayer(d, nhead)`",
+      '  4 heads: the default of `nhead` in `Net.__init__` (model.py:4)',
+      "hint 'tokens': 'embedding' from model.py:9 `nn.Embedding(10, 4)`",
+    ]));
+    const first = shown.findIndex((t) => t.startsWith('hint '));
+    expect(shown[first + 1]).toMatch(/^  4 heads/);
+    expect(shown.findIndex((t) => t.startsWith('⚠'))).toBeGreaterThan(first);
+  });
 });
 
 describe('viewport', () => {

@@ -70,8 +70,9 @@ export function chooseHints(found: Found[]): { hints: SiteHint[]; warnings: stri
   return { hints, warnings };
 }
 
-/** One line saying where a hint came from (the review and `--dry-run` show it under the change). */
-export function hintNote(hint: SiteHint): string {
+/** Where a hint came from: the call that builds its module, then (for a head count not written there) how the count was found. */
+export function hintNotes(hint: SiteHint): string[] {
   const module = hint.module === '' ? "''" : `'${hint.module}'`;
-  return `hint ${module}: '${hint.value}' from \`${hint.text}\` (${hint.path}:${hint.line})${hint.note ? `; ${hint.note}` : ''}`;
+  const built = `hint ${module}: '${hint.value}' from ${hint.path}:${hint.line} \`${hint.text}\``;
+  return hint.note ? [built, hint.note] : [built];
 }
