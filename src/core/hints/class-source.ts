@@ -150,23 +150,28 @@ function readMethod(def: Node, out: ClassSource, expr: (n: Node | null) => Expr,
   const method: Method = { name, self, params, locals: new Map() };
   if (!out.methods.has(name)) out.methods.set(name, method);
   const isSelf = (n: Node | null | undefined) => n?.type === 'identifier' && self !== null && n.text === self;
-  const visit = (n: Node): void => {
-    if (n.type === 'assignment') {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (right && left?.type === 'identifier') {
-        const list = method.locals.get(left.text) ?? [];
-        list.push(expr(right));
-        method.locals.set(left.text, list);
-      } else if (right && left?.type === 'attribute' && isSelf(left.childForFieldName('object'))) {
-        out.assigned.push({ attr: left.childForFieldName('attribute')?.text ?? '', value: expr(right), method: name, line: firstLine + n.startPosition.row });
-      }
-    } else if (n.type === 'call') {
+  const body = def.childForFieldName('body');
+  if (!body) return;
+  // The method's own assignments and calls, not those of functions, classes or lambdas nested in it
+  // (asked of the tree in one call each: visiting every node from here costs ten times as much).
+  const nested = body.descendantsOfType([...NESTED]).filter((n): n is Node => n !== null).map((n) => [n.startIndex, n.endIndex] as const);
+  const own = (n: Node) => !nested.some(([start, end]) => n.startIndex >= start && n.endIndex <= end);
+  for (const n of body.descendantsOfType(['assignment', 'call'])) {
+    if (!n || !own(n)) continue;
+    if (n.type === 'call') {
       readCall(n, out, name, isSelf, expr, firstLine);
+      continue;
     }
-    for (const child of kids(n)) if (!NESTED.has(child.type)) visit(child);
-  };
-  for (const child of kids(def.childForFieldName('body'))) visit(child);
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (right && left?.type === 'identifier') {
+      const list = method.locals.get(left.text) ?? [];
+      list.push(expr(right));
+      method.locals.set(left.text, list);
+    } else if (right && left?.type === 'attribute' && isSelf(left.childForFieldName('object'))) {
+      out.assigned.push({ attr: left.childForFieldName('attribute')?.text ?? '', value: expr(right), method: name, line: firstLine + n.startPosition.row });
+    }
+  }
 }
 
 /** `self.x.append(v)`, `self.x.extend([...])`, `self.add_module('x', v)`, and `__init__`'s call of its base's. */

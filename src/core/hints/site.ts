@@ -5,7 +5,7 @@
  * more against the whole project; each time the previous hints are taken out first.
  */
 import type { ClassFact } from '../evidence/facts.js';
-import type { ProjectIndex } from '../evidence/index.js';
+import type { ProjectIndex, Target } from '../evidence/index.js';
 import { parseWith, type Parser } from '../parser.js';
 import type { Evidence, FilePlan, Site, SiteHint } from '../types.js';
 import { readClass, type ClassSource } from './class-source.js';
@@ -25,12 +25,25 @@ function readerFor(index: ProjectIndex, parser: Parser): Reader {
   let cache = sources.get(index);
   if (!cache) sources.set(index, (cache = new Map()));
   const known = cache;
+  const targets = new Map<string, Target>();
+  const classes = new Map<string, (Target & { type: 'class' }) | null>();
   return {
     index,
     read(path: string, fact: ClassFact) {
       const key = `${path}\0${fact.qualname}\0${fact.offset}`;
       if (!known.has(key)) known.set(key, readClass(index, parser, path, fact));
       return known.get(key) ?? null;
+    },
+    resolve(path: string, dotted: string) {
+      const key = `${path}\0${dotted}`;
+      let target = targets.get(key);
+      if (!target) targets.set(key, (target = index.resolve(path, dotted)));
+      return target;
+    },
+    resolveClass(path: string, dotted: string) {
+      const key = `${path}\0${dotted}`;
+      if (!classes.has(key)) classes.set(key, index.resolveClass(path, dotted));
+      return classes.get(key) ?? null;
     },
   };
 }

@@ -5,14 +5,16 @@
  * or simple arithmetic of those. Anything else is a run-time value, and says why.
  */
 import type { ClassFact } from '../evidence/facts.js';
-import type { ProjectIndex } from '../evidence/index.js';
+import type { ProjectIndex, Target } from '../evidence/index.js';
 import type { ClassSource, Method } from './class-source.js';
 import { dotted, type Expr } from './expr.js';
 
-/** Reads classes (cached) and resolves names against the project index. */
+/** Reads classes and resolves names against the project index (both remembered). */
 export interface Reader {
   index: ProjectIndex;
   read(path: string, fact: ClassFact): ClassSource | null;
+  resolve(path: string, dotted: string): Target;
+  resolveClass(path: string, dotted: string): (Target & { type: 'class' }) | null;
 }
 
 /** Where a name is read: a method of a class, with the arguments the call that built the instance gave. */
@@ -172,7 +174,7 @@ function evalObject(r: Reader, expr: Expr, scope: Scope | null, attr: string, de
   }
   if (expr.type === 'call') {
     const fn = dotted(expr.fn);
-    const target = fn ? r.index.resolveClass(scope.src.path, fn) : null;
+    const target = fn ? r.resolveClass(scope.src.path, fn) : null;
     const src = target ? r.read(target.path, target.fact) : null;
     return src ? { src, bound: bindCall(expr, scope, src) } : null;
   }
@@ -187,7 +189,7 @@ function unboundObject(r: Reader, name: string, scope: Scope, attr: string): Ins
   const param = scope.method?.params.find((p) => p.name === name);
   if (!param) return null;
   if (param.annotation) {
-    const target = r.index.resolveClass(scope.src.path, param.annotation);
+    const target = r.resolveClass(scope.src.path, param.annotation);
     const src = target ? r.read(target.path, target.fact) : null;
     return src ? { src, bound: new Map() } : null;
   }
@@ -195,7 +197,7 @@ function unboundObject(r: Reader, name: string, scope: Scope, attr: string): Ins
   for (const fact of r.index.classesIn(scope.src.path)) candidates.set(`${scope.src.path}\0${fact.qualname}`, { path: scope.src.path, fact });
   for (const imp of r.index.importsOf(scope.src.path)) {
     if (imp.local === '*' || candidates.size > 40) continue;
-    const target = r.index.resolve(scope.src.path, imp.local);
+    const target = r.resolve(scope.src.path, imp.local);
     if (target.type === 'class') candidates.set(`${target.path}\0${target.fact.qualname}`, target);
   }
   const withField = [...candidates.values()]

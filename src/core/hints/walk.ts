@@ -61,13 +61,13 @@ export function describe(w: Walk, expr: Expr, module: string[], scope: Scope | n
     describe(w, expr.args[0], module, scope, depth + 1);
     return;
   }
-  const project = w.r.index.resolveClass(scope.src.path, fn);
+  const project = w.r.resolveClass(scope.src.path, fn);
   if (project) {
     if (project.fact.name === 'Conv1D') record(w, scope, module, 'linear_t', expr);
     else walkClass(w, project.path, project.fact, module, (src) => bindCall(expr, scope, src), depth + 1);
     return;
   }
-  const target = w.r.index.resolve(scope.src.path, fn);
+  const target = w.r.resolve(scope.src.path, fn);
   const qualified = target.type === 'external' ? target.qualified : null;
   if (!qualified) return;
   if (/^torch\.(?:ao\.)?nn\./.test(qualified)) torchLayer(w, qualified.split('.').pop() as string, expr, module, scope, depth + 1);
@@ -87,12 +87,12 @@ export function walkClass(w: Walk, path: string, fact: ClassFact, module: string
     const init = scopeOf(src, '__init__', bound);
     // The bases first: their __init__ runs before the class's own assignments.
     for (const base of src.bases) {
-      const project = w.r.index.resolveClass(src.path, base);
+      const project = w.r.resolveClass(src.path, base);
       if (project) {
         walkClass(w, project.path, project.fact, module, (b) => (src.superInit ? bindCall(src.superInit, init, b) : new Map()), depth + 1);
         continue;
       }
-      const target = w.r.index.resolve(src.path, base);
+      const target = w.r.resolve(src.path, base);
       if (target.type === 'external' && /^torch\.(?:ao\.)?nn\./.test(target.qualified)) {
         const call: Call = src.superInit ?? { type: 'call', fn: { type: 'name', name: base }, args: [], kwargs: [], text: `class ${src.qualname}(${base})`, line: src.line };
         torchLayer(w, target.qualified.split('.').pop() as string, call, module, init, depth + 1);
