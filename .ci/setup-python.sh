@@ -33,11 +33,21 @@ fi
 echo "setup-python: installing ${PACKAGES[*]} offline (index $INDEX_URL, extra $EXTRA_INDEX_URL, find-links $FIND_LINKS)"
 # The constraints file (/etc/xdg/pip/constraints.txt) is applied through pip's config.
 # --index-url replaces the default (network) index; PIP_NO_INPUT avoids any prompt.
-PIP_NO_INPUT=1 "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-  --index-url "$INDEX_URL" \
-  --extra-index-url "$EXTRA_INDEX_URL" \
-  --find-links "$FIND_LINKS" \
-  "${PACKAGES[@]}" 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+# One retry: an install interrupted half-way (seen once: a wheel's file missing while unpacking
+# torch, with another pip running on the machine) leaves nothing that a second attempt trips on.
+for attempt in 1 2; do
+  if PIP_NO_INPUT=1 "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    --index-url "$INDEX_URL" \
+    --extra-index-url "$EXTRA_INDEX_URL" \
+    --find-links "$FIND_LINKS" \
+    "${PACKAGES[@]}" > "$VENV/pip.log" 2>&1; then
+    grep -v 'is ignored: it is neither a file nor a directory' "$VENV/pip.log" || true
+    break
+  fi
+  grep -v 'is ignored: it is neither a file nor a directory' "$VENV/pip.log" || true
+  if [ "$attempt" = 2 ]; then echo "setup-python: pip failed twice" >&2; exit 1; fi
+  echo "setup-python: pip failed; trying once more"
+done
 # (pip looks each project up in both file indexes; the filtered lines are its notes about the
 # index that does not hold that project.)
 
