@@ -327,40 +327,38 @@ class KeyMapper:
         return layers
 
     @classmethod
-    def _map_layer(cls, mods, kind, leaves, arrays, hints, used, heads_missing, roots):
-        """{flax path: (torch name, array, bf16, how)} for one attention or recurrent layer, or None when
-        it does not fit (its keys are then mapped one by one and named in a warning)."""
-        get = {leaf: arrays[name][0] for leaf, name in leaves.items()}
-        bf16 = any(arrays[name][1] for name in leaves.values())
-        path = cls._flax_path(mods)
-        if kind == 'attention':
-            hint = cls._hint(mods, hints, used=used, roots=roots)
-            heads = int(hint.split(':')[1]) if hint and hint.startswith('attention:') else None
-            if heads is None:
-                heads_missing.append('.'.join(mods))
-            how = 'fixed' if heads else 'reshape'
-            def source(sub):  # the torch key a Flax leaf comes from, for messages
-                if sub[0] == 'out':
-                    return leaves['out_proj.' + ('weight' if sub[1] == 'kernel' else 'bias')]
-                return leaves['in_proj_bias'] if sub[1] == 'bias' else leaves.get('in_proj_weight') or leaves[sub[0][0] + '_proj_weight']
-            return {('params', *path, *sub): (source(sub), arr, bf16, how) for sub, arr in cls.attention(get, heads).items()}
+    def _map_attention(cls, mods, leaves, get, bf16, heads):
+        """{flax path: (torch name, array, bf16, how)} for one nn.MultiheadAttention."""
+        def source(sub):  # the torch key a Flax leaf comes from, for messages
+            if sub[0] == 'out':
+                return leaves['out_proj.' + ('weight' if sub[1] == 'kernel' else 'bias')]
+            if sub[1] == 'bias':
+                return leaves['in_proj_bias']
+            return leaves.get('in_proj_weight') or leaves[sub[0][0] + '_proj_weight']
+        path, how = cls._flax_path(mods), 'fixed' if heads else 'reshape'
+        return {('params', *path, *sub): (source(sub), arr, bf16, how) for sub, arr in cls.attention(get, heads).items()}
+
+    @classmethod
+    def _map_recurrent(cls, mods, kind, leaves, get, bf16):
+        """{flax path: ...} for one nn.LSTM/GRU/RNN (every layer and direction) or cell; None when it
+        does not fit (its keys are then mapped one by one and named in a warning)."""
         if any('_hr' in leaf for leaf in leaves):  # LSTM(proj_size=...): Flax has no projection cell
             return None
-        out = {}
+        path, out = cls._flax_path(mods), {}
         for suffix in sorted({leaf[len('weight_ih'):] for leaf in leaves if leaf.startswith('weight_ih')}):
             w_ih, w_hh = get.get('weight_ih' + suffix), get.get('weight_hh' + suffix)
             if w_hh is None or w_hh.ndim != 2:
                 return None
+            try:
+                params = cls.recurrent(w_ih, w_hh, get.get('bias_ih' + suffix), get.get('bias_hh' + suffix))
+            except ValueError:  # not an LSTM, GRU or RNN shape
+                return None
             if kind == 'cell':
                 where = path
-            elif path:
-                where = path[:-1] + [path[-1] + suffix]
-            else:
-                where = [suffix[1:]]
-            params = cls.recurrent(w_ih, w_hh, get.get('bias_ih' + suffix), get.get('bias_hh' + suffix))
+            else:  # rnn.weight_ih_l0_reverse -> rnn_l0_reverse/cell
+                where = (path[:-1] + [path[-1] + suffix] if path else [suffix[1:]]) + ['cell']
             for sub, arr in params.items():
-                out[('params', *where, *(() if kind == 'cell' else ('cell',)), *sub)] = (
-                    leaves['weight_ih' + suffix], arr, bf16, 'fixed')
+                out[('params', *where, *sub)] = (leaves['weight_ih' + suffix], arr, bf16, 'fixed')
         return out
 
     @classmethod
@@ -378,13 +376,16 @@ class KeyMapper:
 
         consumed = set()
         for mods, kind, leaves in cls._layers(arrays):
-            try:
-                mapped = cls._map_layer(mods, kind, leaves, arrays, hints, used, heads_missing, roots)
-            except ValueError:
-                if kind != 'attention':
-                    mapped = None
-                else:
-                    raise
+            get = {leaf: arrays[name][0] for leaf, name in leaves.items()}
+            bf16 = any(arrays[name][1] for name in leaves.values())
+            if kind == 'attention':
+                hint = cls._hint(mods, hints, used=used, roots=roots)
+                heads = int(hint.split(':')[1]) if hint and hint.startswith('attention:') else None
+                if heads is None:
+                    heads_missing.append('.'.join(mods))
+                mapped = cls._map_attention(mods, leaves, get, bf16, heads)
+            else:
+                mapped = cls._map_recurrent(mods, kind, leaves, get, bf16)
             if mapped is None:
                 continue
             consumed.update(leaves.values())
