@@ -35,10 +35,15 @@ describe('an edit that removes the call', () => {
     }
   });
 
-  it('keeps the rest of a line it shares, without the `;` between', async () => {
+  it('keeps the rest of a line it shares, without the `;` between (an edit is the whole line: the rest is what is left of it)', async () => {
     const plan = await planText('def f(model, sd):\n    x = 1; model.load_state_dict(sd)\n    model.load_state_dict(sd); y = 2\n');
-    const decisions = decide(plan.sites.map((s) => [s.id, { type: 'edited', text: '' }]));
+    const [first, second] = plan.sites;
+    const decisions = decide([
+      [first!.id, { type: 'edited', text: '    x = 1' }],
+      [second!.id, { type: 'edited', text: '    y = 2' }],
+    ]);
     expect(renderFile(plan, decisions)).toBe('def f(model, sd):\n    x = 1\n    y = 2\n');
+    expect(preambleIncluded(plan, decisions)).toBe(false);
   });
 
   it('the preamble follows the edits that still call KeyMapper, and accepted changes', async () => {
@@ -54,7 +59,9 @@ describe('an edit that removes the call', () => {
     const plan = await planText('def f(model, sd):\n    if sd:\n        model.load_state_dict(sd)\n    return model\n');
     const id = plan.sites[0]?.id ?? '';
     expect(await checkEdit(plan, id, '')).toMatch(/^the edit does not parse/);
-    expect(await checkEdit(plan, id, 'pass')).toBeNull();
+    expect(await checkEdit(plan, id, '        pass')).toBeNull();
+    // the edit is the whole line: a statement at column 0 under the if is an indentation error
+    expect(await checkEdit(plan, id, 'pass')).toMatch(/^the edit does not parse/);
     const alone = await planText(text);
     expect(await checkEdit(alone, alone.sites[0]?.id ?? '', '')).toBeNull();
   });

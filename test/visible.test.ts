@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
+import { cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
 import { controlWarnings } from '../src/core/control-warning.js';
 import { LineIndex } from '../src/core/text.js';
 import { escapeJsonControls, fitPieces, hasControls, visible, visiblePieces } from '../src/core/visible.js';
@@ -90,6 +90,19 @@ describe('columns', () => {
         expect(displayWidth(fitPieces(visiblePieces(text), width).map((p) => p.text).join(''))).toBeLessThanOrEqual(width);
       }
     }
+  });
+});
+
+describe('cutting a path from the left', () => {
+  it('keeps its end whole, measured as shown: wide characters 2 columns, a control character its escape', () => {
+    expect(cutStart('src/models/unet.py', 40)).toBe('src/models/unet.py');
+    expect(cutStart('src/models/unet.py', 12)).toBe('…els/unet.py');
+    expect(shownWidth(cutStart('模型/模型/模型.py', 9))).toBeLessThanOrEqual(9);
+    expect(cutStart('模型/模型/模型.py', 9)).toBe('…/模型.py');
+    // ESC shows as \x1b, 4 columns: never half an escape
+    expect(cutStart('a/b\u001bc.py', 10)).toBe('…b\u001bc.py');
+    expect(cutStart('a/b\u001bc.py', 9)).toBe('…\u001bc.py');
+    expect(cutStart('a/b\u001bc.py', 7)).toBe('…c.py');
   });
 });
 

@@ -9,6 +9,8 @@ export interface EarlyScan {
   hold<T>(work: Promise<T>): Promise<T>;
   /** Stops the scan (when the review cannot start). */
   cancel(): void;
+  /** The events so far, taken: the review's first frame starts from them, and `scan` does not replay them. */
+  drain(): ScanEvent[];
   /** For the review's services: replays the events so far, then streams the rest; the options given are ignored. */
   scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
 }
@@ -43,6 +45,7 @@ export function startScan(path: string, options: ScanOptions, preview: (event: S
       return work;
     },
     cancel: () => controller.abort(),
+    drain: () => buffered.splice(0),
     firstFile: (ms) => Promise.race([fileSeen, result.then(() => {}, () => {}), new Promise<void>((r) => setTimeout(r, ms).unref())]),
     scan(_root, _options, onEvent, signal) {
       signal.addEventListener('abort', () => controller.abort(), { once: true });

@@ -65,7 +65,7 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, hintsAt: _hintsAt, hinted: _hinted, ...site }) => site),
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, hintsAt: _hintsAt, hinted: _hinted, ...site }) => site),
     preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
   };
 }

@@ -130,7 +130,9 @@ export async function run(io: Io): Promise<number> {
       previewing = false;
       io.stdout.write('\r\u001b[2K');
     }
-    return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan }));
+    // Ink's first frame starts from every event the placeholder saw (and any since): it never shows less.
+    const seen = early.drain();
+    return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan, seen }));
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {

@@ -1,16 +1,16 @@
 /** Checking that an edited replacement leaves the file parseable. */
 import { getParser, maskCommentRuns } from './parser.js';
-import { applyEdits, siteEdit } from './plan.js';
+import { applyEdits, linesEdit } from './plan.js';
 import { editSyntaxError } from './syntax-error.js';
 import { LineIndex } from './text.js';
 import type { FilePlan } from './types.js';
 
-/** Null when the file parses with `text` in place of the site, else one sentence saying where it breaks. */
+/** Null when the file parses with `text` as the site's whole lines, else one sentence saying where it breaks. */
 export async function checkEdit(plan: FilePlan, siteId: string, text: string): Promise<string | null> {
   const site = plan.sites.find((s) => s.id === siteId);
   if (!site) return `no site ${siteId} in ${plan.path}`;
-  const before = plan.text.slice(0, site.edit.start);
-  const after = applyEdits(plan.text, [siteEdit(plan, site, text)]);
+  const before = plan.text.slice(0, site.lines.start);
+  const after = applyEdits(plan.text, [linesEdit(plan, site, text)]);
   const error = editSyntaxError(await getParser(), after, maskCommentRuns(after), new LineIndex(after));
   if (!error) return null;
   const editLine = before.split('\n').length;

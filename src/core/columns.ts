@@ -52,3 +52,19 @@ export function shownWidth(text: string): number {
 export function padShown(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - shownWidth(text)));
 }
+
+/**
+ * Project text (a path) cut from the left to fit `width` columns as drawn: `…` and as much of its end
+ * as fits, whole characters only, so that the file's name stays. Unchanged when it fits.
+ */
+export function cutStart(text: string, width: number): string {
+  if (shownWidth(text) <= width) return text;
+  const chars = [...text];
+  let tail = '';
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const next = (chars[i] as string) + tail;
+    if (shownWidth(next) + 1 > width) break;
+    tail = next;
+  }
+  return `…${tail}`;
+}

@@ -6,7 +6,9 @@ import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource } from './preamble-source.js';
 import { controlWarnings } from './control-warning.js';
+import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
+import { statementLines } from './statement-lines.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
@@ -77,6 +79,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         replacement: edit.text,
         warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
+        lines: statementLines(text, found.call, lines),
         ...(hintsAt !== undefined ? { hintsAt } : {}),
       });
     }
@@ -103,6 +106,9 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
   }
 }
 
+/** The tag of the preamble's edit (site ids hold a colon and a path, so none is this). */
+export const PREAMBLE_TAG = 'preamble';
+
 /** Decisions that accept every proposed site (what `--yes` and `--dry-run` use). */
 export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision> {
   const decisions = new Map<string, Decision>();
@@ -110,37 +116,35 @@ export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision
   return decisions;
 }
 
-/** The replacement a decision gives a site, or null when the site stays as it is. */
-function decidedText(site: Site, decision: Decision | undefined): string | null {
-  if (decision?.type === 'accepted') return site.kind === 'super' ? null : site.edit.text;
-  if (decision?.type === 'edited') return decision.text;
-  return null;
+/** The site's whole lines as the file has them (LF line ends). */
+export function originalLines(plan: FilePlan, site: Site): string {
+  return plan.text.slice(site.lines.start, site.lines.end).replace(/\r\n/g, '\n');
 }
 
-const CALLS_MAPPER = /(?<![\p{L}\p{N}_])KeyMapper(?![\p{L}\p{N}_])/u;
-
-/** The preamble goes in when a decided change calls KeyMapper: an accepted one, or an edit that still does. */
-export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
-  return plan.preamble !== null && plan.sites.some((s) => CALLS_MAPPER.test(decidedText(s, decisions.get(s.id)) ?? ''));
+/** The site's whole lines as its proposal writes them (LF line ends): what the editors start from. */
+export function proposedLines(plan: FilePlan, site: Site): string {
+  const { lines, edit } = site;
+  return (plan.text.slice(lines.start, edit.start) + site.replacement + plan.text.slice(edit.end, lines.end)).replace(/\r\n/g, '\n');
 }
 
 /**
- * The edit that writing `text` in place of a site makes. An empty (or blank) text removes the
- * statement: its whole line when nothing else is on it, else with the `;` that joined it.
+ * The edit that writes `text` as the site's whole lines: only the span that differs from them (so a
+ * call sharing the lines and left alone by the edit keeps its own decision). Blank text removes the
+ * lines, line break and all.
  */
-export function siteEdit(plan: FilePlan, site: Site, text: string): Edit {
-  const { start, end } = site.edit;
-  if (text.trim() !== '') return { start, end, text: text.replace(/\r?\n/g, plan.eol) };
-  const lineStart = plan.text.lastIndexOf('\n', start - 1) + 1;
-  const lf = plan.text.indexOf('\n', end);
-  const lineEnd = lf === -1 ? plan.text.length : lf + 1;
-  const before = plan.text.slice(lineStart, start);
-  const after = plan.text.slice(end, lineEnd);
-  if (/^[ \t]*$/.test(before) && /^[ \t]*\r?\n?$/.test(after)) return { start: lineStart, end: lineEnd, text: '' };
-  const joinBefore = /[ \t]*;[ \t]*$/.exec(before);
-  if (joinBefore) return { start: start - joinBefore[0].length, end, text: '' };
-  const joinAfter = /^[ \t]*;[ \t]*/.exec(after);
-  return { start, end: end + (joinAfter?.[0].length ?? 0), text: '' };
+export function linesEdit(plan: FilePlan, site: Site, text: string): Edit {
+  const { start, end } = site.lines;
+  if (text.trim() === '') {
+    const lineEnd = plan.text.startsWith('\r\n', end) ? end + 2 : plan.text.startsWith('\n', end) ? end + 1 : end;
+    return { start, end: lineEnd, text: '' };
+  }
+  const want = text.replace(/\r?\n/g, plan.eol);
+  const have = plan.text.slice(start, end);
+  let head = 0;
+  while (head < want.length && head < have.length && want[head] === have[head]) head++;
+  let tail = 0;
+  while (tail < want.length - head && tail < have.length - head && want[want.length - 1 - tail] === have[have.length - 1 - tail]) tail++;
+  return { start: start + head, end: end - tail, text: want.slice(head, want.length - tail) };
 }
 
 /** Applies non-overlapping edits in any order; at one offset an insertion lands before a replacement. */
@@ -152,14 +156,38 @@ export function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
-/** The edits the decisions call for, the preamble included when it goes in. */
-export function decidedEdits(plan: FilePlan, decisions: Decisions): Edit[] {
-  const edits: Edit[] = [];
+/**
+ * The sites' edits the decisions call for, each with the text it writes there (an edit's whole
+ * lines). An edit is the reviewer's text for its lines: where it reaches another call on them, that
+ * call is as the edit has it, whatever its own decision.
+ */
+function writtenChanges(plan: FilePlan, decisions: Decisions): Array<{ edit: TaggedEdit; text: string }> {
+  const edited: Array<{ edit: TaggedEdit; text: string }> = [];
   for (const site of plan.sites) {
-    const text = decidedText(site, decisions.get(site.id));
-    if (text !== null) edits.push(siteEdit(plan, site, text));
+    const decision = decisions.get(site.id);
+    if (decision?.type === 'edited') edited.push({ edit: { ...linesEdit(plan, site, decision.text), tag: site.id }, text: decision.text });
   }
-  if (plan.preamble && preambleIncluded(plan, decisions)) edits.push(plan.preamble.edit);
+  const covered = (e: Edit) => edited.some(({ edit: x }) => e.start < x.end && x.start < e.end);
+  const accepted: Array<{ edit: TaggedEdit; text: string }> = [];
+  for (const site of plan.sites) {
+    if (decisions.get(site.id)?.type !== 'accepted' || site.kind === 'super') continue;
+    const edit = { start: site.edit.start, end: site.edit.end, text: site.edit.text.replace(/\r?\n/g, plan.eol), tag: site.id };
+    if (!covered(edit)) accepted.push({ edit, text: site.edit.text });
+  }
+  return [...edited, ...accepted].sort((a, b) => a.edit.start - b.edit.start);
+}
+
+const CALLS_MAPPER = /(?<![\p{L}\p{N}_])KeyMapper(?![\p{L}\p{N}_])/u;
+
+/** The preamble goes in when a change written calls KeyMapper: an accepted one, or an edit that still does. */
+export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
+  return plan.preamble !== null && writtenChanges(plan, decisions).some((c) => CALLS_MAPPER.test(c.text));
+}
+
+/** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
+export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
+  const edits = writtenChanges(plan, decisions).map((c) => c.edit);
+  if (plan.preamble && preambleIncluded(plan, decisions)) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
   return edits;
 }
 

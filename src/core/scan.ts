@@ -121,6 +121,8 @@ export async function scanProject(
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;
+        // The counts first, so that no one shows a file's sites under counts that leave it out.
+        progress();
         onEvent({ type: 'file', plan });
       } else if (plan.parseError) {
         skip({ path: plan.path, reason: `${plan.parseError}; no call site outside the broken code` });

@@ -145,6 +145,11 @@ export interface Site {
   warnings: string[];
   /** Where `original` lies in the file text. */
   edit: Edit;
+  /**
+   * Where the whole lines of the statement holding the call lie in the file text (from a line's start
+   * to the end of a line, its line break left out): what the review's editors edit. Not in `--json`.
+   */
+  lines: { start: number; end: number };
   /** The hints the rewrite passes, read from the model's source (flax mapper; absent when none). */
   hints?: SiteHint[];
   /** Where `hints=` goes in `replacement`, counted in characters from its end (after the state); absent when the rewrite cannot take it. Not in `--json`. */
@@ -204,7 +209,11 @@ export interface ScanResult {
   stats: ScanStats;
 }
 
-/** A reviewer's decision on one site. A site with no decision is pending (not written). */
+/**
+ * A reviewer's decision on one site. A site with no decision is pending (not written). An edit's
+ * `text` is the statement's whole lines (`Site.lines`) as they will be written, with LF line ends;
+ * blank, it removes them.
+ */
 export type Decision = { type: 'accepted' } | { type: 'skipped' } | { type: 'edited'; text: string };
 
 /** Decisions keyed by `Site.id`. */

@@ -1,13 +1,13 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, type ReactNode } from 'react';
-import type { ScanOptions } from '../core/types.js';
+import type { ScanEvent, ScanOptions } from '../core/types.js';
 import { ConfirmQuit } from './confirm-quit.js';
-import { diffRows, viewport } from './diff-rows.js';
+import { diffRows, diffStart, focusRow, pinnedRows, viewport } from './diff-rows.js';
 import { DiffView } from './diff-view.js';
 import { EditView } from './edit-view.js';
 import { Footer } from './footer.js';
 import { Header } from './header.js';
-import { HelpView } from './help-view.js';
+import { HelpView, helpRows } from './help-view.js';
 import { confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
 import { menuItems } from './review-menus.js';
 import { findSite, statusOf } from './review-order.js';
@@ -15,11 +15,11 @@ import { initialState, reviewReducer, type EditState } from './review-state.js';
 import type { ReviewServices } from './services.js';
 import { Shown } from './shown.js';
 import { SiteList, listRows } from './site-list.js';
-import { SummaryView, summaryListHeight, summaryOf } from './summary-view.js';
+import { SummaryView, headlineLines, summaryLines, summaryListHeight, summaryOf } from './summary-view.js';
 import { ColorProvider } from './theme.js';
 import { useEdit } from './use-edit.js';
 import { useReviewKeys } from './use-review-keys.js';
-import { useScan } from './use-scan.js';
+import { actionOf, useScan } from './use-scan.js';
 import { useTerminalSize, type Size } from './use-terminal-size.js';
 import { useWrite } from './use-write.js';
 import { WriteView } from './write-view.js';
@@ -38,6 +38,8 @@ export interface AppProps {
   editorName?: string | null;
   /** Subscribes to interrupts that do not come through the keyboard (SIGINT while the editor runs). */
   onInterrupt?: (listener: () => void) => () => void;
+  /** Scan events that came before the review attached (the placeholder line showed them): the first frame starts from them. */
+  seen?: readonly ScanEvent[];
 }
 
 const MIN = { columns: 40, rows: 14 };
@@ -48,8 +50,8 @@ function editFooter(edit: EditState) {
 }
 
 /** The review: state, effects and layout. Each screen renders in its own component. */
-export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt }: AppProps) {
-  const [state, dispatch] = useReducer(reviewReducer, undefined, initialState);
+export function App({ root, scanOptions, services, onExit, color = true, size: fixed, animate = true, editorName = null, onInterrupt, seen = [] }: AppProps) {
+  const [state, dispatch] = useReducer(reviewReducer, seen, (events) => events.map(actionOf).reduce(reviewReducer, initialState()));
   const size = useTerminalSize(fixed);
   const width = size.columns;
   const height = size.rows - 1; // a full-height frame makes Ink clear the screen on every update
@@ -70,10 +72,22 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     () => summaryOf(state.plans, state.decisions, state.gitModified, state.scan.skipped),
     [state.plans, state.decisions, state.gitModified, state.scan.skipped],
   );
+  // The notes on top stay; the rest scrolls, starting where the change is in view.
+  const pinned = Math.min(pinnedRows(diff), Math.max(0, diffHeight - 3));
+  const scrolled = diff.length - pinned;
+  const scrollHeight = diffHeight - pinned;
+  const diffBase = site ? diffStart(scrolled, focusRow(diff, site.id) - pinned, scrollHeight) : 0;
+  const diffTop = Math.max(0, Math.min(diffBase + state.scroll, viewport(scrolled, 0, scrollHeight).maxScroll));
+  const help = useMemo(() => helpRows(width), [width]);
+  const onSummary = state.screen === 'summary';
+  const summaryList = useMemo(() => (onSummary ? summaryLines(summary, width) : []), [onSummary, summary, width]);
+  const summaryHeight = summaryListHeight(body, headlineLines(summary, width).length);
   const paging =
     state.screen === 'summary'
-      ? { page: Math.max(1, summaryListHeight(body) - 2), max: viewport(summary.rows.length, 0, summaryListHeight(body)).maxScroll }
-      : { page: Math.max(1, diffHeight - 2), max: viewport(diff.length, 0, diffHeight).maxScroll };
+      ? { page: Math.max(1, summaryHeight - 2), min: 0, max: viewport(summaryList.length, 0, summaryHeight).maxScroll }
+      : state.screen === 'help'
+        ? { page: Math.max(1, body - 3), min: 0, max: viewport(help.length, 0, body - 1).maxScroll }
+        : { page: Math.max(1, scrollHeight - 2), min: -diffBase, max: viewport(scrolled, 0, scrollHeight).maxScroll - diffBase };
   useReviewKeys(state, dispatch, paging, services.openEditor === null);
   const labels = menuItems(state, summary.files).map((item) => item.label);
 
@@ -91,7 +105,8 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
             site={selected.site}
             status={statusOf(selected.site, state.decisions.get(selected.site.id))}
             rows={diff}
-            scroll={state.scroll}
+            pinned={pinned}
+            top={diffTop}
             context={state.context}
             height={diffHeight}
             width={width}
@@ -104,7 +119,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={selected ? reviewKeys : stopKeys} message={state.message} width={width} withHelp={Boolean(selected)} />);
     case 'help':
-      return frame(header, <HelpView width={width} height={body - 4} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
+      return frame(header, <HelpView rows={help} top={state.scroll} width={width} height={body} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
     case 'edit':
       if (!state.edit || !selected) return null;
       screen = (
@@ -120,7 +135,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={editFooter(state.edit)} message={state.message} width={width} withHelp={false} />);
     case 'summary':
-      screen = <SummaryView summary={summary} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
+      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
       return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
     case 'confirm-quit':
       screen = <ConfirmQuit decisions={state.decisions.size} width={width} menu={labels} selected={state.menu} />;
@@ -143,11 +158,12 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     return (
       <ColorProvider value={color}>
         <Box flexDirection="column" width={width} height={height}>
-          {top}
-          <Box flexDirection="column" flexGrow={1}>
+          {/* The header and footer keep their lines: a middle that held more could not shrink them (each screen fits its own). */}
+          <Box flexShrink={0}>{top}</Box>
+          <Box flexDirection="column" flexGrow={1} flexShrink={1}>
             {middle}
           </Box>
-          {bottom}
+          <Box flexShrink={0}>{bottom}</Box>
         </Box>
       </ColorProvider>
     );

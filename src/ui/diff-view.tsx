@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { shownPieces, shownWidth } from '../core/columns.js';
+import { cutStart, shownPieces, shownWidth } from '../core/columns.js';
 import type { DiffLine } from '../core/patch.js';
 import type { Site } from '../core/types.js';
 import { viewport, type DiffRow } from './diff-rows.js';
@@ -12,7 +12,10 @@ interface Props {
   site: Site;
   status: SiteStatus;
   rows: DiffRow[];
-  scroll: number;
+  /** Rows kept on top (the notes before the first hunk); the rest scroll. */
+  pinned: number;
+  /** The first of the scrolling rows shown. */
+  top: number;
   context: number;
   /** Lines for the rows, the title line not counted. */
   height: number;
@@ -20,10 +23,14 @@ interface Props {
 }
 
 /** The selected change as a unified diff with line numbers and word highlights; scrolls, marking what is cut. */
-export function DiffView({ site, status, rows, scroll, context, height, width }: Props) {
+export function DiffView({ site, status, rows, pinned, top, context, height, width }: Props) {
   const style = useStyle();
-  const view = viewport(rows.length, scroll, height);
-  const title = `${site.path}:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  const fixed = rows.slice(0, pinned);
+  const scrolled = rows.slice(pinned);
+  const view = viewport(scrolled.length, top, height - fixed.length);
+  // The path is cut from the left before the status and the context are: they say what the keys do.
+  const rest = `:${site.line}:${site.column} · ${site.receiver} · ${site.kind} · ${status} · context ${context}`;
+  const title = `${cutStart(site.path, Math.max(12, width - 4 - shownWidth(rest)))}${rest}`;
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text wrap="truncate-end" {...style('title')}>
@@ -31,8 +38,11 @@ export function DiffView({ site, status, rows, scroll, context, height, width }:
         <Shown text={title} />
         {` ${'─'.repeat(Math.max(0, width - shownWidth(title) - 4))}`}
       </Text>
+      {fixed.map((row, i) => (
+        <Row key={`pinned${i}`} row={row} />
+      ))}
       {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${count(view.above, 'more line')} above`}</Text> : null}
-      {rows.slice(view.start, view.start + view.count).map((row, i) => (
+      {scrolled.slice(view.start, view.start + view.count).map((row, i) => (
         <Row key={view.start + i} row={row} />
       ))}
       {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more line')} below (PgDn/space)`}</Text> : null}

@@ -23,13 +23,14 @@ interface Props {
 /** The edit screen: the inline editor, or word that the external editor has it, the parse check, its failure. */
 export function EditView({ edit, site, editorName, width, height, menu, selected }: Props) {
   const style = useStyle();
-  const where = `${site.path}:${site.line}:${site.column}`;
-  const original = site.original.split(/\r?\n/);
+  const original = edit.original.split('\n');
+  const last = edit.firstLine + original.length - 1;
+  const where = `${site.path} ${last > edit.firstLine ? `lines ${edit.firstLine}-${last}` : `line ${edit.firstLine}`}`;
   const originalView = viewport(original.length, 0, Math.max(2, Math.floor(height / 3)));
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" {...style('title')}>
-        <Shown text={`Editing the replacement for ${where}`} />
+        <Shown text={`Editing ${where}`} />
       </Text>
       <Text {...style('muted')}>Original:</Text>
       {original.slice(0, originalView.count).map((line, i) => (

@@ -2,29 +2,47 @@ import { Box, Text } from 'ink';
 import { viewport } from './diff-rows.js';
 import { reviewKeys } from './keys.js';
 import { useStyle } from './theme.js';
-import { count } from '../core/count.js';
+import { wrapWords } from './wrap-words.js';
 
-/** Every key of the review, from the key map. */
-export function HelpView({ width, height }: { width: number; height: number }) {
+const ABOUT =
+  'Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. ' +
+  'An edited change keeps its edit when you accept other changes. e edits the statement\'s whole lines as they will be written: Enter starts a line indented as the one above, ' +
+  'Backspace and Delete erase back and forward, Ctrl-S saves, Esc cancels. The KeyMapper preamble goes into a file once one of its changes that calls KeyMapper is accepted.';
+
+export type HelpRow = { kind: 'key'; keys: string; label: string } | { kind: 'text'; text: string };
+
+/** The help's rows at a width: every key of the review, from the key map, then what to know. Pure. */
+export function helpRows(width: number): HelpRow[] {
+  return [
+    ...reviewKeys.map((b): HelpRow => ({ kind: 'key', keys: b.keys, label: b.label })),
+    { kind: 'text', text: '' },
+    ...wrapWords(ABOUT, Math.max(10, width)).map((text): HelpRow => ({ kind: 'text', text })),
+  ];
+}
+
+/** Every key of the review, then what to know; scrolls when the terminal is short (`top`: the first row shown). */
+export function HelpView({ rows, top, width, height }: { rows: HelpRow[]; top: number; width: number; height: number }) {
   const style = useStyle();
   const keyWidth = Math.max(...reviewKeys.map((b) => b.keys.length)) + 2;
-  const view = viewport(reviewKeys.length, 0, height - 1);
+  // the title takes a line
+  const view = viewport(rows.length, top, height - 1);
   return (
     <Box flexDirection="column" width={width}>
       <Text {...style('title')}>Keys</Text>
-      {reviewKeys.slice(0, view.count).map((b) => (
-        <Text key={b.command} wrap="truncate-end">
-          <Text {...style('key')}>{`  ${b.keys.padEnd(keyWidth)}`}</Text>
-          {b.label}
-        </Text>
-      ))}
-      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${count(view.below, 'more key')}: enlarge the terminal to see them`}</Text> : null}
-      <Text> </Text>
-      <Text wrap="wrap">
-        Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. An
-        edited change keeps its edit when you accept other changes. The KeyMapper preamble goes into a file once any of its
-        changes is accepted.
-      </Text>
+      {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more (PgUp)`}</Text> : null}
+      {rows.slice(view.start, view.start + view.count).map((row, i) =>
+        row.kind === 'key' ? (
+          <Text key={i} wrap="truncate-end">
+            <Text {...style('key')}>{`  ${row.keys.padEnd(keyWidth)}`}</Text>
+            {row.label}
+          </Text>
+        ) : (
+          <Text key={i} wrap="truncate-end">
+            {row.text || ' '}
+          </Text>
+        ),
+      )}
+      {view.below > 0 ? <Text {...style('muted')}>{`  ↓ ${view.below} more (PgDn/space)`}</Text> : null}
     </Box>
   );
 }

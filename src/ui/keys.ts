@@ -100,6 +100,10 @@ export const editFailedKeys: Binding[] = [
 /** Keys of the help screen. */
 export const helpKeys: Binding[] = [
   { command: 'back', keys: '?/Esc/q', label: 'close help', footer: { order: 1 }, match: (i, k) => k.escape || char('?', 'q')(i, k) },
+  { command: 'page-down', keys: 'PgDn/space', label: 'scroll a page down', footer: { order: 2, text: '↑↓ PgUp/PgDn scroll' }, match: (i, k) => k.pageDown || char(' ')(i, k) },
+  { command: 'page-up', keys: 'PgUp', label: 'scroll a page up', match: (_i, k) => k.pageUp },
+  { command: 'down', keys: 'j/↓', label: 'scroll down', match: (i, k) => k.downArrow || char('j')(i, k) },
+  { command: 'up', keys: 'k/↑', label: 'scroll up', match: (i, k) => k.upArrow || char('k')(i, k) },
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
@@ -126,6 +130,20 @@ export function keyOfChar(char: string, together: Key): { input: string; key: Ke
   if (char === '\x1b') return { input: '', key: { ...key, escape: true, meta: true } };
   if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ...key, ctrl: true } };
   return { input: char, key: { ...key, shift: /[A-Z]/.test(char) } };
+}
+
+/**
+ * Keys that reached the inline editor together as one string (typed fast, or pasted), as the editor
+ * takes them: a run of text (line breaks and tabs included) is inserted as it is, and each other
+ * control character is the key it stands for (DEL is Backspace, Ctrl-S saves).
+ */
+export function editorPieces(burst: string, together: Key): Array<{ input: string; key: Key }> {
+  const pieces: Array<{ input: string; key: Key }> = [];
+  for (const run of burst.match(/[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]+|[\s\S]/g) ?? []) {
+    const text = run.length > 1 || !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(run);
+    pieces.push(text ? { input: run, key: { ...keyOfChar('a', together).key } } : keyOfChar(run, together));
+  }
+  return pieces;
 }
 
 /** The command a keypress means in a key map, if any. */
@@ -155,8 +173,13 @@ export const editorKeys: Binding[] = [
   { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
 ];
 
-/** How a keypress edits the inline editor's text, if it does. Backspace and Delete both erase backwards: terminals disagree on which they send. */
-export function textOpFor(input: string, key: Key): TextOp | null {
+/**
+ * How a keypress edits the inline editor's text, if it does. Ink reports both Backspace (DEL, 0x7f,
+ * what terminals and tmux send for it) and Delete (`ESC [ 3 ~`) as `delete`: `raw`, the bytes the key
+ * came as, tells them apart. Without it, `delete` is taken for Backspace, the far commoner key.
+ */
+export function textOpFor(input: string, key: Key, raw = ''): TextOp | null {
+  if (key.delete && /^\u001b\[3[~;$^]/.test(raw)) return { type: 'delete' };
   if (key.backspace || key.delete) return { type: 'backspace' };
   if (key.leftArrow) return { type: 'left' };
   if (key.rightArrow) return { type: 'right' };
@@ -164,7 +187,7 @@ export function textOpFor(input: string, key: Key): TextOp | null {
   if (key.downArrow) return { type: 'down' };
   if (key.home || (key.ctrl && input === 'a')) return { type: 'home' };
   if (key.end || (key.ctrl && input === 'e')) return { type: 'end' };
-  if (key.return) return { type: 'insert', text: '\n' };
+  if (key.return) return { type: 'newline' };
   if (key.tab) return { type: 'insert', text: '    ' };
   if (key.ctrl || key.meta || key.escape || input === '') return null;
   return { type: 'insert', text: input };

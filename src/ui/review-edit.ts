@@ -1,18 +1,20 @@
+import { originalLines, proposedLines } from '../core/plan.js';
 import type { Decision } from '../core/types.js';
 import { SUPER_MESSAGE, decideOne } from './review-decide.js';
 import { canAccept, findSite } from './review-order.js';
 import type { EditState, ReviewState } from './review-state.js';
 import { bufferOf } from './text-edit.js';
 
-/** `e`: edit the selected site's replacement, starting from its edit if it has one. */
+/** `e`: edit the selected site's statement, its whole lines, starting from its edit if it has one, else from the proposal. */
 export function startEdit(s: ReviewState, inline: boolean): ReviewState {
   const found = findSite(s.plans, s.cursor);
   if (!found) return s;
-  const { site } = found;
+  const { site, plan } = found;
   if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
   const decision = s.decisions.get(site.id);
-  const offered = decision?.type === 'edited' ? decision.text : site.replacement;
-  const edit: EditState = { siteId: site.id, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
+  const offered = decision?.type === 'edited' ? decision.text : proposedLines(plan, site);
+  const firstLine = site.line - (plan.text.slice(site.lines.start, site.edit.start).match(/\n/g)?.length ?? 0);
+  const edit: EditState = { siteId: site.id, original: originalLines(plan, site), firstLine, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
   return { ...s, screen: 'edit', edit, pinned: true };
 }
 
@@ -28,9 +30,9 @@ export function checkedEdit(s: ReviewState, error: string | null): ReviewState {
   const edit = s.edit;
   if (!edit || edit.phase !== 'checking') return s;
   if (error !== null) return { ...s, edit: { ...edit, phase: 'failed', error }, menu: 0 };
-  const site = findSite(s.plans, edit.siteId)?.site;
+  const found = findSite(s.plans, edit.siteId);
   const text = edit.buffer.text;
   // Editing a change back to the proposal is accepting it.
-  const decision: Decision = site && canAccept(site) && text === site.replacement ? { type: 'accepted' } : { type: 'edited', text };
+  const decision: Decision = found && canAccept(found.site) && text === proposedLines(found.plan, found.site) ? { type: 'accepted' } : { type: 'edited', text };
   return decideOne({ ...s, screen: 'review', edit: null, cursor: edit.siteId }, decision);
 }

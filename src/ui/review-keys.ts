@@ -2,9 +2,10 @@ import type { Key } from 'ink';
 import { commandFor, confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys, textOpFor, type Binding, type Command } from './keys.js';
 import type { ReviewAction, ReviewState } from './review-state.js';
 
-/** How far the scrollable panel of the current screen can move. */
+/** How far the scrollable panel of the current screen can move, in rows from where it starts. */
 export interface Paging {
   page: number;
+  min: number;
   max: number;
 }
 
@@ -12,6 +13,8 @@ export interface Paging {
 export interface KeyContext {
   paging: Paging;
   inlineEditor: boolean;
+  /** The bytes the key came as, when known (Backspace and Delete reach Ink as the same key). */
+  raw?: string;
 }
 
 const ACTIONS: Partial<Record<Command, ReviewAction>> = {
@@ -39,7 +42,7 @@ const MENU_ACTIONS: Partial<Record<Command, ReviewAction>> = { ...ACTIONS, down:
 
 function actionFor(bindings: Binding[], input: string, key: Key, { paging, inlineEditor }: KeyContext, table = ACTIONS): ReviewAction | null {
   const command = commandFor(bindings, input, key);
-  if (command === 'page-down' || command === 'page-up') return { type: 'scroll', delta: command === 'page-down' ? paging.page : -paging.page, max: paging.max };
+  if (command === 'page-down' || command === 'page-up') return { type: 'scroll', delta: command === 'page-down' ? paging.page : -paging.page, min: paging.min, max: paging.max };
   if (command === 'edit') return { type: 'edit-start', inline: inlineEditor };
   return command ? (table[command] ?? null) : null;
 }
@@ -52,8 +55,12 @@ export function keyAction(state: ReviewState, input: string, key: Key, context: 
   switch (state.screen) {
     case 'review':
       return actionFor(reviewKeys, input, key, context);
-    case 'help':
+    case 'help': {
+      // Up and down scroll the help a line.
+      const command = commandFor(helpKeys, input, key);
+      if (command === 'down' || command === 'up') return { type: 'scroll', delta: command === 'down' ? 1 : -1, min: context.paging.min, max: context.paging.max };
       return actionFor(helpKeys, input, key, context);
+    }
     case 'summary':
       return actionFor(summaryKeys, input, key, context, MENU_ACTIONS);
     case 'confirm-quit':
@@ -77,6 +84,6 @@ function editKey({ edit }: ReviewState, input: string, key: Key, context: KeyCon
   if (edit?.phase !== 'editing' || !edit.inline) return null;
   if (command === 'write') return { type: 'edit-submit', text: edit.buffer.text };
   if (command === 'back') return { type: 'edit-discard', message: 'Edit cancelled: nothing recorded.' };
-  const op = textOpFor(input, key);
+  const op = textOpFor(input, key, context.raw);
   return op ? { type: 'edit-op', op } : null;
 }

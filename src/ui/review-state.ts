@@ -2,7 +2,7 @@ import type { Key } from 'ink';
 import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
 import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
 import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
-import { keyOfChar } from './keys.js';
+import { editorPieces, keyOfChar } from './keys.js';
 import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
@@ -15,6 +15,9 @@ export type Screen = 'review' | 'help' | 'edit' | 'summary' | 'confirm-quit' | '
 
 export interface EditState {
   siteId: string;
+  /** The statement's lines as the file has them, and the number of the first. */
+  original: string;
+  firstLine: number;
   buffer: TextBuffer;
   /** The text the edit started from; submitting it unchanged records nothing. */
   offered: string;
@@ -49,7 +52,10 @@ export interface ReviewState {
   /** Set once the reviewer moves or decides; until then the cursor follows the first site as files stream in. */
   pinned: boolean;
   context: number;
-  /** First diff (or summary) row shown. */
+  /**
+   * Rows the panel on screen (diff, summary, help) is scrolled from where it starts: the diff starts
+   * where the change is in view, so this may be negative to show what is above.
+   */
   scroll: number;
   screen: Screen;
   /** Where help and the quit confirmation return to. */
@@ -86,7 +92,7 @@ export type ReviewAction =
   | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
   | { type: 'move'; delta: number }
-  | { type: 'scroll'; delta: number; max: number }
+  | { type: 'scroll'; delta: number; min: number; max: number }
   | { type: 'context'; delta: number }
   | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
   | ({ type: 'key'; input: string; key: Key } & KeyContext)
@@ -148,12 +154,11 @@ function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { deci
   if (dropped.length + changed.length === 0) return { decisions: state.decisions, message: null };
   const decisions = new Map(state.decisions);
   for (const site of [...dropped, ...changed]) decisions.delete(site.id);
-  const count = (n: number) => (n === 1 ? '1 acceptance' : `${n} acceptances`);
   const parts: string[] = [];
   const first = dropped[0];
-  if (first) parts.push(`${count(dropped.length)} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.`);
+  if (first) parts.push(`${count(dropped.length, 'acceptance')} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.`);
   const other = changed[0];
-  if (other) parts.push(`${count(changed.length)} taken back: with every file read, the rewrite changed (${other.path}:${other.line}: the hints read from the model's source). y accepts the new one.`);
+  if (other) parts.push(`${count(changed.length, 'acceptance')} taken back: with every file read, the rewrite changed (${other.path}:${other.line}: the hints read from the model's source). y accepts the new one.`);
   return { decisions, message: parts.join(' ') };
 }
 
@@ -207,11 +212,11 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, cursor: target?.id ?? s.cursor, pinned: true, scroll: 0 };
     }
     case 'scroll':
-      return { ...s, scroll: Math.max(0, Math.min(action.max, s.scroll + action.delta)) };
+      return { ...s, scroll: Math.max(action.min, Math.min(action.max, s.scroll + action.delta)) };
     case 'context':
       return { ...s, context: Math.max(0, Math.min(MAX_CONTEXT, s.context + action.delta)), scroll: 0 };
     case 'help':
-      return { ...s, screen: 'help', previous: s.screen };
+      return { ...s, screen: 'help', previous: s.screen, scroll: 0 };
     case 'summary':
       if (s.scan.status === 'running') {
         return { ...s, summaryWanted: true, message: `The summary opens when the scan is done (${count(s.scan.filesScanned, 'file')} read so far).` };
@@ -219,7 +224,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...s, screen: 'summary', scroll: 0, gitModified: null, writeRequested: false, menu: 0, writeArmed: true };
     case 'back':
       if (s.screen === 'summary') return { ...s, screen: 'review', scroll: 0, writeRequested: false };
-      return s.screen === 'help' || s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
+      if (s.screen === 'help') return { ...s, screen: s.previous, scroll: 0 };
+      return s.screen === 'confirm-quit' ? { ...s, screen: s.previous } : s;
     case 'quit':
       if (s.screen === 'confirm-quit' || s.decisions.size === 0) return finish(s, 0, 'Quit: nothing written.');
       return { ...s, screen: 'confirm-quit', previous: s.screen, menu: 0 };
@@ -231,10 +237,12 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'start-write':
       return startWrite(s);
     case 'key': {
-      // Keys that arrive together come as one string: each is read against the state the one before left
-      // (except in the inline editor, where that is pasted text).
-      if (action.input.length > 1 && !(state.screen === 'edit' && state.edit?.inline)) {
-        return [...action.input].reduce((next, char) => reviewReducer(next, { ...action, ...keyOfChar(char, action.key) }), state);
+      // Keys that arrive together come as one string: each is read against the state the one before left.
+      // The inline editor takes a run of text in it as typed or pasted text, and each control character as its key.
+      if (action.input.length > 1) {
+        const editing = state.screen === 'edit' && state.edit?.inline === true && state.edit.phase === 'editing';
+        const pieces = editing ? editorPieces(action.input, action.key) : [...action.input].map((char) => keyOfChar(char, action.key));
+        if (pieces.length > 1) return pieces.reduce((next, piece) => reviewReducer(next, { ...action, ...piece, raw: undefined }), state);
       }
       const next = keyAction(state, action.input, action.key, action);
       return next ? reviewReducer(state, next) : state;

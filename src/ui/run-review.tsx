@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import { colorEnabled } from '../cli/color.js';
-import type { ScanOptions } from '../core/types.js';
+import type { ScanEvent, ScanOptions } from '../core/types.js';
 import { App } from './app.js';
 import { editorCommand, externalEditor } from './editor.js';
 import { coreServices, type ReviewServices } from './services.js';
@@ -15,6 +15,8 @@ export interface RunReviewOptions {
   color?: boolean | null;
   /** A scan already under way (started before Ink loaded), used instead of starting one. */
   scan?: ReviewServices['scan'];
+  /** Its events so far: the first frame shows them (`scan` goes on from there). */
+  seen?: ScanEvent[];
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runReview(opts: RunReviewOptions): Promise<number> {
       color={colorEnabled(opts.color ?? null, true, env)}
       editorName={command}
       onInterrupt={onInterrupt}
+      seen={opts.seen}
     />,
     { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
   );

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { cutStart } from '../core/columns.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
 import { viewport } from './diff-rows.js';
 import { countDecisions, statusOf, type SiteStatus } from './review-order.js';
@@ -48,7 +49,7 @@ export function SiteList({ rows, height, width }: { rows: ListRow[]; height: num
         row.kind === 'file' ? (
           <Text key={`file:${row.path}`} wrap="truncate-end">
             <Text {...style('title')}>
-              <Shown text={row.path} />
+              <Shown text={cutStart(row.path, Math.max(12, width - 2 - row.note.length))} />
             </Text>
             <Text {...style('muted')}>{`  ${row.note}`}</Text>
           </Text>

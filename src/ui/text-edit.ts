@@ -7,6 +7,8 @@ export interface TextBuffer {
 
 export type TextOp =
   | { type: 'insert'; text: string }
+  /** Enter: a new line indented as the caret's line, one level more after a `:`. */
+  | { type: 'newline' }
   | { type: 'backspace' }
   | { type: 'delete' }
   | { type: 'left' }
@@ -26,6 +28,13 @@ export function applyTextOp(buf: TextBuffer, op: TextOp): TextBuffer {
     case 'insert': {
       const typed = op.text.replace(/\r\n?/g, '\n');
       return { text: text.slice(0, caret) + typed + text.slice(caret), caret: caret + typed.length };
+    }
+    case 'newline': {
+      const start = lineStart(text, caret);
+      const before = text.slice(start, caret);
+      const indent = /^[ \t]*/.exec(before)?.[0] ?? '';
+      const deeper = /:\s*$/.test(before) ? (indent.includes('\t') ? '\t' : '    ') : '';
+      return applyTextOp(buf, { type: 'insert', text: `\n${indent}${deeper}` });
     }
     case 'backspace': {
       const start = stepBack(text, caret);

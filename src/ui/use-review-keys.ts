@@ -1,5 +1,5 @@
-import { useInput, type Key } from 'ink';
-import { useCallback, useRef, type Dispatch } from 'react';
+import { useInput, useStdin, type Key } from 'ink';
+import { useCallback, useEffect, useRef, type Dispatch } from 'react';
 import type { Paging } from './review-keys.js';
 import type { ReviewAction, ReviewState } from './review-state.js';
 
@@ -15,6 +15,15 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewActio
   latest.current = { paging, inlineEditor };
   const { screen, edit } = state;
   const handedOver = screen === 'edit' && edit !== null && !edit.inline && edit.phase === 'editing';
-  const handler = useCallback((input: string, key: Key) => dispatch({ type: 'key', input, key, ...latest.current }), [dispatch]);
+  // The bytes of each key, which Ink's parsed key leaves out (Backspace and Delete both come as `delete`):
+  // read from the stream of keys Ink's useInput reads, by a listener put before its own.
+  const raw = useRef('');
+  const { internal_eventEmitter: keys } = useStdin();
+  useEffect(() => {
+    const note = (input: string) => void (raw.current = input);
+    keys.prependListener('input', note);
+    return () => void keys.removeListener('input', note);
+  }, [keys]);
+  const handler = useCallback((input: string, key: Key) => dispatch({ type: 'key', input, key, ...latest.current, raw: raw.current }), [dispatch]);
   useInput(handler, { isActive: screen !== 'done' && !handedOver });
 }

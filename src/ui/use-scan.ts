@@ -3,7 +3,8 @@ import type { ScanEvent, ScanOptions } from '../core/types.js';
 import type { ReviewAction } from './review-state.js';
 import type { ReviewServices } from './services.js';
 
-function actionOf(event: ScanEvent): ReviewAction {
+/** The reducer's action for a scan event. */
+export function actionOf(event: ScanEvent): ReviewAction {
   switch (event.type) {
     case 'progress':
       return { type: 'scan-progress', filesScanned: event.filesScanned, candidates: event.candidates, sites: event.sites };

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { cutStart, shownWidth } from '../core/columns.js';
 import type { WriteStatus } from '../core/types.js';
 import { writeCounts } from '../core/write-counts.js';
 import type { ReviewState } from './review-state.js';
@@ -36,7 +37,7 @@ export function WriteView({ state, total, height, width, animate }: { state: Rev
       {shown.map((r) => (
         <Text key={r.path} wrap="truncate-end">
           <Text {...style(LABELS[r.status].role)}>{`  ${LABELS[r.status].icon.padEnd(14)}`}</Text>
-          <Shown text={r.path} />
+          <Shown text={cutStart(r.path, Math.max(16, width - 16 - (r.reason ? shownWidth(r.reason) + 2 : 0)))} />
           {r.reason ? (
             <Text {...style('muted')}>
               <Shown text={`: ${r.reason}`} />

@@ -28,7 +28,7 @@ describe('scanning', () => {
       return result;
     };
     app = renderApp(root, { scan });
-    const frame = await app.see('sites: 3 · q/Esc cancels');
+    const frame = await app.see('scanning · 1 file read · 3 sites · 1 mentioning load_state_dict · q/Esc cancels');
     expect(frame).toContain('change 2/3 · file 1/1');
     await expect(frame).toMatchFileSnapshot('../../snapshots/ui/scanning.txt');
     await app.press('q');
@@ -106,7 +106,7 @@ describe('editing', () => {
   });
 
   it('says where a broken edit fails and offers to edit again', async () => {
-    const edits = ['variables = (', 'weights = KeyMapper.from_torch(checkpoint["model"])'];
+    const edits = ['    variables = (', '    weights = KeyMapper.from_torch(checkpoint["model"])'];
     const { app } = await start({ openEditor: async () => edits.shift() ?? '' });
     await app.press('e');
     await expect(await app.see('Edit again')).toMatchFileSnapshot('../../snapshots/ui/edit-failed.txt');

@@ -62,8 +62,8 @@ describe('a project whose text holds control characters', () => {
   it('edits inline, summarises, writes and reports with the paths shown, never emitted', async () => {
     const { root, app } = await start();
     await app.press('e');
-    let frame = await app.see('Editing the replacement for a.py:5:5');
-    expect(frame).toContain(`  model.load_state_dict(${SHOWN.title})`); // the original
+    let frame = await app.see('Editing a.py line 5');
+    expect(frame).toContain(`      model.load_state_dict(${SHOWN.title})`); // the original line
     expect(frame).toContain(`variables = KeyMapper.from_torch(${SHOWN.title})`); // the buffer, caret at its end
     await app.press(KEYS.esc);
     await app.see('change 1/6 · file 1/5');

@@ -16,34 +16,47 @@ const notes = (rows: DiffRow[]) => rows.flatMap((r) => (r.kind === 'note' ? [r.t
 const decide = (...entries: Array<[string, Decision['type']]>) => new Map(entries.map(([id, type]) => [id, { type } as Decision]));
 
 describe('diff rows', () => {
-  it('shows the change, then its warnings, then the preamble with the first pending change', () => {
-    const rows = diffRows(train, train.sites[0]!, new Map(), 3);
-    expect(hunks(rows)).toEqual(['@@ -6,7 +6,7 @@', expect.stringMatching(/^@@ -1,\d+ \+1,\d+ @@  KeyMapper preamble \(added once/)]);
+  it('shows the change, then its warnings, then the preamble with the first pending change, numbered as written', () => {
+    const site = net.sites.find((s) => s.proposed)!;
+    const rows = diffRows(net, site, new Map(), 3);
+    // the change lies below the preamble: its new line numbers count it
+    expect(hunks(rows)).toEqual([expect.stringMatching(/^@@ -14,7 \+[1-9]\d\d+,7 @@$/), expect.stringMatching(/^@@ -1,\d+ \+1,\d+ @@  KeyMapper preamble \(added once/)]);
     const warning = rows.findIndex((r) => r.kind === 'note' && r.text.startsWith('⚠'));
     const preamble = rows.findIndex((r) => r.kind === 'hunk' && r.text.includes('preamble'));
-    expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(preamble);
+    const train9 = train.sites[0]!;
+    // right under the imports, the change and the preamble are one hunk, as --dry-run and git show them
+    expect(hunks(diffRows(train, train9, new Map(), 3))).toEqual([expect.stringMatching(/^@@ -1,12 \+1,\d+ @@  KeyMapper preamble/)]);
   });
 
   it('has the preamble follow the file decisions', () => {
     const [first, second] = train.sites as [FilePlan['sites'][0], FilePlan['sites'][0]];
+    // a skipped change shows what accepting it writes: the preamble with it, not added yet
     const skippedAll = decide([first.id, 'skipped'], [second.id, 'skipped']);
-    expect(hunks(diffRows(train, first, skippedAll, 3))).toHaveLength(1);
-    expect(notes(diffRows(train, first, skippedAll, 3))).toContain('KeyMapper preamble: not added (no change of this file is accepted).');
+    expect(hunks(diffRows(train, first, skippedAll, 3))).toEqual([expect.stringMatching(/preamble \(added once a change/)]);
     const otherAccepted = decide([first.id, 'skipped'], [second.id, 'accepted']);
-    expect(hunks(diffRows(train, first, otherAccepted, 3))).toHaveLength(1);
-    expect(hunks(diffRows(train, second, otherAccepted, 3))[1]).toMatch(/preamble \(added: a change of this file is accepted\)/);
-    // Only the first change carries it.
-    expect(hunks(diffRows(train, second, new Map(), 3))).toHaveLength(1);
+    // the second change is the first one written now: it shows the preamble; the first counts it in its numbers
+    expect(hunks(diffRows(train, second, otherAccepted, 3))[0]).toMatch(/preamble \(added: a change of this file is accepted\)/);
+    expect(notes(diffRows(train, first, otherAccepted, 3))).not.toContainEqual(expect.stringMatching(/^New line numbers/));
+    // only the first change carries it; the others say where it is
+    expect(hunks(diffRows(train, second, new Map(), 0))).toEqual([expect.stringMatching(/^@@ -10,1 \+[1-9]\d\d+,1 @@$/)]);
+    expect(notes(diffRows(train, second, new Map(), 0))).toContainEqual(expect.stringMatching(/^New line numbers count the KeyMapper preamble \(new lines \d+-\d+\), shown with the change at line 9\.$/));
+    // unless the preamble is in its own hunk
+    expect(hunks(diffRows(train, second, new Map(), 3))).toEqual([expect.stringMatching(/^@@ -1,13 \+1,\d+ @@  KeyMapper preamble/)]);
+    expect(notes(diffRows(train, second, new Map(), 3))).not.toContainEqual(expect.stringMatching(/^New line numbers/));
   });
 
   it('shows an edit, word-highlighted, and explains sites that are not proposed', () => {
     const site = net.sites.find((s) => s.kind === 'module')!;
-    const rows = diffRows(net, site, new Map([[site.id, { type: 'edited', text: 'weights = f(checkpoint["model"])' }]]), 0);
+    const rows = diffRows(net, site, new Map([[site.id, { type: 'edited', text: '    weights = f(checkpoint["model"])' }]]), 0);
     const added = rows.find((r) => r.kind === 'line' && r.line.kind === 'add');
     const segments = added?.kind === 'line' ? added.line.segments : [];
     expect(segments.filter((s) => s.changed).map((s) => s.text).join('')).toContain('weights');
     expect(segments.filter((s) => !s.changed).map((s) => s.text).join('')).toContain('(checkpoint["model"])');
+    // lines only added (the preamble's) have no words that differ: nothing is highlighted in them
+    const preambleLines = diffRows(net, site, new Map(), 3).flatMap((r) => (r.kind === 'line' && r.line.tags.includes('preamble') ? r.line.segments : []));
+    expect(preambleLines.length).toBeGreaterThan(100);
+    expect(preambleLines.some((s) => s.changed)).toBe(false);
     const superSite = net.sites.find((s) => s.kind === 'super')!;
     expect(hunks(diffRows(net, superSite, new Map(), 3))).toEqual([]);
     expect(notes(diffRows(net, superSite, new Map(), 3))[0]).toMatch(/^Not proposed: super\(\) call .*never rewritten\.$/);

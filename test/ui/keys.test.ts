@@ -40,8 +40,12 @@ describe('key map', () => {
 
   it('turns keys into inline edits', () => {
     expect(textOpFor('x', none)).toEqual({ type: 'insert', text: 'x' });
-    expect(textOpFor('\r', key({ return: true }))).toEqual({ type: 'insert', text: '\n' });
+    expect(textOpFor('\r', key({ return: true }))).toEqual({ type: 'newline' });
+    // Ink says `delete` for Backspace (DEL) and Delete (ESC [ 3 ~) alike: the bytes decide
     expect(textOpFor('', key({ delete: true }))).toEqual({ type: 'backspace' });
+    expect(textOpFor('', key({ delete: true }), '\u007f')).toEqual({ type: 'backspace' });
+    expect(textOpFor('', key({ delete: true }), '\u001b[3~')).toEqual({ type: 'delete' });
+    expect(textOpFor('', key({ backspace: true }), '\b')).toEqual({ type: 'backspace' });
     expect(textOpFor('', key({ leftArrow: true }))).toEqual({ type: 'left' });
     expect(textOpFor('e', key({ ctrl: true }))).toEqual({ type: 'end' });
     expect(textOpFor('', key({ escape: true }))).toBe(null);

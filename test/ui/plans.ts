@@ -23,6 +23,7 @@ export function site(path: string, line: number, kind: SiteKind = 'module', rece
     replacement,
     warnings: [],
     edit: { start, end: start + original.length, text: replacement },
+    lines: { start, end: start + original.length },
   };
 }
 

@@ -14,7 +14,7 @@ const none: Key = {
   return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
   super: false, hyper: false, capsLock: false, numLock: false,
 };
-const CONTEXT = { paging: { page: 10, max: 0 }, inlineEditor: true };
+const CONTEXT = { paging: { page: 10, min: 0, max: 0 }, inlineEditor: true };
 /** A key as Ink reports it, turned into the action the key handler dispatches. */
 const press = (input: string, patch: Partial<Key> = {}): ReviewAction => ({ type: 'key', input, key: { ...none, ...patch }, ...CONTEXT });
 const ENTER = press('\r', { return: true });
@@ -102,6 +102,26 @@ describe('the other menus act on their highlighted item', () => {
     expect(run(asking, ENTER).screen).toBe('review');
     expect(run(asking, ESC).screen).toBe('review');
     expect(run(asking, press('1')).screen).toBe('confirm-quit');
+  });
+
+  it('inline editor: two Backspaces in one read erase two characters; Delete erases forward; Enter indents', () => {
+    const editing = run(scanned(), press('e'));
+    expect(editing.edit?.buffer.text).toBe('variables = KeyMapper.from_torch(sd)');
+    // DEL DEL as one string, as two quick Backspaces reach Ink
+    const erased = run(editing, press('\u007f\u007f'));
+    expect(erased.edit?.buffer.text).toBe('variables = KeyMapper.from_torch(s');
+    // Ink reports Backspace (DEL) and Delete (ESC [ 3 ~) both as `delete`: the bytes tell them apart
+    const home = run(editing, press('', { home: true }));
+    const deleted = run(home, { ...press('', { delete: true }), raw: '\u001b[3~' });
+    expect(deleted.edit?.buffer).toEqual({ text: 'ariables = KeyMapper.from_torch(sd)', caret: 0 });
+    expect(run(erased, { ...press('', { delete: true }), raw: '\u007f' }).edit?.buffer.text).toBe('variables = KeyMapper.from_torch(');
+    // Enter keeps the line's indentation, one level more after a colon
+    const typed = run(editing, press('', { home: true }), press('if x:'), ENTER, press('y'));
+    expect(typed.edit?.buffer.text).toBe('if x:\n    yvariables = KeyMapper.from_torch(sd)');
+    // a burst of text with a control key in it: the text typed, the key acted on
+    const saved = run(editing, press(' # a\u0013'));
+    expect(saved.edit?.phase).toBe('checking');
+    expect(saved.edit?.buffer.text).toBe('variables = KeyMapper.from_torch(sd) # a');
   });
 
   it('edit failed: Down, Enter discards; Enter alone edits again', () => {

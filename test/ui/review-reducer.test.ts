@@ -228,8 +228,10 @@ describe('screens', () => {
   it('moves, scrolls within bounds and changes the context', () => {
     let s = run(scanned(), { type: 'move', delta: -1 });
     expect(s.cursor).toBe('a.py:3:1');
-    s = run(s, { type: 'scroll', delta: 10, max: 4 });
+    s = run(s, { type: 'scroll', delta: 10, min: -3, max: 4 });
     expect(s.scroll).toBe(4);
+    // above where the panel starts (the diff starts at the change), down to the top
+    expect(run(s, { type: 'scroll', delta: -20, min: -3, max: 4 }).scroll).toBe(-3);
     s = run(s, { type: 'context', delta: 1 });
     expect([s.context, s.scroll]).toEqual([4, 0]);
     s = run(s, ...Array.from({ length: 9 }, () => ({ type: 'context', delta: -1 }) as const));

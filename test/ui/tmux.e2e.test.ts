@@ -11,7 +11,8 @@ import { cleanup, project } from '../helpers/project.js';
 import { copyFixture } from './harness.js';
 import { BIN, hasTmux, killTmux, session, tmux } from './tmux.js';
 
-const EDITED = 'KeyMapper.from_torch(dict(state))';
+// An editor gets the statement's whole lines, indented as in the file, and gives them back.
+const EDITED = '    missing, unexpected = KeyMapper.from_torch(dict(state))';
 
 afterAll(async () => {
   killTmux();
@@ -31,7 +32,8 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-')); // the undo journal, not in the user's cache
     const command = `cd '${root}' && env -u VISUAL EDITOR='${editor}' XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`;
     const { settled, press } = session('review', command);
-    const first = await settled('change 2/7 · file 1/3');
+    const first = await settled('scanned 3 files · 7 sites in 3 files');
+    expect(first).toContain('change 2/7 · file 1/3');
     await expect(first).toMatchFileSnapshot('../../snapshots/ui/tmux-review.txt');
     await press('y', 'train.py:9:5 · model · module · pending');
     await press('n', 'train.py:10:27 · model · module · pending');
@@ -53,8 +55,33 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     }
     const train = await readFile(join(root, 'train.py'), 'utf8');
     expect(train).toContain('    model.load_state_dict(state, strict=False)\n');
-    expect(train).toContain(`    missing, unexpected = ${EDITED}\n`);
+    expect(train).toContain(`${EDITED}\n    print(missing, unexpected)\n`);
     expect(await readFile(join(root, 'models/net.py'), 'utf8')).toContain('    variables = KeyMapper.from_torch(checkpoint["model"])\n');
+  }, 120_000);
+
+  it('edits inline with the keys tmux sends: BSpace (DEL) twice in one read, DC (ESC [ 3 ~), Enter under an indented line', async () => {
+    const root = await copyFixture();
+    const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-'));
+    const t = session('inline', `cd '${root}' && env -u VISUAL -u EDITOR XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    await t.settled('scanned 3 files');
+    await t.press('e', 'Editing models/net.py line 17');
+    t.send('BSpace', 'BSpace'); // one send-keys: both arrive in one read
+    await t.see(/^ {6}variables = KeyMapper\.from_torch\(checkpoint\["model"\s*$/m);
+    t.send('])', 'Home', 'Right', 'Right', 'Right', 'Right');
+    for (let i = 0; i < 'variables'.length; i++) t.send('DC');
+    t.send('params', 'End');
+    await t.see(/^ {6}params = KeyMapper/m);
+    t.send('Enter'); // alone, as a person's Enter comes (keys that arrive together are taken as pasted text)
+    // the caret (inverse) on the new line, under the first character of the line above
+    await t.see(/params = KeyMapper[^\n]*\n(?:\u001b\[[0-9;]*m)* {6}\u001b\[7m/, 30_000, true);
+    t.send('params = dict(params)');
+    await t.see(/^ {6}params = dict\(params\)/m);
+    await t.press('C-s', '✎ 1 edited');
+    await t.press('w', 'Summary · 1 change in 1 file will be written');
+    expect(await t.press('w', 'EXIT=')).toContain('EXIT=0');
+    const net = await readFile(join(root, 'models/net.py'), 'utf8');
+    expect(net).toContain('    checkpoint = torch.load(path)\n    params = KeyMapper.from_torch(checkpoint["model"])\n    params = dict(params)\n    optimizer');
+    expect(net).not.toContain('\u007f');
   }, 120_000);
 
   it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {

@@ -27,12 +27,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function session(name: string, command: string, columns = 120, rows = 40) {
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
   const screen = () => tmux('capture-pane', '-p', '-t', name);
+  /** The screen with its styles as escape sequences (inverse: ESC [7m). */
+  const styled = () => tmux('capture-pane', '-p', '-e', '-t', name);
 
-  /** Waits until the screen shows `text` (or matches it). */
-  async function see(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  /** Waits until the screen (or, `withStyles`, its styled capture) shows `text` (or matches it). */
+  async function see(text: string | RegExp, timeoutMs = 30_000, withStyles = false): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const current = screen();
+      const current = withStyles ? styled() : screen();
       if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen:\n${current}`);
       await pause(50);
