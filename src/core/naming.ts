@@ -206,11 +206,14 @@ export function nameRewrites(sites: readonly Site[]): Site[] {
   const out = sites.map((site) => {
     const chosen = names.get(site.id);
     if (!chosen || !site.naming) return site;
-    const text = `${chosen.name} = ${site.naming.call}`;
-    if (text === site.edit.text && site.target === chosen.name && site.targetWhy === (chosen.why ?? undefined)) return site;
+    if (site.target === chosen.name && site.targetWhy === (chosen.why ?? undefined)) return site;
     changed = true;
-    const { targetWhy: _old, ...rest } = site;
-    return { ...rest, edit: { ...site.edit, text }, replacement: text, target: chosen.name, ...(chosen.why ? { targetWhy: chosen.why } : {}) };
+    // Renamed: the statement again without any hints settling put in (hints/site.ts settles them
+    // again after, on the new line).
+    const text = `${chosen.name} = ${site.naming.call}`;
+    const { targetWhy: _old, hints: _hints, hinted, ...rest } = site;
+    const warnings = hinted ? site.warnings.filter((w) => !hinted.warnings.includes(w)) : site.warnings;
+    return { ...rest, edit: { ...site.edit, text }, replacement: text, warnings, target: chosen.name, ...(chosen.why ? { targetWhy: chosen.why } : {}) };
   });
   return changed ? out : (sites as Site[]);
 }

@@ -93,6 +93,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
       const rewrite = rewriteCall(text, found, options.targetName, lines);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+      const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
       const receiver = sourceOf(text, found.receiver);
       // What this file alone says; the scanner settles the kind again once every file is indexed.
       index ??= fileIndex(path, src.indexBytes);
@@ -117,6 +118,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
         edit,
         lines: statementLines(text, found.call, lines),
         ...(naming ? { naming } : {}),
+        ...(hintsAt !== undefined ? { hintsAt } : {}),
       });
     }
     sites = nameRewrites(sites);

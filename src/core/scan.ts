@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
+import { settleHints } from './hints/site.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
@@ -90,6 +91,11 @@ export async function scanProject(
       return null;
     }
   });
+  // Kinds, then (flax) the hints read from each model's source, against the files indexed so far.
+  const settle = (plan: FilePlan) => {
+    const settled = settlePlan(plan, index, options.include);
+    return options.mapper === 'flax' ? settleHints(settled, index, parser) : settled;
+  };
   let filesScanned = 0;
   let candidates = 0;
   let sites = 0;
@@ -110,7 +116,7 @@ export async function scanProject(
       filesScanned++;
       candidates++;
       // Settled against the files indexed so far; again against all of them at the end.
-      const plan = settlePlan(outcome.plan, index, options.include);
+      const plan = settle(outcome.plan);
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;
@@ -198,10 +204,10 @@ export async function scanProject(
   }
   progress();
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
-  files = files.map((plan) => settlePlan(plan, index, options.include));
+  files = files.map(settle);
   const layout = diskLayout(root);
   const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options, [...discovered.files, ...discovered.context]) : null;
-  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, index, options));
+  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, options, settle));
   files.sort(byPath);
   skipped.sort(byPath);
   return {
@@ -224,7 +230,7 @@ export async function scanProject(
  * planned with (`from keymapper import KeyMapper`, the helper beside it): the import's place among
  * the file's imports depends on its name. The bytes are the scan's (decoding is lossless).
  */
-function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, index: ProjectIndex, options: ScanOptions): FilePlan {
+function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, options: ScanOptions, settle: (plan: FilePlan) => FilePlan): FilePlan {
   if (plan.preamble === null) return plan;
   const helperImport = helperImportFor(layout, plan.path, plan.text, helper);
   if (helperImport.module === 'keymapper' && helperImport.warning === null) return { ...plan, helper };
@@ -233,5 +239,5 @@ function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser
     ? planNotebook(parser, plan.path, plan.absPath, bytes, { ...options, helperImport })
     : planWith(parser, plan.path, plan.absPath, bytes, { ...options, helperImport });
   if ('skipped' in replanned) return plan;
-  return { ...settlePlan(replanned, index, options.include), helper };
+  return { ...settle(replanned), helper };
 }

@@ -4,7 +4,7 @@ import { decide } from './decide.js';
 import { findClasses } from './facts.js';
 import { ProjectIndex } from './index.js';
 import { nameRewrites } from '../naming.js';
-import { placeEvidence } from '../notebook/plan-notebook.js';
+import { placeEvidence } from '../notebook/place.js';
 
 export interface Kinded {
   kind: SiteKind;
@@ -37,7 +37,8 @@ export function fileIndex(path: string, bytes: Buffer): ProjectIndex {
 }
 
 function sameEvidence(a: Evidence, b: Evidence): boolean {
-  return a.rule === b.rule && a.note === b.note && a.path === b.path && a.line === b.line && a.text === b.text;
+  const sameClass = a.class?.path === b.class?.path && a.class?.qualname === b.class?.qualname && a.class?.line === b.class?.line;
+  return a.rule === b.rule && a.note === b.note && a.path === b.path && a.line === b.line && a.text === b.text && sameClass;
 }
 
 /**
