@@ -124,3 +124,16 @@ describe('hints in a notebook', () => {
     expect(r.stdout).toContain("  demo.ipynb · cell 3 · line 2  hint 'tokens': 'embedding' from demo.ipynb · cell 2 · line 4 `nn.Embedding(10, 8)`\n");
   });
 });
+
+describe('hints under --preamble module', () => {
+  it('a package file, planned again with its import of the shared helper, keeps its hints', async () => {
+    const dir = await project({
+      'pkg/__init__.py': '',
+      'pkg/model.py': FILES['model.py'],
+      'pkg/load.py': 'import torch\n\nfrom pkg.model import Net\n\nmodel = Net()\nmodel.load_state_dict(torch.load("ckpt.pt"))\n',
+    });
+    const json = JSON.parse((await runCli(['--json', '--preamble', 'module', dir])).stdout) as { helper: { module: string }; files: Array<{ sites: Array<Record<string, unknown>> }> };
+    expect(json.helper.module).toBe('pkg.keymapper');
+    expect(json.files[0]?.sites[0]?.['replacement']).toBe(WRITTEN);
+  });
+});
