@@ -113,26 +113,21 @@ export interface ScopeNames {
 
 export function namesIn(text: string, scope: Node): ScopeNames {
   const out: ScopeNames = { names: new Set(), selfAttributes: new Set() };
-  const cursor = scope.walk();
-  try {
-    for (;;) {
-      const node = cursor.currentNode;
-      if (node.type === 'identifier') {
-        const parent = node.parent;
-        const isAttribute = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex;
-        const isKeyword = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === node.startIndex;
-        if (isAttribute && parent.childForFieldName('object')?.text === 'self') out.selfAttributes.add(sourceOf(text, node));
-        if (!isAttribute && !isKeyword) out.names.add(sourceOf(text, node));
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return out;
-        if (cursor.currentNode.id === scope.id) return out;
-      }
-    }
-  } finally {
-    cursor.delete();
+  // Asked of the tree by type (one call each) rather than visiting every node: attribute and
+  // keyword names are not names the scope reads or binds.
+  const fieldNames = new Set<number>();
+  for (const attribute of scope.descendantsOfType('attribute')) {
+    const attr = attribute?.childForFieldName('attribute');
+    if (!attr) continue;
+    fieldNames.add(attr.startIndex);
+    if (attribute?.childForFieldName('object')?.text === 'self') out.selfAttributes.add(sourceOf(text, attr));
   }
+  for (const keyword of scope.descendantsOfType('keyword_argument')) {
+    const name = keyword?.childForFieldName('name');
+    if (name) fieldNames.add(name.startIndex);
+  }
+  for (const id of scope.descendantsOfType('identifier')) if (id && !fieldNames.has(id.startIndex)) out.names.add(sourceOf(text, id));
+  return out;
 }
 
 /**
