@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { helperImportFor, helperPlace, type Layout } from '../src/core/shared-helper.js';
 import type { SharedHelper } from '../src/core/types.js';
+import { getParser } from '../src/core/parser.js';
+import { withHelperImport } from '../src/core/plan.js';
+import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { planText } from './helpers/plan.js';
 
 /** Directories holding `__init__.py`. */
@@ -53,9 +56,14 @@ describe('how each file imports it', () => {
 
 describe('a file under --preamble module', () => {
   it('gets the import where the class would go, and nothing where it already imports or defines KeyMapper', async () => {
-    const options = { preamble: 'module' as const, helperImport: { module: 'pkg.keymapper', warning: null } };
+    const options = { ...DEFAULT_SCAN_OPTIONS, preamble: 'module' as const };
     const plain = await planText('import torch\n\nmodel = torch.nn.Linear(2, 2)\nmodel.load_state_dict(sd)\n', options);
-    expect(plain.preamble?.text).toBe('\nfrom pkg.keymapper import KeyMapper\n');
+    expect(plain.preamble?.text).toBe('\nfrom keymapper import KeyMapper\n');
+    // placed again once the scanner knows the helper is in a package: first-party, after torch
+    const placed = withHelperImport(await getParser(), plain, { module: 'pkg.keymapper', warning: 'needs the root on sys.path' }, options);
+    expect(placed.preamble?.text).toBe('\nfrom pkg.keymapper import KeyMapper\n');
+    expect(placed.sites.map((s) => s.warnings)).toEqual([['needs the root on sys.path']]);
+    expect(placed.sites.map((s) => s.replacement)).toEqual(plain.sites.map((s) => s.replacement));
     for (const text of ['from elsewhere import KeyMapper\nmodel.load_state_dict(sd)\n', 'class KeyMapper:\n    @classmethod\n    def from_torch(cls, sd):\n        return sd\n\n\nmodel.load_state_dict(sd)\n']) {
       expect((await planText(text, options)).preamble).toBeNull();
     }

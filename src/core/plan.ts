@@ -1,7 +1,7 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { bindingOffsets } from './binding-words.js';
 import { importStatements, moduleBindings, starImports } from './bindings.js';
-import { getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
+import { getParser, maskCommentRuns, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource } from './preamble-source.js';
@@ -19,7 +19,7 @@ import { focusRanges } from './statements.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
 import { cellImports, preambleCell } from './notebook/preamble-cell.js';
-import type { Decision, Decisions, Edit, FilePlan, NotebookMap, ScanOptions, SharedHelper, Site } from './types.js';
+import type { Decision, Decisions, Edit, FilePlan, HelperImport, NotebookMap, ScanOptions, SharedHelper, Site } from './types.js';
 
 /**
  * The tree planning reads: only the statements that matter when the lexer is sure of them and they
@@ -124,16 +124,8 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
     sites = nameRewrites(sites);
     let preamble: FilePlan['preamble'] = null;
     if (sites.length > 0 && keyMapper === 'absent' && options.preamble === 'module') {
-      // the shared helper's import, where the class would go (the scanner tells each file how to import it once it knows where it is)
-      const helper = options.helperImport ?? { module: 'keymapper', warning: null };
-      const imports = [{ module: helper.module, name: 'KeyMapper', from: true }];
-      if (src.notebook) preamble = preambleCell(src.notebook, text, imports, '', eol);
-      else {
-        const edit = placePreamble(text, lines, root, Math.min(...sites.map((s) => s.edit.start)), imports, '', eol);
-        preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
-      }
-      const warning = helper.warning;
-      if (warning) sites = sites.map((s) => (CALLS_MAPPER.test(s.edit.text) ? { ...s, warnings: [...s.warnings, warning] } : s));
+      // the shared helper's import, where the class would go; the scanner places it again where the helper is not beside the file (withHelperImport)
+      ({ preamble, sites } = helperPreamble(text, lines, root, sites, src.notebook, BESIDE, eol));
     } else if (sites.length > 0 && keyMapper === 'absent') {
       const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
       if (src.notebook) {
@@ -156,6 +148,43 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
       parseError: error ? describeSyntaxError(error, src.place) : null,
       ...(src.notebook ? { notebook: src.notebook } : {}),
     };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The shared helper's import as a file is planned: from beside it. */
+const BESIDE: HelperImport = { module: 'keymapper', warning: null };
+
+/**
+ * Under `--preamble module`: the preamble that imports the shared helper, where the class would go
+ * (in a notebook, its new cell), and the sites that call KeyMapper with the import's warning, if any.
+ */
+function helperPreamble(text: string, lines: LineIndex, root: Node | null, sites: Site[], notebook: NotebookMap | undefined, helper: HelperImport, eol: string): { preamble: FilePlan['preamble']; sites: Site[] } {
+  const imports = [{ module: helper.module, name: 'KeyMapper', from: true }];
+  let preamble: FilePlan['preamble'];
+  if (notebook || !root) preamble = notebook ? preambleCell(notebook, text, imports, '', eol) : null;
+  else {
+    const edit = placePreamble(text, lines, root, Math.min(...sites.map((s) => s.edit.start)), imports, '', eol);
+    preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+  }
+  const warning = helper.warning;
+  return { preamble, sites: warning ? sites.map((s) => (CALLS_MAPPER.test(s.edit.text) ? { ...s, warnings: [...s.warnings, warning] } : s)) : sites };
+}
+
+/**
+ * A scanned plan under `--preamble module` given the import the scanner chose for it once it knew
+ * where the helper goes (planned with `from keymapper import KeyMapper`): only the preamble is placed
+ * again (its place among the file's imports depends on the module's name), the sites stay as settled.
+ */
+export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperImport, options: ScanOptions): FilePlan {
+  if (plan.preamble === null) return plan;
+  const lines = new LineIndex(plan.text);
+  if (plan.notebook) return { ...plan, ...helperPreamble(plan.text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
+  const binders = bindingOffsets(plan.text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))]);
+  const { tree } = parseForPlan(parser, plan.text, lines, true, binders);
+  try {
+    return { ...plan, ...helperPreamble(plan.text, lines, tree.rootNode, plan.sites, undefined, helper, plan.eol) };
   } finally {
     tree.delete();
   }

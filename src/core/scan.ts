@@ -9,9 +9,8 @@ import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
-import { planWith } from './plan.js';
-import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
-import { encode } from './text.js';
+import { withHelperImport } from './plan.js';
+import { notebookSource } from './notebook/plan-notebook.js';
 import type { Parser } from './parser.js';
 import { startPool, type Batch } from './scan-pool.js';
 import { discoverTarget, resolveTarget, type ScanRequest } from './target.js';
@@ -207,7 +206,7 @@ export async function scanProject(
   files = files.map(settle);
   const layout = diskLayout(root);
   const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options, [...discovered.files, ...discovered.context]) : null;
-  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, options, settle));
+  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, options));
   files.sort(byPath);
   skipped.sort(byPath);
   return {
@@ -225,19 +224,10 @@ export async function scanProject(
   };
 }
 
-/**
- * A plan that imports the shared helper, planned again where its import is not the one it was
- * planned with (`from keymapper import KeyMapper`, the helper beside it): the import's place among
- * the file's imports depends on its name. The bytes are the scan's (decoding is lossless).
- */
-function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, options: ScanOptions, settle: (plan: FilePlan) => FilePlan): FilePlan {
+/** A plan that imports the shared helper, with the import its place calls for (`from mypkg.keymapper import KeyMapper`). */
+function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, options: ScanOptions): FilePlan {
   if (plan.preamble === null) return plan;
   const helperImport = helperImportFor(layout, plan.path, plan.text, helper);
-  if (helperImport.module === 'keymapper' && helperImport.warning === null) return { ...plan, helper };
-  const bytes = encode(plan.notebook ? plan.notebook.json : plan.text, plan.bom);
-  const replanned = plan.notebook
-    ? planNotebook(parser, plan.path, plan.absPath, bytes, { ...options, helperImport })
-    : planWith(parser, plan.path, plan.absPath, bytes, { ...options, helperImport });
-  if ('skipped' in replanned) return plan;
-  return { ...settle(replanned), helper };
+  const placed = helperImport.module === 'keymapper' && helperImport.warning === null ? plan : withHelperImport(parser, plan, helperImport, options);
+  return { ...placed, helper };
 }

@@ -299,8 +299,6 @@ export interface ScanOptions {
   preamble: 'inline' | 'module';
   /** `--preamble module=PATH`: the helper's path, relative to the root; null for the default place. */
   helperPath: string | null;
-  /** Set by the scanner once the helper's place is known: how this file imports it, and what running it then needs. */
-  helperImport?: HelperImport;
 }
 
 /** How one file imports the shared helper. */
