@@ -3,11 +3,34 @@ import { cutStart, displayWidth } from '../core/columns.js';
 import type { ReviewState } from './review-state.js';
 import { countDecisions, findSite, positionOf } from './review-order.js';
 import { Shown } from './shown.js';
+import { filterWords, filtering, searchMatches, shownCounts } from './review-view.js';
 import { Spinner } from './spinner.js';
 import { useStyle } from './theme.js';
 import { count } from '../core/count.js';
 
-/** Two lines: where the reviewer is and how far along, then the scan's state. */
+/** Under a filter or a search, what the list shows and what the bulk keys act on; else null. */
+export function viewLine(state: ReviewState): string | null {
+  const parts: string[] = [];
+  if (filtering(state.filters)) {
+    const c = shownCounts(state);
+    parts.push(`filter: ${filterWords(state.filters, state.search)} · ${c.sites} of ${count(c.allSites, 'site')} shown (${c.files} of ${count(c.allFiles, 'file')}) · a/d/A act on these`);
+  }
+  if (state.search?.text) {
+    const { ids, hidden } = searchMatches(state);
+    const here = ids.indexOf(state.cursor ?? '');
+    const where = here >= 0 ? ` (this is ${here + 1})` : '';
+    const more = hidden > 0 ? `, ${hidden} hidden` : '';
+    parts.push(`search "${state.search.text}": ${count(ids.length, 'match', 'matches')}${where}${more}`);
+  }
+  return parts.length > 0 ? parts.join('  |  ') : null;
+}
+
+/** How many lines the header takes: two, and the filter and search line when there is one. */
+export function headerHeight(state: ReviewState): number {
+  return viewLine(state) === null ? 2 : 3;
+}
+
+/** Two lines: where the reviewer is and how far along, then the scan's state; then the filter and search line when there is one. */
 export function Header({ state, width, animate }: { state: ReviewState; width: number; animate: boolean }) {
   const style = useStyle();
   const { plans, decisions, scan } = state;
@@ -22,6 +45,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   // The path takes what is left of the line, cut from the left: its file name stays.
   const room = width - displayWidth(`${where}  ${tally.join('  ')}  `);
   const shownPath = path && room >= 8 ? cutStart(path, room) : '';
+  const view = viewLine(state);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -44,11 +68,16 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
       {scan.status === 'running' ? (
         <Text wrap="truncate-end">
           <Spinner animate={animate} />
-          {` scanning · ${count(scan.filesScanned, 'file')} read · ${count(scan.sites, 'site')} · ${scan.candidates} mentioning load_state_dict · q/Esc cancels`}
+          {` scanning · ${count(scan.filesScanned, 'file')} read · ${count(scan.sites, 'site')} · ${scan.candidates} mentioning load_state_dict · ${view === null ? 'q/Esc' : 'q'} cancels`}
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
           {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`}
+        </Text>
+      )}
+      {view === null ? null : (
+        <Text wrap="truncate-end" {...style('edited')}>
+          <Shown text={view} />
         </Text>
       )}
     </Box>

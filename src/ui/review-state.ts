@@ -7,6 +7,8 @@ import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
 import { firstSite, findSite, sortPlans } from './review-order.js';
+import { clearSearch, cycleKind, editSearch, escape, fold, foldAll, jump, move, startSearch, stepSearch, submitSearch, toggleFilter, type Jump } from './review-browse.js';
+import { NO_FILTERS, settledCursor, type Filters, type Search } from './review-view.js';
 import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 import { count } from '../core/count.js';
 
@@ -49,6 +51,10 @@ export interface ReviewState {
   decisions: ReadonlyMap<string, Decision>;
   history: UndoStep[];
   cursor: string | null;
+  /** What the list hides (never a decision), the `/` search, and the files folded into their row. */
+  filters: Filters;
+  search: Search | null;
+  folded: ReadonlySet<string>;
   /** Set once the reviewer moves or decides; until then the cursor follows the first site as files stream in. */
   pinned: boolean;
   context: number;
@@ -92,6 +98,13 @@ export type ReviewAction =
   | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
   | { type: 'move'; delta: number }
+  | { type: 'jump'; to: Jump }
+  | { type: 'fold' | 'fold-all' | 'escape' }
+  | { type: 'filter'; filter: 'pending' | 'proposed' | 'matches' }
+  | { type: 'filter-kind'; delta: 1 | -1 }
+  | { type: 'search-start' | 'search-submit' | 'search-clear' | 'search-erase' }
+  | { type: 'search-type'; text: string }
+  | { type: 'search-step'; delta: 1 | -1 }
   | { type: 'scroll'; delta: number; min: number; max: number }
   | { type: 'context'; delta: number }
   | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
@@ -121,6 +134,9 @@ export function initialState(): ReviewState {
     decisions: new Map(),
     history: [],
     cursor: null,
+    filters: NO_FILTERS,
+    search: null,
+    folded: new Set(),
     pinned: false,
     context: DEFAULT_CONTEXT,
     scroll: 0,
@@ -162,8 +178,19 @@ function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
   return { ...state, plans: sorted, cursor };
 }
 
-/** The review's reducer. Pure: every side effect runs in hooks that watch the state. */
+/**
+ * The review's reducer. Pure: every side effect runs in hooks that watch the state. After each step
+ * the cursor is on a row the list shows (see settledCursor), whatever filters, folds or decisions hid.
+ */
 export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
+  const next = step(state, action);
+  const moved = next.plans !== state.plans || next.decisions !== state.decisions || next.cursor !== state.cursor;
+  if (next === state || !(moved || next.filters !== state.filters || next.search !== state.search || next.folded !== state.folded)) return next;
+  const cursor = settledCursor(next);
+  return cursor === next.cursor ? next : { ...next, cursor };
+}
+
+function step(state: ReviewState, action: ReviewAction): ReviewState {
   const s = { ...state, message: null };
   switch (action.type) {
     case 'batch':
@@ -199,12 +226,32 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return acceptAll(s);
     case 'undo':
       return undo(s);
-    case 'move': {
-      const sites = s.plans.flatMap((p) => p.sites);
-      const index = sites.findIndex((site) => site.id === s.cursor);
-      const target = sites[Math.max(0, Math.min(sites.length - 1, index + action.delta))];
-      return { ...s, cursor: target?.id ?? s.cursor, pinned: true, scroll: 0 };
-    }
+    case 'move':
+      return move(s, action.delta);
+    case 'jump':
+      return jump(s, action.to);
+    case 'fold':
+      return fold(s);
+    case 'fold-all':
+      return foldAll(s);
+    case 'filter':
+      return toggleFilter(s, action.filter);
+    case 'filter-kind':
+      return cycleKind(s, action.delta);
+    case 'escape':
+      return escape(s) ?? step(s, { type: 'quit' });
+    case 'search-start':
+      return startSearch(s);
+    case 'search-type':
+      return editSearch(s, (text) => text + action.text);
+    case 'search-erase':
+      return editSearch(s, (text) => [...text].slice(0, -1).join(''));
+    case 'search-submit':
+      return submitSearch(s);
+    case 'search-clear':
+      return { ...clearSearch(s), message: 'Search cleared.' };
+    case 'search-step':
+      return stepSearch(s, action.delta);
     case 'scroll':
       return { ...s, scroll: Math.max(action.min, Math.min(action.max, s.scroll + action.delta)) };
     case 'context':
