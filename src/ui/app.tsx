@@ -153,7 +153,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={editFooter(state.edit)} message={state.message} width={width} withHelp={false} />);
     case 'summary':
-      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
+      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} filtered={filtering(filters)} />;
       return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
     case 'confirm-quit':
       screen = <ConfirmQuit decisions={state.decisions.size} width={width} menu={labels} selected={state.menu} />;
