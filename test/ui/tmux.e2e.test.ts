@@ -123,6 +123,32 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     expect(written).not.toContain('self.unet.load_state_dict(');
   }, 120_000);
 
+  it('issue 13: the selected row, a site or a folded file, stays in view as the terminal is resized', async () => {
+    const root = await project(reviewProject(400).files, 'switcheroo-scale-resize-');
+    const t = session('resize', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    await t.settled('scanned 160 files · 400 sites in 160 files');
+    // the last site: tests/pipelines/... in the list's last file
+    let screen = await t.press('G', 'change 400/400');
+    const selected = (s: string) => s.split('\n').filter((line) => /^ ?▸/.test(line));
+    expect(selected(screen)).toHaveLength(1);
+    for (const [columns, rows] of [[70, 16], [50, 14], [160, 50]] as const) {
+      tmux('resize-window', '-t', 'resize', '-x', String(columns), '-y', String(rows));
+      screen = await t.see(new RegExp(`^change 400/400 · file 160/160 .{0,${columns}}$`, 'm'));
+      screen = await t.settled(/▸/);
+      expect(selected(screen), `${columns}x${rows}`).toHaveLength(1);
+      expect(screen.split('\n').length).toBeLessThanOrEqual(rows + 1);
+    }
+    // every file folded: the selection is the last file's row, in view at each size too
+    await t.press('Z', 'folded (z)');
+    for (const [columns, rows] of [[60, 15], [120, 40]] as const) {
+      tmux('resize-window', '-t', 'resize', '-x', String(columns), '-y', String(rows));
+      screen = await t.settled(/^▸ \S*test_\w+\.py  2 sites/m); // the path cut from the left where it must be
+      expect(selected(screen), `${columns}x${rows} folded`).toHaveLength(1);
+    }
+    t.send('q');
+    await t.see('EXIT=0');
+  }, 120_000);
+
   it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {
     const root = await project(HOSTILE, 'switcheroo-hostile-');
     // The title tmux gives a pane is the host name until a program sets another (OSC 0 would).
