@@ -42,18 +42,28 @@ export function filtering(filters: Filters): boolean {
   return filters.pending || filters.proposed || filters.kind !== null || filters.matches;
 }
 
-/** The site's statement as the file has it, the text the search reads besides the path and the receiver. */
-function sourceOf(plan: FilePlan, site: Site): string {
-  return plan.text ? plan.text.slice(site.lines.start, site.lines.end) : site.original;
+/**
+ * What the search reads of a site: its path, its receiver and its statement as the file has it, one
+ * per line (a pattern never spans two), and the same lowercased; kept per site, since plans never change.
+ */
+const haystacks = new WeakMap<Site, { text: string; lower: string }>();
+
+function haystack(plan: FilePlan, site: Site): { text: string; lower: string } {
+  let found = haystacks.get(site);
+  if (!found) {
+    const source = plan.text ? plan.text.slice(site.lines.start, site.lines.end) : site.original;
+    const text = `${plan.path}\n${site.receiver}\n${source}`;
+    found = { text, lower: text.toLowerCase() };
+    haystacks.set(site, found);
+  }
+  return found;
 }
 
 /** Plain text, smart case: a pattern with a capital letter matches case and all; null for no pattern. */
 export function matcher(text: string | undefined): SiteTest | null {
   if (!text) return null;
-  const exact = text !== text.toLowerCase();
-  const fold = exact ? (s: string) => s : (s: string) => s.toLowerCase();
-  const needle = fold(text);
-  return (plan, site) => fold(plan.path).includes(needle) || fold(site.receiver).includes(needle) || fold(sourceOf(plan, site)).includes(needle);
+  if (text !== text.toLowerCase()) return (plan, site) => haystack(plan, site).text.includes(text);
+  return (plan, site) => haystack(plan, site).lower.includes(text);
 }
 
 /** Whether the filters let a site through. */

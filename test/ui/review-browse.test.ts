@@ -130,16 +130,34 @@ describe.each(SETUPS)('under $name', ({ name, keys, shown }) => {
     expect(s.cursor).toBe(shown[0]);
   });
 
-  it.each(['y', 'n', 'a', 'd', 'A'])('%s decides the shown sites only, and u takes the step back whole', (key) => {
+  it.each(['y', 'Enter', 'n', 'a', 'd', 'A'])('%s decides the shown sites only, and u takes the step back whole', (key) => {
     const before = filtered();
-    const after = run(before, press(key, { shift: key === 'A' }));
-    expect(decisionsOf(after)).toEqual({ 'a.py:9:1': 'skipped', ...EXPECTED[name]?.[key] });
-    const added = Object.keys(EXPECTED[name]?.[key] ?? {}).length;
+    const after = run(before, key === 'Enter' ? ENTER : press(key, { shift: key === 'A' }));
+    expect(decisionsOf(after)).toEqual({ 'a.py:9:1': 'skipped', ...EXPECTED[name]?.[key === 'Enter' ? 'y' : key] });
+    const added = Object.keys(EXPECTED[name]?.[key === 'Enter' ? 'y' : key] ?? {}).length;
     expect(after.history.length - before.history.length).toBe(added > 0 ? 1 : 0);
     if (added === 0) return;
     const undone = run(after, press('u'));
     expect(decisionsOf(undone)).toEqual(decisionsOf(before));
     expect(undone.history).toEqual(before.history);
+  });
+});
+
+describe('e under a filter', () => {
+  it('edits the selected shown site; the edit is its decision and the cursor moves on among the shown', () => {
+    const s = run(start(), press('t'), press(']'), press('e'));
+    expect([s.screen, s.edit?.siteId]).toEqual(['edit', 'b.py:2:1']);
+    const edited = run(s, { type: 'edit-submit', text: 'params = KeyMapper.from_torch(sd)' }, { type: 'edit-checked', error: null });
+    expect(decisionsOf(edited)).toEqual({ 'a.py:9:1': 'skipped', 'b.py:2:1': 'edited' });
+    expect(edited.cursor).toBe('c.py:4:1');
+    expect(decisionsOf(run(edited, press('u')))).toEqual({ 'a.py:9:1': 'skipped' });
+  });
+
+  it('an edit keeps its site when the filter hid it meanwhile (the scan settled its kind)', () => {
+    const s = run(start(), press('t'), press('e'), { type: 'edit-submit', text: 'params = KeyMapper.from_torch(sd)' });
+    const hidden = { ...s, filters: { ...s.filters, kind: 'non-module' as const } };
+    const edited = run(hidden, { type: 'edit-checked', error: null });
+    expect(decisionsOf(edited)).toEqual({ 'a.py:9:1': 'skipped', 'a.py:3:1': 'edited' });
   });
 });
 
