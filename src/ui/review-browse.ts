@@ -3,10 +3,63 @@ import { count } from '../core/count.js';
 import type { ReviewState } from './review-state.js';
 import { KINDS, NO_FILTERS, entries, filterWords, filtering, searchMatches, shownPhrase, type Entry, type Filters } from './review-view.js';
 
+/** The reducer's actions that change what the list shows, or where the cursor is on it. */
+export type BrowseAction =
+  | { type: 'move'; delta: number }
+  | { type: 'jump'; to: Jump }
+  | { type: 'fold' | 'fold-all' | 'escape' }
+  | { type: 'filter'; filter: 'pending' | 'proposed' | 'matches' }
+  | { type: 'filter-kind'; delta: 1 | -1 }
+  | { type: 'search-start' | 'search-submit' | 'search-clear' | 'search-erase' }
+  | { type: 'search-type'; text: string }
+  | { type: 'search-step'; delta: 1 | -1 };
+
+/** Every BrowseAction type (the compiler checks that none is missing). */
+const TYPES: Record<BrowseAction['type'], true> = {
+  move: true, jump: true, fold: true, 'fold-all': true, escape: true, filter: true, 'filter-kind': true,
+  'search-start': true, 'search-submit': true, 'search-clear': true, 'search-erase': true, 'search-type': true, 'search-step': true,
+};
+
+export function isBrowse(action: { type: string }): action is BrowseAction {
+  return Object.hasOwn(TYPES, action.type);
+}
+
+/** One browse step; null for Esc with nothing to clear (then it quits). */
+export function browse(s: ReviewState, action: BrowseAction): ReviewState | null {
+  switch (action.type) {
+    case 'move':
+      return move(s, action.delta);
+    case 'jump':
+      return jump(s, action.to);
+    case 'fold':
+      return fold(s);
+    case 'fold-all':
+      return foldAll(s);
+    case 'filter':
+      return toggleFilter(s, action.filter);
+    case 'filter-kind':
+      return cycleKind(s, action.delta);
+    case 'escape':
+      return escape(s);
+    case 'search-start':
+      return { ...s, search: { text: '', typing: true } };
+    case 'search-type':
+      return editSearch(s, (text) => text + action.text);
+    case 'search-erase':
+      return editSearch(s, (text) => [...text].slice(0, -1).join(''));
+    case 'search-submit':
+      return submitSearch(s);
+    case 'search-clear':
+      return { ...clearSearch(s), message: 'Search cleared.' };
+    case 'search-step':
+      return stepSearch(s, action.delta);
+  }
+}
+
 const at = (s: ReviewState, cursor: string): ReviewState => ({ ...s, cursor, pinned: true, scroll: 0 });
 
 /** `j`/`k`: the next or previous row the list shows (a folded file is one row). */
-export function move(s: ReviewState, delta: number): ReviewState {
+function move(s: ReviewState, delta: number): ReviewState {
   const list = entries(s);
   const index = list.findIndex((e) => e.id === s.cursor);
   if (index < 0) return s;
@@ -17,7 +70,7 @@ export function move(s: ReviewState, delta: number): ReviewState {
 export type Jump = 'first' | 'last' | 'next-file' | 'previous-file';
 
 /** `g`/`G`: the first or last row shown; `]`/`[`: the first row of the next or previous file shown. */
-export function jump(s: ReviewState, to: Jump): ReviewState {
+function jump(s: ReviewState, to: Jump): ReviewState {
   const list = entries(s);
   if (list.length === 0) return s;
   if (to === 'first') return at(s, (list[0] as Entry).id);
@@ -30,7 +83,7 @@ export function jump(s: ReviewState, to: Jump): ReviewState {
 }
 
 /** `z`: folds the selected file into its row, or unfolds it. */
-export function fold(s: ReviewState): ReviewState {
+function fold(s: ReviewState): ReviewState {
   const path = entries(s).find((e) => e.id === s.cursor)?.path;
   if (!path) return s;
   const folded = new Set(s.folded);
@@ -39,7 +92,7 @@ export function fold(s: ReviewState): ReviewState {
 }
 
 /** `Z`: folds every file, or unfolds them all when every file shown is folded. */
-export function foldAll(s: ReviewState): ReviewState {
+function foldAll(s: ReviewState): ReviewState {
   const list = entries(s);
   if (list.length === 0) return s;
   const all = list.every((e) => e.folded);
@@ -53,13 +106,13 @@ function withFilters(s: ReviewState, filters: Filters): ReviewState {
 }
 
 /** `p`, `P`, `m`: only pending, only proposed, only the search's matches; the same key again lifts it. */
-export function toggleFilter(s: ReviewState, which: 'pending' | 'proposed' | 'matches'): ReviewState {
+function toggleFilter(s: ReviewState, which: 'pending' | 'proposed' | 'matches'): ReviewState {
   if (which === 'matches' && !s.filters.matches && !s.search?.text) return { ...s, message: 'm lists only the matches of a search: / starts one.' };
   return withFilters(s, { ...s.filters, [which]: !s.filters[which] });
 }
 
 /** `t`/`T`: the kind filter, through the kinds the project has, then none. */
-export function cycleKind(s: ReviewState, delta: 1 | -1): ReviewState {
+function cycleKind(s: ReviewState, delta: 1 | -1): ReviewState {
   const present = new Set(s.plans.flatMap((p) => p.sites.map((site) => site.kind)));
   const cycle = [null, ...KINDS.filter((k) => present.has(k))];
   const index = cycle.indexOf(s.filters.kind);
@@ -68,34 +121,30 @@ export function cycleKind(s: ReviewState, delta: 1 | -1): ReviewState {
 }
 
 /** Esc: clears the search; with none, the filters; with neither, null: Esc quits. */
-export function escape(s: ReviewState): ReviewState | null {
+function escape(s: ReviewState): ReviewState | null {
   if (s.search) return { ...clearSearch(s), message: 'Search cleared.' };
   if (filtering(s.filters)) return withFilters(s, NO_FILTERS);
   return null;
 }
 
-/** `/`: a new search; the prompt takes the keys until Enter or Esc. */
-export function startSearch(s: ReviewState): ReviewState {
-  return { ...s, search: { text: '', typing: true } };
-}
-
-export function editSearch(s: ReviewState, text: (before: string) => string): ReviewState {
+/** Typing in the search prompt, while it is open. */
+function editSearch(s: ReviewState, text: (before: string) => string): ReviewState {
   return s.search?.typing ? { ...s, search: { ...s.search, text: text(s.search.text) } } : s;
 }
 
-export function clearSearch(s: ReviewState): ReviewState {
+function clearSearch(s: ReviewState): ReviewState {
   return { ...s, search: null, filters: { ...s.filters, matches: false } };
 }
 
 /** Enter in the prompt: the search stays, and the cursor goes to the nearest match from the selected site on. */
-export function submitSearch(s: ReviewState): ReviewState {
+function submitSearch(s: ReviewState): ReviewState {
   if (!s.search?.typing) return s;
   if (!s.search.text) return { ...clearSearch(s), message: 'Search cleared.' };
   return stepSearch({ ...s, search: { ...s.search, typing: false } }, 0);
 }
 
 /** Tab / Shift-Tab: the next or previous match (0: the selected site if it matches), unfolding its file. */
-export function stepSearch(s: ReviewState, delta: -1 | 0 | 1): ReviewState {
+function stepSearch(s: ReviewState, delta: -1 | 0 | 1): ReviewState {
   const text = s.search?.text;
   if (!text) return { ...s, message: 'No search: / starts one.' };
   const { ids, hidden } = searchMatches(s);

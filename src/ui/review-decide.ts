@@ -67,8 +67,8 @@ export function acceptAll(s: ReviewState): ReviewState {
     const filter = filtering(s.filters) ? `${underFilter(s)}; the scan goes on` : ': the scan goes on';
     return { ...next, message: `${accepted} found so far${filter}, and later ones stay pending.` };
   }
-  const said = `${accepted}${underFilter(s)}`;
-  return { ...next, message: next.screen === 'summary' ? `${said}. ${CHOOSE_WRITE}` : next.message ? `${said}. ${next.message}` : `${said}.` };
+  const words = `${accepted}${underFilter(s)}`;
+  return { ...next, message: next.screen === 'summary' ? `${words}. ${CHOOSE_WRITE}` : next.message ? `${words}. ${next.message}` : `${words}.` };
 }
 
 /** A bulk step's own words, unless moving on had something to say (the summary, nothing left in view). */

@@ -7,7 +7,7 @@ import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
 import { firstSite, findSite, sortPlans } from './review-order.js';
-import { clearSearch, cycleKind, editSearch, escape, fold, foldAll, jump, move, startSearch, stepSearch, submitSearch, toggleFilter, type Jump } from './review-browse.js';
+import { browse, isBrowse, type BrowseAction } from './review-browse.js';
 import { NO_FILTERS, settledCursor, type Filters, type Search } from './review-view.js';
 import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 import { count } from '../core/count.js';
@@ -97,14 +97,7 @@ export type ReviewAction =
   | { type: 'scan-failed'; message: string }
   | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
-  | { type: 'move'; delta: number }
-  | { type: 'jump'; to: Jump }
-  | { type: 'fold' | 'fold-all' | 'escape' }
-  | { type: 'filter'; filter: 'pending' | 'proposed' | 'matches' }
-  | { type: 'filter-kind'; delta: 1 | -1 }
-  | { type: 'search-start' | 'search-submit' | 'search-clear' | 'search-erase' }
-  | { type: 'search-type'; text: string }
-  | { type: 'search-step'; delta: 1 | -1 }
+  | BrowseAction
   | { type: 'scroll'; delta: number; min: number; max: number }
   | { type: 'context'; delta: number }
   | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
@@ -184,14 +177,16 @@ function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
  */
 export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
   const next = step(state, action);
-  const moved = next.plans !== state.plans || next.decisions !== state.decisions || next.cursor !== state.cursor;
-  if (next === state || !(moved || next.filters !== state.filters || next.search !== state.search || next.folded !== state.folded)) return next;
+  const keys = ['plans', 'decisions', 'cursor', 'filters', 'search', 'folded'] as const;
+  if (keys.every((key) => next[key] === state[key])) return next;
   const cursor = settledCursor(next);
   return cursor === next.cursor ? next : { ...next, cursor };
 }
 
 function step(state: ReviewState, action: ReviewAction): ReviewState {
   const s = { ...state, message: null };
+  // Esc clears the search, then the filters; with neither, it is q.
+  if (isBrowse(action)) return browse(s, action) ?? step(s, { type: 'quit' });
   switch (action.type) {
     case 'batch':
       return action.actions.reduce(reviewReducer, state);
@@ -226,32 +221,6 @@ function step(state: ReviewState, action: ReviewAction): ReviewState {
       return acceptAll(s);
     case 'undo':
       return undo(s);
-    case 'move':
-      return move(s, action.delta);
-    case 'jump':
-      return jump(s, action.to);
-    case 'fold':
-      return fold(s);
-    case 'fold-all':
-      return foldAll(s);
-    case 'filter':
-      return toggleFilter(s, action.filter);
-    case 'filter-kind':
-      return cycleKind(s, action.delta);
-    case 'escape':
-      return escape(s) ?? step(s, { type: 'quit' });
-    case 'search-start':
-      return startSearch(s);
-    case 'search-type':
-      return editSearch(s, (text) => text + action.text);
-    case 'search-erase':
-      return editSearch(s, (text) => [...text].slice(0, -1).join(''));
-    case 'search-submit':
-      return submitSearch(s);
-    case 'search-clear':
-      return { ...clearSearch(s), message: 'Search cleared.' };
-    case 'search-step':
-      return stepSearch(s, action.delta);
     case 'scroll':
       return { ...s, scroll: Math.max(action.min, Math.min(action.max, s.scroll + action.delta)) };
     case 'context':
