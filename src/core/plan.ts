@@ -59,6 +59,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
       const rewrite = rewriteCall(text, found, options.targetName, lines);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+      const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
       const receiver = sourceOf(text, found.receiver);
       // What this file alone says; the scanner settles the kind again once every file is indexed.
       index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -79,6 +80,7 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
         warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
         edit,
         lines: statementLines(text, found.call, lines),
+        ...(hintsAt !== undefined ? { hintsAt } : {}),
       });
     }
     let preamble: FilePlan['preamble'] = null;
