@@ -48,13 +48,15 @@ if (!existsSync(join(tree, '.complete'))) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The reducer and the row building of the bin's own build (an older build may lack them: then n/a). */
+/** The reducer and the row building of the bin's own build (an older one without a reducer: n/a). */
 async function inProcess() {
   const dist = dirname(BIN);
   const { scanProject, DEFAULT_SCAN_OPTIONS } = await import(join(dist, 'core', 'scan.js'));
   const { initialState, reviewReducer } = await import(join(dist, 'ui', 'review-state.js'));
   const { listRows } = await import(join(dist, 'ui', 'site-list.js'));
-  const { viewLine } = await import(join(dist, 'ui', 'header.js'));
+  // main before issue 13: listRows(plans, decisions, cursor) and no filter line
+  const rowsOf = listRows.length === 1 ? listRows : (s) => listRows(s.plans, s.decisions, s.cursor);
+  const viewLine = (await import(join(dist, 'ui', 'header.js'))).viewLine ?? (() => null);
   const result = await scanProject(tree, { ...DEFAULT_SCAN_OPTIONS, include: ['non-module'] });
   const none = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false, shift: false, tab: false, meta: false };
   const keyOf = (k) => ({ input: k === '\r' || k === '\t' || k === '\u001b' ? '' : k, key: { ...none, return: k === '\r', tab: k === '\t', escape: k === '\u001b', meta: k === '\u001b', shift: /[A-Z]/.test(k) } });
@@ -64,8 +66,8 @@ async function inProcess() {
     KEYS.forEach(([k], i) => {
       const started = performance.now();
       state = reviewReducer(state, { type: 'key', ...keyOf(k), paging: { page: 10, min: 0, max: 0 }, inlineEditor: true });
-      listRows(state);
-      viewLine(state);
+      rowsOf(state);
+      viewLine(state, 120);
       times[i].push(performance.now() - started);
     });
   }

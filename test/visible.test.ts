@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
+import { cutEnd, cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
 import { controlWarnings } from '../src/core/control-warning.js';
 import { LineIndex } from '../src/core/text.js';
 import { escapeJsonControls, fitPieces, hasControls, visible, visiblePieces } from '../src/core/visible.js';
@@ -103,6 +103,14 @@ describe('cutting a path from the left', () => {
     expect(cutStart('a/b\u001bc.py', 10)).toBe('…b\u001bc.py');
     expect(cutStart('a/b\u001bc.py', 9)).toBe('…\u001bc.py');
     expect(cutStart('a/b\u001bc.py', 7)).toBe('…c.py');
+  });
+
+  it('cutEnd keeps the start whole, measured as shown (a search\'s text)', () => {
+    expect(cutEnd('self.unet', 20)).toBe('self.unet');
+    expect(cutEnd('self.unet', 6)).toBe('self.…');
+    expect(cutEnd('模型模型', 5)).toBe('模型…');
+    expect(cutEnd('a\u001bbc', 5)).toBe('a…'); // never half an escape
+    expect(cutEnd('a\u001bbc', 6)).toBe('a\u001b…');
   });
 });
 

@@ -68,3 +68,17 @@ export function cutStart(text: string, width: number): string {
   }
   return `…${tail}`;
 }
+
+/**
+ * Project text (a search's text) cut at its end to fit `width` columns as drawn: as much of its start
+ * as fits, whole characters only, and `…`. Unchanged when it fits.
+ */
+export function cutEnd(text: string, width: number): string {
+  if (shownWidth(text) <= width) return text;
+  let head = '';
+  for (const char of text) {
+    if (shownWidth(head + char) + 1 > width) break;
+    head += char;
+  }
+  return `${head}…`;
+}

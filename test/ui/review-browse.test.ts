@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Decision, ScanResult, Site } from '../../src/core/types.js';
 import { initialState, reviewReducer, type ReviewAction, type ReviewState } from '../../src/ui/review-state.js';
 import { entries } from '../../src/ui/review-view.js';
+import { viewLine } from '../../src/ui/header.js';
+import { shownWidth } from '../../src/core/columns.js';
 import { plan, site } from './plans.js';
 
 const none: Key = {
@@ -260,6 +262,32 @@ describe('search', () => {
     expect(run(start(), press('m')).message).toBe('m lists only the matches of a search: / starts one.');
     const s = run(start(), ...search('unet'), press('m'), ESC);
     expect([s.search, s.filters.matches, listedIds(s).length]).toEqual([null, false, 9]);
+  });
+});
+
+describe('the header\'s filter and search line', () => {
+  it('says which match the selection is, else how many there are', () => {
+    const s = run(start(), ...search('unet'), press('m'));
+    expect(viewLine(s, 200)).toBe('filter: matches of "unet" · 2 of 9 sites shown (2 of 3 files) · a/d/A act on these  |  search: match 1/2');
+    expect(viewLine(run(start(), ...search('unet'), press('g')), 200)).toBe('search "unet": 2 matches');
+    expect(viewLine(run(start(), ...search('unet'), press('p'), press('t'), press('t')), 200)).toBe(
+      'filter: pending · kind non-module · 1 of 9 sites shown (1 of 3 files) · a/d/A act on these  |  search "unet": 0 matches, 2 hidden',
+    );
+    expect(viewLine(start(), 200)).toBe(null);
+  });
+
+  it('fits its width by cutting the search\'s text, then leaving out the files, never cutting a count', () => {
+    const s = run(start(), ...search('self.unet.load_state_dict(sd)'), press('p'));
+    const full = viewLine(s, 500) ?? '';
+    expect(full).toBe('filter: pending · 5 of 9 sites shown (3 of 3 files) · a/d/A act on these  |  search "self.unet.load_state_dict(sd)": match 1/1');
+    for (const width of [101, 110, shownWidth(full) - 1]) {
+      const line = viewLine(s, width) ?? '';
+      expect(shownWidth(line), `${width}`).toBeLessThanOrEqual(width);
+      expect(line, `${width}`).toMatch(/^filter: pending · 5 of 9 sites shown \(3 of 3 files\) · a\/d\/A act on these {2}\| {2}search "sel[^"]*…": match 1\/1$/);
+    }
+    expect(viewLine(s, 100)).toBe('filter: pending · 5 of 9 sites shown · a/d/A act on these  |  search "self.unet.load_st…": match 1/1');
+    // narrower still: the line is cut at the screen's edge, as every header line is
+    expect(viewLine(s, 40)).toBe('filter: pending · 5 of 9 sites shown · a/d/A act on these  |  search "sel…": match 1/1');
   });
 });
 

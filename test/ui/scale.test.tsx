@@ -44,6 +44,7 @@ describe('the review of 400 sites in 160 files', { timeout: 60_000 }, () => {
     expect(footer(prompt)).toContain('⏎ go to the match · Esc clear the search');
     await app.press(KEYS.enter);
     const found = await app.see('match 1/100');
+    expect(header(found)).toContain('search "unet": match 1/100');
     expect(found).toContain('── examples/animatediff/train_animatediff_117.py:9:9 · self.unet · module · pending');
     expect(found).toMatch(/ ▸\*9:9 +· pending +module +self\.unet\.load_state_dict/);
     expect(found).toContain('✔ 0 accepted'); // the n in "unet" was typed, not a skip
@@ -56,7 +57,7 @@ describe('the review of 400 sites in 160 files', { timeout: 60_000 }, () => {
     const app = await start();
     await app.press('/', 'u', 'n', 'e', 't', KEYS.enter, 'm');
     const filtered = await app.see('filter: matches of "unet"');
-    expect(header(filtered)).toContain('filter: matches of "unet" · 100 of 400 sites shown (100 of 160 files) · a/d/A act on these');
+    expect(header(filtered)).toContain('filter: matches of "unet" · 100 of 400 sites shown (100 of 160 files) · a/d/A act on these  |  search: match 1/100');
     expect(filtered).not.toMatch(/obj\.load_state_dict|optimizer\.load_state_dict/);
     expect(footer(filtered)).toContain('A accept shown');
     await expect(filtered).toMatchFileSnapshot('../../snapshots/ui/scale-filter.txt');
