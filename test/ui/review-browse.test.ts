@@ -58,6 +58,8 @@ const SETUPS: Setup[] = [
   { name: 'only proposed (P)', keys: [press('P', { shift: true })], shown: ['a.py:3:1', 'a.py:9:1', 'a.py:20:1', 'b.py:2:1', 'c.py:4:1', 'c.py:9:1'] },
   { name: 'kind module (t)', keys: [press('t')], shown: ['a.py:3:1', 'a.py:9:1', 'b.py:2:1', 'c.py:4:1', 'c.py:9:1'] },
   { name: 'kind non-module (t t)', keys: [press('t'), press('t')], shown: ['a.py:20:1'] },
+  { name: 'kind unknown (t t t)', keys: [press('t'), press('t'), press('t')], shown: ['a.py:25:1'] },
+  { name: 'kind super (T T)', keys: [press('T', { shift: true }), press('T', { shift: true })], shown: ['b.py:5:1'] },
   { name: 'kind unsupported (T)', keys: [press('T', { shift: true })], shown: ['b.py:8:1'] },
   { name: 'matches of "unet" (/unet⏎ m)', keys: [...search('unet'), press('m')], shown: ['b.py:2:1', 'c.py:9:1'] },
   { name: 'pending and kind module (p t)', keys: [press('p'), press('t')], shown: ['a.py:3:1', 'b.py:2:1', 'c.py:4:1', 'c.py:9:1'] },
@@ -99,6 +101,20 @@ const EXPECTED: Record<string, Record<string, Record<string, Decision['type']>>>
     a: { 'a.py:20:1': 'accepted' },
     d: { 'a.py:20:1': 'skipped' },
     A: { 'a.py:20:1': 'accepted' },
+  },
+  'kind unknown (t t t)': {
+    y: { 'a.py:25:1': 'accepted' }, // not proposed, but its rewrite may be accepted one by one
+    n: { 'a.py:25:1': 'skipped' },
+    a: {}, // bulk keys take only proposed sites
+    d: {},
+    A: {},
+  },
+  'kind super (T T)': {
+    y: {}, // a super() forward is never rewritten
+    n: { 'b.py:5:1': 'skipped' },
+    a: {},
+    d: {},
+    A: {},
   },
   'kind unsupported (T)': {
     y: {}, // no rewrite to accept: e writes one
