@@ -64,8 +64,8 @@ export function acceptAll(s: ReviewState): ReviewState {
   const next = record(s, open.map((site) => [site.id, { type: 'accepted' }]));
   const accepted = `Accepted ${count(open.length, 'change')}`;
   if (s.scan.status === 'running') {
-    const filter = filtering(s.filters) ? `${underFilter(s)}; the scan goes on` : ': the scan goes on';
-    return { ...next, message: `${accepted} found so far${filter}, and later ones stay pending.` };
+    const filter = filtering(s.filters) ? ' among those shown; hidden ones stay as they were;' : ':';
+    return { ...next, message: `${accepted} found so far${filter} the scan goes on, and later ones stay pending.` };
   }
   const words = `${accepted}${underFilter(s)}`;
   return { ...next, message: next.screen === 'summary' ? `${words}. ${CHOOSE_WRITE}` : next.message ? `${words}. ${next.message}` : `${words}.` };

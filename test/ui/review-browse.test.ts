@@ -189,7 +189,7 @@ describe('bulk keys say what they act on', () => {
 
   it('while scanning, A under a filter says both: found so far, and shown', () => {
     const s = run(initialState(), { type: 'scan-file', plan: a }, press('t'), press('A', { shift: true }));
-    expect(s.message).toBe('Accepted 2 changes found so far shown; hidden ones stay as they were; the scan goes on, and later ones stay pending.');
+    expect(s.message).toBe('Accepted 2 changes found so far among those shown; hidden ones stay as they were; the scan goes on, and later ones stay pending.');
     expect(decisionsOf(s)).toEqual({ 'a.py:3:1': 'accepted', 'a.py:9:1': 'accepted' });
   });
 
