@@ -58,9 +58,12 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   const path = findSite(plans, state.cursor)?.plan.path ?? '';
   const skipped = scan.skipped.length > 0 ? ` · ${count(scan.skipped.length, 'file')} skipped (listed in the summary)` : '';
   const where = pos.changes > 0 ? `change ${pos.change}/${pos.changes} · file ${pos.file}/${pos.files}` : 'switcheroo-migrate';
-  const long = [`✔ ${counts.accepted} accepted`, `✎ ${counts.edited} edited`, `✘ ${counts.skipped} skipped`, `· ${counts.pending} pending`];
+  // Under a filter the counts still count every site, and say so.
+  const all = filtering(state.filters);
+  const long = [`✔ ${counts.accepted} accepted`, `✎ ${counts.edited} edited`, `✘ ${counts.skipped} skipped`, `· ${counts.pending} pending${all ? ' (all sites)' : ''}`];
   // On a narrow terminal the counts keep their signs and lose their words, rather than be cut.
-  const tally = displayWidth(`${where}  ${long.join('  ')}`) <= width ? long : [`✔ ${counts.accepted}`, `✎ ${counts.edited}`, `✘ ${counts.skipped}`, `· ${counts.pending} pending`];
+  const short = [`✔ ${counts.accepted}`, `✎ ${counts.edited}`, `✘ ${counts.skipped}`, `· ${counts.pending} pending${all ? ' (all)' : ''}`];
+  const tally = displayWidth(`${where}  ${long.join('  ')}`) <= width ? long : short;
   // The path takes what is left of the line, cut from the left: its file name stays.
   const room = width - displayWidth(`${where}  ${tally.join('  ')}  `);
   const shownPath = path && room >= 8 ? cutStart(path, room) : '';

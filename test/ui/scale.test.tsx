@@ -63,12 +63,12 @@ describe('the review of 400 sites in 160 files', { timeout: 60_000 }, () => {
     await expect(filtered).toMatchFileSnapshot('../../snapshots/ui/scale-filter.txt');
     await app.press('A');
     const accepted = await app.see('✔ 100 accepted');
-    expect(accepted).toContain('· 101 pending'); // the header counts every site, shown or not
+    expect(accepted).toContain('· 101 pending (all sites)'); // the header counts every site, shown or not, and says so
     expect(accepted).toContain('Accepted 100 changes shown; hidden ones stay as they were.');
     await app.press('u');
     const undone = await app.see('Undone: 100 decisions.');
     expect(undone).toContain('✔ 0 accepted');
-    expect(undone).toContain('· 201 pending');
+    expect(undone).toContain('· 201 pending (all sites)');
   });
 
   it('the summary after a filtered A: counts every site, lists each file written with its decisions, scrolls, and writes exactly those', async () => {
