@@ -58,8 +58,9 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
     /** The environment whose cache dir holds this app's undo journal and lock. */
     journalEnv,
     exitCode: () => exitCode,
-    waitForExit: async () => {
-      await waitFor(() => exitCode !== null, 'the exit');
+    /** Waits for the app to exit (writing a hundred files may take longer than the default 4 s). */
+    waitForExit: async (timeoutMs?: number) => {
+      await waitFor(() => exitCode !== null, 'the exit', timeoutMs);
       return exitCode;
     },
     unmount: () => app.unmount(),
