@@ -1,21 +1,22 @@
 // `npm run bench:keys`: how long the review takes to answer each key with 1,000 sites (target < 50 ms).
 // Two measures on a diffusers-shaped project of 1,000 sites in 400 files (reviewProject):
-//  - in process: the reducer's step plus the list's rows and the header's filter line, per key (what a
-//    keypress costs before Ink draws);
+//  - in process: the reducer's step plus what the screen is made of (the list's rows, the header's
+//    filter line, the selected change's diff, the summary), per key: what a keypress costs before Ink
+//    draws (the app memoizes the diff and the summary; here they are always made, an upper bound);
 //  - the built bin in a pseudo-terminal (util-linux `script`), `--include non-module`: ms from writing
 //    the key to the first byte of the redraw, per key, median of 3 runs.
 // `node bench/keys.mjs [bin] [--keys j,A,u]` measures another build (an older one has fewer keys).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { generateReviewProject } from './generate.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const keysArg = args.indexOf('--keys');
-const BIN = args.find((a, i) => !a.startsWith('--') && i !== keysArg + 1) ?? join(ROOT, 'dist', 'bin.cjs');
+const BIN = resolve(args.find((a, i) => !a.startsWith('--') && i !== keysArg + 1) ?? join(ROOT, 'dist', 'bin.cjs'));
 const SITES = 1000;
 const RUNS = 3;
 
@@ -48,7 +49,7 @@ if (!existsSync(join(tree, '.complete'))) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The reducer and the row building of the bin's own build (an older one without a reducer: n/a). */
+/** The reducer and what the screen is made of, from the bin's own build (an older one without a reducer: n/a). */
 async function inProcess() {
   const dist = dirname(BIN);
   const { scanProject, DEFAULT_SCAN_OPTIONS } = await import(join(dist, 'core', 'scan.js'));
@@ -57,6 +58,9 @@ async function inProcess() {
   // main before issue 13: listRows(plans, decisions, cursor) and no filter line
   const rowsOf = listRows.length === 1 ? listRows : (s) => listRows(s.plans, s.decisions, s.cursor);
   const viewLine = (await import(join(dist, 'ui', 'header.js'))).viewLine ?? (() => null);
+  const { diffRows } = await import(join(dist, 'ui', 'diff-rows.js'));
+  const { findSite } = await import(join(dist, 'ui', 'review-order.js'));
+  const { summaryOf, summaryLines } = await import(join(dist, 'ui', 'summary-view.js'));
   const result = await scanProject(tree, { ...DEFAULT_SCAN_OPTIONS, include: ['non-module'] });
   const none = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false, shift: false, tab: false, meta: false };
   const keyOf = (k) => ({ input: k === '\r' || k === '\t' || k === '\u001b' ? '' : k, key: { ...none, return: k === '\r', tab: k === '\t', escape: k === '\u001b', meta: k === '\u001b', shift: /[A-Z]/.test(k) } });
@@ -68,6 +72,10 @@ async function inProcess() {
       state = reviewReducer(state, { type: 'key', ...keyOf(k), paging: { page: 10, min: 0, max: 0 }, inlineEditor: true });
       rowsOf(state);
       viewLine(state, 120);
+      const found = findSite(state.plans, state.cursor);
+      if (found) diffRows(found.plan, found.site, state.decisions, state.context);
+      const summary = summaryOf(state.plans, state.decisions, state.gitModified, state.scan.skipped);
+      if (state.screen === 'summary') summaryLines(summary, 120);
       times[i].push(performance.now() - started);
     });
   }

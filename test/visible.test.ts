@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
 import { cutEnd, cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
 import { controlWarnings } from '../src/core/control-warning.js';
 import { LineIndex } from '../src/core/text.js';
@@ -55,6 +56,11 @@ describe('visible', () => {
 });
 
 describe('columns', () => {
+  it('displayWidth is string-width\'s width, for ASCII (counted) and other text (measured once, then remembered)', () => {
+    const samples = ['', 'src/models/unet.py', '~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./ ', '2 changes · 1 skipped', '模型.py', 'é', 'e\u0301', '😀', '👩‍👩‍👧', '1\ufe0f\u20e3', '\u00ad', 'x\u200b'];
+    for (const text of [...samples, ...samples]) expect(displayWidth(text), JSON.stringify(text)).toBe(stringWidth(text));
+  });
+
   it('counts wide characters as 2 columns and marks as what they show', () => {
     expect(displayWidth('模型')).toBe(4);
     expect(displayWidth('😀')).toBe(2);

@@ -9,9 +9,20 @@ import { visiblePieces, type Piece } from './visible.js';
 /** Tab stops every 4 columns, counted from where the project text starts. */
 export const TAB_STOP = 4;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Widths of the non-ASCII strings measured so far: string-width takes some 150 µs for a 75-character status with a `·`. */
+const measured = new Map<string, number>();
+
 /** Columns a string takes once shown (it holds no control characters). */
 export function displayWidth(shown: string): number {
-  return stringWidth(shown);
+  if (PRINTABLE_ASCII.test(shown)) return shown.length;
+  let width = measured.get(shown);
+  if (width === undefined) {
+    width = stringWidth(shown);
+    if (measured.size >= 10_000) measured.clear();
+    measured.set(shown, width);
+  }
+  return width;
 }
 
 /**
