@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv at the repo root with the Python stack the KeyMapper tests need:
-# numpy, jax, jaxlib, flax, torch (CPU) and pytest, and pycodestyle and isort (the
-# generated files' import placement is checked with them), installed OFFLINE from this
+# numpy, jax, jaxlib, flax, torch (CPU) and pytest, pycodestyle and isort (the
+# generated files' import placement is checked with them), and pre-commit (the hook manifest is
+# validated, and the hook installed and run, with it), installed OFFLINE from this
 # machine's local mirror (file indexes + /opt/wheels). Never touches the network index.
 # Idempotent: if .venv already imports everything, it exits at once.
 set -euo pipefail
@@ -9,8 +10,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
-PACKAGES=(numpy jax jaxlib flax torch pytest pycodestyle isort)
-CHECK='import numpy, jax, jaxlib, flax, torch, pytest, pycodestyle, isort'
+PACKAGES=(numpy jax jaxlib flax torch pytest pycodestyle isort pre-commit)
+CHECK='import numpy, jax, jaxlib, flax, torch, pytest, pycodestyle, isort, pre_commit'
 
 INDEX_URL="${SWITCHEROO_PIP_INDEX_URL:-file:///opt/pypi/simple}"
 EXTRA_INDEX_URL="${SWITCHEROO_PIP_EXTRA_INDEX_URL:-file:///opt/pypi-more/simple}"
@@ -53,8 +54,9 @@ done
 
 "$PY" - <<'PY'
 import importlib
-for name in ("numpy", "jax", "jaxlib", "flax", "torch", "pytest", "pycodestyle", "isort"):
-    mod = importlib.import_module(name)
-    print(f"setup-python:   {name} {getattr(mod, '__version__', '?')}")
+from importlib.metadata import version
+for name in ("numpy", "jax", "jaxlib", "flax", "torch", "pytest", "pycodestyle", "isort", "pre_commit"):
+    importlib.import_module(name)
+    print(f"setup-python:   {name} {version(name.replace('_', '-'))}")
 PY
 echo "setup-python: done in $(( $(date +%s) - start ))s"

@@ -63,6 +63,43 @@ describe('option values that start with a dash', () => {
 
   it('still treats a following option as an option (a forgotten value)', () => {
     expect(error(['--mapper', '--dry-run'])).toMatch(/--mapper/);
-    expect(parseCli(['--', '-weird-dir']).path).toBe('-weird-dir');
+    expect(parseCli(['--', '-weird-dir']).paths).toEqual(['-weird-dir']);
+  });
+});
+
+describe('paths, --root, --output-format and --json-schema', () => {
+  it('takes several paths, and none as the current directory', () => {
+    expect(parseCli([]).paths).toEqual(['.']);
+    expect(parseCli(['a.py', 'src', 'tests/b.py']).paths).toEqual(['a.py', 'src', 'tests/b.py']);
+    expect(parseCli(['--root', '.', 'a.py']).root).toBe('.');
+    expect(parseCli(['a.py']).root).toBeNull();
+  });
+
+  it('--output-format json is --json; github is --check with annotations; text changes nothing', () => {
+    expect(parseCli(['--output-format', 'json'])).toMatchObject({ mode: 'json', format: 'json' });
+    expect(parseCli(['--output-format=json', '--json'])).toMatchObject({ mode: 'json', format: 'json' });
+    expect(parseCli(['--output-format', 'github'])).toMatchObject({ mode: 'check', format: 'github' });
+    expect(parseCli(['--check', '--output-format', 'github'])).toMatchObject({ mode: 'check', format: 'github' });
+    expect(parseCli(['--output-format', 'text', '--dry-run'])).toMatchObject({ mode: 'dry-run', format: 'text' });
+    expect(parseCli(['--output-format', 'text'])).toMatchObject({ mode: 'review', modeDefaulted: true });
+  });
+
+  it('refuses an unknown format, and formats that contradict the mode', () => {
+    expect(error(['--output-format', 'sarif'])).toBe('--output-format takes text, github or json (got "sarif")');
+    expect(error(['--output-format', 'github', '--yes'])).toBe('--output-format github reports what --check finds: it does not go with --yes');
+    expect(error(['--output-format', 'github', '--json'])).toBe('--output-format github reports what --check finds: it does not go with --json');
+    expect(error(['--output-format', 'json', '--check'])).toBe('choose one of --json, --check');
+    expect(error(['--output-format', 'json', '--dry-run'])).toBe('choose one of --dry-run, --json');
+  });
+
+  it('--undo takes one path and no --root', () => {
+    expect(error(['--undo', 'a', 'b'])).toBe('--undo takes one path (the root whose runs to undo)');
+    expect(error(['--undo', '--root', '.', 'a'])).toBe('--undo takes one path (the root whose runs to undo)');
+    expect(parseCli(['--undo', 'a'])).toMatchObject({ mode: 'undo', paths: ['a'] });
+  });
+
+  it('--json-schema is a flag of its own', () => {
+    expect(parseCli(['--json-schema']).jsonSchema).toBe(true);
+    expect(parseCli([]).jsonSchema).toBe(false);
   });
 });

@@ -48,8 +48,8 @@ describe('help and version', () => {
       const r = await runCli([flag]);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
-      expect(r.stdout.startsWith('Usage: switcheroo-migrate [path] [options]\n')).toBe(true);
-      for (const option of ['--dry-run', '--yes', '--json', '--check', '--include', '--mapper', '--target-name', '--max-file-size', '--allow-dirty', '--no-color', '--help', '--version']) {
+      expect(r.stdout.startsWith('Usage: switcheroo-migrate [path...] [options]\n')).toBe(true);
+      for (const option of ['--dry-run', '--yes', '--json', '--check', '--output-format', '--json-schema', '--root', '--include', '--mapper', '--target-name', '--max-file-size', '--allow-dirty', '--no-color', '--help', '--version']) {
         expect(r.stdout).toContain(option);
       }
     }
@@ -526,7 +526,7 @@ describe('usage errors exit 2 with one line on stderr', () => {
     expect(r.stderr).toBe("switcheroo-migrate: Unknown option '--frobnicate' (see --help)\n");
   });
 
-  it('two mode flags, and two paths', async () => {
+  it('two mode flags, and two paths to --undo', async () => {
     const dir = await zoo();
     const before = await readTree(dir);
     for (const [args, message] of [
@@ -538,7 +538,9 @@ describe('usage errors exit 2 with one line on stderr', () => {
       oneLine(r);
       expect(r.stderr).toBe(`switcheroo-migrate: ${message} (see --help)\n`);
     }
-    oneLine(await runCli(['--dry-run', dir, dir]));
+    const undo = await runCli(['--undo', dir, dir]);
+    oneLine(undo);
+    expect(undo.stderr).toBe('switcheroo-migrate: --undo takes one path (the root whose runs to undo) (see --help)\n');
     oneLine(await runCli(['--dry-run', '--max-file-size', 'lots', dir]));
     expect(await readTree(dir)).toEqual(before);
   });

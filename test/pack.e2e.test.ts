@@ -4,33 +4,39 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { assertPlan } from './helpers/plan-schema.js';
 import { REPO, assertBuilt, cleanup, project, readTree, tempDir } from './helpers/project.js';
 
 beforeAll(() => assertBuilt());
 afterAll(cleanup);
 
-it('the packed tarball installs into an empty folder and its bin runs --help and --dry-run', async () => {
-  const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+it('the packed tarball, its dependencies inside, installs offline into an empty folder and its bin runs --help and --dry-run', async () => {
+  const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> };
   const packDir = await tempDir('switcheroo-pack-');
   const packed = await execa('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO, reject: false });
   expect(packed.exitCode, String(packed.stderr)).toBe(0);
-  const [info] = JSON.parse(String(packed.stdout)) as { filename: string; files: { path: string }[] }[];
+  const [info] = JSON.parse(String(packed.stdout)) as { filename: string; files: { path: string }[]; bundled: string[] }[];
   const files = (info?.files ?? []).map((f) => f.path);
   for (const needed of ['package.json', 'dist/bin.cjs', 'dist/cli.js', 'dist/tree-sitter-python.wasm', 'dist/python/keymapper_flax.py', 'dist/python/keymapper_reference.py', 'dist/core/scan-worker.js']) {
     expect(files, needed).toContain(needed);
   }
-  expect(files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && !/^(README|LICENSE)/i.test(f))).toEqual([]);
+  // The dependencies travel inside the tarball (bundleDependencies): installed from git, by
+  // pre-commit or `npm install -g git+...`, npm 11 cannot install them beside it (README,
+  // "Use in CI and pre-commit"). The tools that build and test it never do.
+  expect(info?.bundled).toEqual(expect.arrayContaining(Object.keys(pkg.dependencies)));
+  for (const tool of ['typescript', 'vitest', 'tree-sitter-python', 'ajv', 'ink-testing-library']) expect(info?.bundled, tool).not.toContain(tool);
+  expect(files.filter((f) => !f.startsWith('dist/') && !f.startsWith('node_modules/') && f !== 'package.json' && !/^(README|LICENSE)/i.test(f))).toEqual([]);
   const tarball = join(packDir, info?.filename ?? `${pkg.name}-${pkg.version}.tgz`);
   expect(existsSync(tarball)).toBe(true);
 
   const app = await tempDir('switcheroo-install-');
-  const installed = await execa('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: app, reject: false });
+  const installed = await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app, reject: false });
   expect(installed.exitCode, String(installed.stderr)).toBe(0);
   const bin = join(app, 'node_modules', '.bin', 'switcheroo-migrate');
 
   const help = await execa(bin, ['--help'], { cwd: app, reject: false });
   expect(help.exitCode).toBe(0);
-  expect(String(help.stdout)).toMatch(/^Usage: switcheroo-migrate \[path\] \[options\]\n/);
+  expect(String(help.stdout)).toMatch(/^Usage: switcheroo-migrate \[path\.\.\.\] \[options\]\n/);
   const version = await execa(bin, ['--version'], { cwd: app, reject: false });
   expect(String(version.stdout)).toBe(pkg.version);
 
@@ -52,6 +58,7 @@ it('the packed tarball installs into an empty folder and its bin runs --help and
 
   const reference = await execa(bin, ['--json', '--mapper', 'reference', dir], { cwd: app, reject: false });
   expect(reference.exitCode).toBe(0);
+  assertPlan(String(reference.stdout), 'the installed bin --json --mapper reference');
   const plan = JSON.parse(String(reference.stdout)) as { files: { path: string; preamble: { text: string } | null }[] };
   expect(plan.files.find((f) => f.path === 'net.py')?.preamble?.text).toContain('class KeyMapper:');
 }, 180_000);

@@ -6,9 +6,17 @@ import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type SiteKind } from '../core/types.
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
 
+/** How `--check` reports: lines for people, or GitHub Actions workflow commands (annotations). */
+export type OutputFormat = 'text' | 'github' | 'json';
+
 export interface CliOptions {
-  path: string;
+  /** The paths as given (none: the current directory). */
+  paths: string[];
+  /** `--root`: the project the paths belong to; null: decided from the paths (core/target.ts). */
+  root: string | null;
   mode: Mode;
+  /** `text` but for `--output-format github` (which checks) and `json` (the same as `--json`). */
+  format: OutputFormat;
   /** True when no mode flag was given (the mode then depends on the terminal). */
   modeDefaulted: boolean;
   include: SiteKind[];
@@ -21,20 +29,29 @@ export interface CliOptions {
   color: boolean | null;
   help: boolean;
   version: boolean;
+  /** `--json-schema`: print the JSON Schema of the `--json` plan. */
+  jsonSchema: boolean;
 }
 
 export class ArgsError extends Error {}
 
-export const HELP = `Usage: switcheroo-migrate [path] [options]
+export const HELP = `Usage: switcheroo-migrate [path...] [options]
 
 Rewrites PyTorch load_state_dict calls into KeyMapper.from_torch for JAX/Flax,
 showing every change for review before anything is written.
 
-  path                    project root or one .py file (default: the current directory)
+  path                    project root or one .py file (default: the current directory); several
+                          files and folders are checked within one project (see --root)
+      --root DIR          the project the paths belong to: paths in the output are relative to it and
+                          its other Python files are read for evidence (default, for several paths:
+                          their git repository's root, else their common folder)
   -n, --dry-run           print every proposed change as a unified diff; write nothing
   -y, --yes               accept every proposed change and write, without asking
       --json              print the plan as JSON on stdout; write nothing
       --check             write nothing; exit 1 if any change is proposed (CI, pre-commit)
+      --output-format F   text (default), github (--check as GitHub Actions annotations), or json
+                          (the same as --json)
+      --json-schema       print the JSON Schema (draft 2020-12) of the --json plan
       --include KINDS     also propose sites of these kinds, comma-separated (non-module,unknown)
       --mapper NAME       preamble flavour: flax (default) or reference
       --target-name ID    name assigned by statement rewrites (default: variables)
@@ -60,6 +77,9 @@ function parseSize(value: string): number {
 
 const OPTIONS = {
   'dry-run': { type: 'boolean', short: 'n' },
+  root: { type: 'string' },
+  'output-format': { type: 'string' },
+  'json-schema': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   check: { type: 'boolean' },
@@ -106,10 +126,15 @@ export function parseCli(argv: string[]): CliOptions {
     throw new ArgsError(((error as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify a positional argument.*$/, ''));
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new ArgsError(`expected one path, got ${positionals.length}: ${positionals.join(' ')}`);
-  const modes = (['dry-run', 'yes', 'json', 'check', 'undo'] as const).filter((m) => values[m]);
+  const format = values['output-format'] ?? 'text';
+  if (format !== 'text' && format !== 'github' && format !== 'json') throw new ArgsError(`--output-format takes text, github or json (got "${format}")`);
+  // --output-format json is --json; github reports what --check finds, so it is --check's mode
+  const modes = [...new Set((['dry-run', 'yes', 'json', 'check', 'undo'] as const).filter((m) => values[m] || (m === 'json' && format === 'json')))];
   if (modes.length > 1) throw new ArgsError(`choose one of --${modes.join(', --')}`);
+  if (format === 'github' && modes.some((m) => m !== 'check')) throw new ArgsError(`--output-format github reports what --check finds: it does not go with --${modes[0]}`);
+  if (format === 'github' && modes.length === 0) modes.push('check');
   if (values.list && !values.undo) throw new ArgsError('--list goes with --undo');
+  if (values.undo && (positionals.length > 1 || values.root !== undefined)) throw new ArgsError('--undo takes one path (the root whose runs to undo)');
   const include = (values.include ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const kind of include) {
     // super() and unsupported sites have nothing to rewrite them into: they are listed, never proposed.
@@ -122,8 +147,10 @@ export function parseCli(argv: string[]): CliOptions {
   const target = checkTargetName(values['target-name'] ?? 'variables', preambleNames(mapper));
   if (!target.ok) throw new ArgsError(target.error);
   return {
-    path: positionals[0] ?? '.',
+    paths: positionals.length > 0 ? positionals : ['.'],
+    root: values.root ?? null,
     mode: modes[0] ?? 'review',
+    format,
     modeDefaulted: modes.length === 0,
     include: include as SiteKind[],
     mapper,
@@ -134,5 +161,6 @@ export function parseCli(argv: string[]): CliOptions {
     color: values['no-color'] ? false : values.color ? true : null,
     help: values.help ?? false,
     version: values.version ?? false,
+    jsonSchema: values['json-schema'] ?? false,
   };
 }

@@ -1,5 +1,6 @@
 /** Starting the scan before the review screen has loaded, so that Ink's start-up and the scan overlap. */
 import { scanProject } from '../core/scan.js';
+import type { ScanRequest } from '../core/target.js';
 import type { ScanEvent, ScanOptions, ScanResult } from '../core/types.js';
 
 export interface EarlyScan {
@@ -12,11 +13,11 @@ export interface EarlyScan {
   /** The events so far, taken: the review's first frame starts from them, and `scan` does not replay them. */
   drain(): ScanEvent[];
   /** For the review's services: replays the events so far, then streams the rest; the options given are ignored. */
-  scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
+  scan(request: ScanRequest, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
 }
 
 /** `preview` sees every event until the review attaches (the placeholder line uses it). */
-export function startScan(path: string, options: ScanOptions, preview: (event: ScanEvent) => void = () => {}): EarlyScan {
+export function startScan(request: ScanRequest, options: ScanOptions, preview: (event: ScanEvent) => void = () => {}): EarlyScan {
   const controller = new AbortController();
   const buffered: ScanEvent[] = [];
   let listener: ((event: ScanEvent) => void) | null = null;
@@ -24,7 +25,7 @@ export function startScan(path: string, options: ScanOptions, preview: (event: S
   const fileSeen = new Promise<void>((resolve) => (sawFile = resolve));
   let gate: Promise<void> | null = null;
   const result = scanProject(
-    path,
+    request,
     options,
     (event) => {
       if (listener) return listener(event);

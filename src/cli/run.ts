@@ -1,5 +1,6 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Decisions, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
 import { ArgsError, HELP, parseCli } from './args.js';
 import { colorEnabled, painter, shown, type Paint } from './color.js';
@@ -7,6 +8,7 @@ import { fitPieces, visiblePieces } from '../core/visible.js';
 import { count } from '../core/count.js';
 import { UsageError } from '../core/errors.js';
 import type { RootLock } from '../core/lock.js';
+import type { ScanRequest } from '../core/target.js';
 
 // Everything else loads on demand, so that the review's first line is on screen before the engine
 // (web-tree-sitter) and Ink have loaded.
@@ -91,6 +93,12 @@ export async function run(io: Io): Promise<number> {
   errPaint = painter(colorEnabled(cli.color, Boolean(io.stderr.isTTY), io.env));
   if (cli.help) { io.stdout.write(HELP); return 0; }
   if (cli.version) { io.stdout.write(`${version()}\n`); return 0; }
+  if (cli.jsonSchema) {
+    const { PLAN_SCHEMA } = await import('./plan-schema.js');
+    io.stdout.write(`${JSON.stringify(PLAN_SCHEMA, null, 2)}\n`);
+    return 0;
+  }
+  const request: ScanRequest = { paths: cli.paths, root: cli.root };
 
   let mode = cli.mode;
   // Said once the path is known to be good, so that a usage error stays the only line on stderr.
@@ -104,7 +112,7 @@ export async function run(io: Io): Promise<number> {
   if (mode === 'undo') {
     try {
       const { runUndo } = await import('./undo.js');
-      return await runUndo(cli.path, cli.list, io.env, (line) => io.stdout.write(`${line}\n`), err, paint);
+      return await runUndo(cli.paths[0] ?? '.', cli.list, io.env, (line) => io.stdout.write(`${line}\n`), err, paint);
     } catch (error) {
       if (error instanceof UsageError) { err(error.message); return 2; }
       throw error;
@@ -116,7 +124,7 @@ export async function run(io: Io): Promise<number> {
     const draw = placeholder(io.stdout, paint);
     let previewing = true; // until Ink draws: the review attaches to the scan only once it has mounted
     const { startScan } = await import('./early-scan.js');
-    const early = startScan(cli.path, options, (event) => previewing && draw(event));
+    const early = startScan(request, options, (event) => previewing && draw(event));
     // Loading Ink keeps this thread busy for a few hundred ms: let the scan find its first site
     // first, then hold it while Ink loads.
     await early.firstFile(400);
@@ -132,14 +140,14 @@ export async function run(io: Io): Promise<number> {
     }
     // Ink's first frame starts from every event the placeholder saw (and any since): it never shows less.
     const seen = early.drain();
-    return io.guard(() => runReview({ root: cli.path, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan, seen }));
+    return io.guard(() => runReview({ root: request, scanOptions: options, stdin: io.stdin, stdout: io.stdout, env: io.env, color: cli.color, scan: early.scan, seen }));
   }
   const progress = io.stderr.isTTY && mode !== 'json';
   const onEvent = (e: ScanEvent) => {
     if (progress && e.type === 'progress') io.stderr.write(`\r\u001b[Kscanning: ${count(e.filesScanned, 'file')} read · ${count(e.sites, 'site')} found`);
   };
   const started = performance.now();
-  const { resolveRoot, scanProject } = await import('../core/scan.js');
+  const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
   const { acceptedWarnings, checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
@@ -148,9 +156,10 @@ export async function run(io: Io): Promise<number> {
     // --yes holds the root from before its scan to its last write: a second run waits, then scans what this one left.
     if (mode === 'yes') {
       const { lockForWriting } = await import('./root-lock.js');
-      lock = await lockForWriting((await resolveRoot(cli.path)).root, io.env, err);
+      const { resolveTarget } = await import('../core/target.js');
+      lock = await lockForWriting((await resolveTarget(request)).root, io.env, err);
     }
-    result = await scanProject(cli.path, options, onEvent);
+    result = await scanProject(request, options, onEvent);
   } catch (error) {
     await lock?.release();
     if (progress) io.stderr.write('\r\u001b[K');
@@ -170,7 +179,12 @@ export async function run(io: Io): Promise<number> {
       io.stdout.write(jsonText(result));
       return 0;
     case 'check':
-      io.stdout.write(checkText(result, paint));
+      if (cli.format === 'github') {
+        const { githubText } = await import('./annotations.js');
+        io.stdout.write(githubText(result, await repoPrefix(result.root)));
+      } else {
+        io.stdout.write(checkText(result, paint));
+      }
       summary(null);
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
@@ -198,6 +212,18 @@ export async function run(io: Io): Promise<number> {
       return writes.every((w) => w.status === 'written') ? 0 : 1;
     }
   }
+}
+
+/**
+ * How annotation paths begin: the root's place in its git repository (`src/` for the repository's
+ * `src` folder), as Actions reads paths from the repository's root; outside git, from the current
+ * directory (the root's absolute path when it lies elsewhere).
+ */
+async function repoPrefix(root: string): Promise<string> {
+  const { repoRootOf } = await import('../core/git.js');
+  const rel = relative((await repoRootOf(root)) ?? process.cwd(), root);
+  const base = rel.startsWith('..') || isAbsolute(rel) ? root : rel;
+  return base === '' ? '' : `${base.split(sep).join('/')}/`;
 }
 
 /** `--yes`: writes every accepted file, except (without --allow-dirty) those with uncommitted work, which git could not give back. */

@@ -1,4 +1,5 @@
 /** What git says about files: used to warn before overwriting uncommitted work. */
+import { realpath } from 'node:fs/promises';
 import { git } from './run-git.js';
 
 /** Relative paths (of `paths`) that git reports as modified, added or untracked; empty outside git. */
@@ -18,4 +19,14 @@ export async function gitModified(root: string, paths: readonly string[]): Promi
     changed.add(base && path.startsWith(base) ? path.slice(base.length) : path);
   }
   return new Set(paths.filter((p) => changed.has(p)));
+}
+
+/** The real path of the top folder of the git work tree holding `dir`; null outside one, or without git. */
+export async function repoRootOf(dir: string): Promise<string | null> {
+  try {
+    const top = await git(['rev-parse', '--show-toplevel'], dir);
+    return top.exitCode === 0 && top.stdout.trim() ? await realpath(top.stdout.trim()) : null;
+  } catch {
+    return null;
+  }
 }

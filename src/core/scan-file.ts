@@ -50,11 +50,11 @@ function scratchReader(): (path: string, size: number) => Buffer {
 
 /**
  * A function that scans files of `root` one at a time, synchronously: many small sync reads beat
- * the promise API's thread-pool round trips.
+ * the promise API's thread-pool round trips. A `context` file is read for its classes only.
  */
-export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string) => FileOutcome {
+export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string, context?: boolean) => FileOutcome {
   const readInto = scratchReader();
-  return (rel) => {
+  return (rel, context = false) => {
     const link = resolve(root, rel);
     const found: Found = { rel, abs: link, viaLink: false };
     try {
@@ -77,7 +77,7 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
-      if (bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
+      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
       return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
     } catch (error) {

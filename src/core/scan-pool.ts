@@ -12,6 +12,8 @@ import type { ScanOptions } from './types.js';
 export interface Batch {
   id: number;
   rels: string[];
+  /** Files read only for their classes (see target.ts). */
+  context?: boolean;
 }
 
 export interface WorkerInit {

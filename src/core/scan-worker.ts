@@ -13,7 +13,7 @@ getParser().then(
     const scan = fileScanner(root, options, () => parser);
     port.on('message', (batch: Batch) => {
       try {
-        port.postMessage({ id: batch.id, outcomes: batch.rels.map(scan) } satisfies WorkerReply);
+        port.postMessage({ id: batch.id, outcomes: batch.rels.map((rel) => scan(rel, batch.context)) } satisfies WorkerReply);
       } catch (error) {
         port.postMessage({ id: batch.id, error: (error as Error).message ?? String(error) } satisfies WorkerReply);
       }

@@ -1,16 +1,14 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
 import { readFileSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { discoverFiles } from './discover.js';
+import { join } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
-import { UsageError } from './errors.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
 import { startPool, type Batch } from './scan-pool.js';
+import { discoverTarget, resolveTarget, type ScanRequest } from './target.js';
 import { DEFAULT_MAX_FILE_SIZE, type FilePlan, type ScanEvent, type ScanOptions, type ScanResult, type Skipped } from './types.js';
 
 export { UsageError } from './errors.js';
@@ -22,21 +20,10 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
 };
 
-/** Resolves the path argument to a root directory and, for a single file, that file. */
+/** Resolves one path argument to a root directory and, for a single file, that file. */
 export async function resolveRoot(path: string): Promise<{ root: string; only: string | null }> {
-  const abs = resolve(path);
-  let info;
-  try {
-    info = await stat(abs);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new UsageError(`${path}: symlink loop`);
-    if (code === 'EACCES') throw new UsageError(`${path}: permission denied`);
-    throw new UsageError(`${path}: no such file or directory`);
-  }
-  if (info.isDirectory()) return { root: await realpath(abs), only: null };
-  if (!abs.endsWith('.py')) throw new UsageError(`${path}: not a Python file (expected a directory or a .py file)`);
-  return { root: await realpath(dirname(abs)), only: basename(abs) };
+  const target = await resolveTarget({ paths: [path], root: null });
+  return { root: target.root, only: target.named?.[0]?.rel ?? null };
 }
 
 /** This thread yields to the event loop this often (ms), so a spinner keeps turning and plans stream out. */
@@ -63,24 +50,28 @@ function poolPolicy(): 'auto' | 'always' | 'never' {
 }
 
 /**
- * `held`, when given, is asked at every pause between slices of work in this thread: a promise
- * it returns is waited for first (the CLI holds the scan while Ink loads, which otherwise waits a
- * slice for each of its hundreds of module loads).
+ * Scans one path, or the paths of a request (see target.ts). `held`, when given, is asked at every
+ * pause between slices of work in this thread: a promise it returns is waited for first (the CLI
+ * holds the scan while Ink loads, which otherwise waits a slice for each of its hundreds of module
+ * loads).
  */
 export async function scanProject(
-  path: string,
+  request: string | ScanRequest,
   options: ScanOptions,
   onEvent: (event: ScanEvent) => void = () => {},
   signal?: AbortSignal,
   held?: () => Promise<void> | null,
 ): Promise<ScanResult> {
   const started = performance.now();
-  const { root, only } = await resolveRoot(path);
+  const target = await resolveTarget(typeof request === 'string' ? { paths: [request], root: null } : request);
+  const root = target.root;
   // The grammar compiles while discovery runs and is awaited before reading: compiled while this
   // thread reads, it took three times as long, and the first site waits for it.
   const parserReady = getParser();
   parserReady.catch(() => {}); // reported below
-  const discovered = only ? { files: [only], skipped: [] } : await discoverFiles(root);
+  const discovered = await discoverTarget(target);
+  /** Files read only for the classes they define (see target.ts), never planned or counted. */
+  const context = new Set(discovered.context);
   const parser = await parserReady;
   let files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
@@ -128,7 +119,8 @@ export async function scanProject(
   const direct = new Set<string>();
   const linked: FileOutcome[] = [];
   const take = (outcome: FileOutcome) => {
-    if (outcome.viaLink) linked.push(outcome);
+    if (context.has(outcome.rel)) index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+    else if (outcome.viaLink) linked.push(outcome);
     else {
       if (outcome.abs) direct.add(outcome.abs);
       count(outcome);
@@ -136,7 +128,9 @@ export async function scanProject(
   };
 
   const queue: Batch[] = [];
+  // The planned files first, so that the first site shows as early as before.
   for (let i = 0; i < discovered.files.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.files.slice(i, i + BATCH) });
+  for (let i = 0; i < discovered.context.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.context.slice(i, i + BATCH), context: true });
   let outstanding = queue.length;
   let failure: Error | null = null;
   let wake: () => void = () => {};
@@ -148,7 +142,7 @@ export async function scanProject(
   const parallel = Math.min(availableParallelism(), 8);
   const policy = poolPolicy();
   const pool =
-    policy === 'always' || (policy === 'auto' && discovered.files.length >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES)
+    policy === 'always' || (policy === 'auto' && discovered.files.length + context.size >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES)
       ? startPool(Math.max(parallel - 1, 1), { root, options }, {
           take: () => queue.shift() ?? null,
           giveBack: (batch) => queue.unshift(batch),
@@ -172,7 +166,7 @@ export async function scanProject(
       }
       const outcomes: FileOutcome[] = [];
       for (const rel of batch.rels) {
-        const outcome = scan(rel);
+        const outcome = scan(rel, batch.context);
         outcomes.push(outcome);
         if (outcome.type === 'planned' && files.length === 0 && outcome.plan.sites.length > 0) sliceStart = -Infinity; // show the first site now
       }

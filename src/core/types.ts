@@ -6,20 +6,23 @@ export type SiteKind = 'module' | 'non-module' | 'unknown' | 'super' | 'unsuppor
 export const SITE_KINDS: readonly SiteKind[] = ['module', 'non-module', 'unknown', 'super', 'unsupported'];
 
 /** What decided a site's kind (design.md "Data model"): an override, a binding, a class, a usage, or only a name. */
-export type EvidenceRule =
-  | 'override'
-  | 'no-state'
-  | 'imported-module'
-  | 'isinstance'
-  | 'assignment'
-  | 'annotation'
-  | 'loop'
-  | 'attribute'
-  | 'inherited'
-  | 'usage'
-  | 'name'
-  | 'state'
-  | 'none';
+export const EVIDENCE_RULES = [
+  'override',
+  'no-state',
+  'imported-module',
+  'isinstance',
+  'assignment',
+  'annotation',
+  'loop',
+  'attribute',
+  'inherited',
+  'usage',
+  'name',
+  'state',
+  'none',
+] as const;
+
+export type EvidenceRule = (typeof EVIDENCE_RULES)[number];
 
 /**
  * The evidence for a site's kind: the source text that decided it and where it stands (absent for

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useEffect, useMemo, useReducer, type ReactNode } from 'react';
+import type { ScanRequest } from '../core/target.js';
 import type { ScanEvent, ScanOptions } from '../core/types.js';
 import { ConfirmQuit } from './confirm-quit.js';
 import { diffRows, diffStart, focusRow, pinnedRows, viewport } from './diff-rows.js';
@@ -25,7 +26,8 @@ import { useWrite } from './use-write.js';
 import { WriteView } from './write-view.js';
 
 export interface AppProps {
-  root: string;
+  /** What to scan: one path, or several paths (core/target.ts). */
+  root: string | ScanRequest;
   scanOptions: ScanOptions;
   services: ReviewServices;
   onExit: (code: number) => void;

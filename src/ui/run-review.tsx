@@ -1,12 +1,14 @@
 import { render } from 'ink';
 import { colorEnabled } from '../cli/color.js';
+import type { ScanRequest } from '../core/target.js';
 import type { ScanEvent, ScanOptions } from '../core/types.js';
 import { App } from './app.js';
 import { editorCommand, externalEditor } from './editor.js';
 import { coreServices, type ReviewServices } from './services.js';
 
 export interface RunReviewOptions {
-  root: string;
+  /** What to scan: one path, or several paths (core/target.ts). */
+  root: string | ScanRequest;
   scanOptions: ScanOptions;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;

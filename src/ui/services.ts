@@ -3,6 +3,7 @@ import { checkEdit } from '../core/check.js';
 import { gitModified } from '../core/git.js';
 import { LockFailed, tryLockRoot } from '../core/lock.js';
 import { scanProject } from '../core/scan.js';
+import type { ScanRequest } from '../core/target.js';
 import type { Decisions, FilePlan, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
 
 /** `apply` wrote nothing: another run holds the project, or its lock could not be taken. The message says which. */
@@ -10,7 +11,7 @@ export class WriteBlocked extends Error {}
 
 /** Everything the review does to the outside world. Tests pass fakes, or the core on a temp dir. */
 export interface ReviewServices {
-  scan(root: string, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
+  scan(root: string | ScanRequest, options: ScanOptions, onEvent: (event: ScanEvent) => void, signal: AbortSignal): Promise<ScanResult>;
   /** Writes the decided files; rejects with WriteBlocked, having written nothing, when another run is writing under the root. */
   apply(
     plans: readonly FilePlan[],

@@ -1,4 +1,5 @@
 import { useEffect, type Dispatch } from 'react';
+import type { ScanRequest } from '../core/target.js';
 import type { ScanEvent, ScanOptions } from '../core/types.js';
 import type { ReviewAction } from './review-state.js';
 import type { ReviewServices } from './services.js';
@@ -22,7 +23,7 @@ export function actionOf(event: ScanEvent): ReviewAction {
 const FLUSH_MS = 80;
 
 /** Runs the scan once, streaming its files into the review; aborts it when the app goes away. */
-export function useScan(services: ReviewServices, root: string, options: ScanOptions, dispatch: Dispatch<ReviewAction>) {
+export function useScan(services: ReviewServices, root: string | ScanRequest, options: ScanOptions, dispatch: Dispatch<ReviewAction>) {
   useEffect(() => {
     const controller = new AbortController();
     const live = () => !controller.signal.aborted;

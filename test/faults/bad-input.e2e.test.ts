@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLI, assertBuilt, cleanup, project, pythonParseError, readTree, runCli } from '../helpers/project.js';
+import { asksForJson, assertPlan } from '../helpers/plan-schema.js';
 
 const SITE = 'model.load_state_dict(sd)\n';
 const LIMIT = 5 * 1024 * 1024;
@@ -168,7 +169,9 @@ async function runUnprivileged(args: string[], cwd: string): Promise<Run> {
   env.XDG_CACHE_HOME = join(cwd, '.cache'); // nothing is written in these runs; never the user's cache
   const [cmd, pre] = asRoot ? [setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', 'node']] : ['node', []];
   const r = await execa(cmd, [...pre, CLI, ...args], { cwd, env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: 60_000 });
-  return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const run = { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+  if (run.code === 0 && asksForJson(args)) assertPlan(run.stdout, `switcheroo-migrate ${args.join(' ')}`);
+  return run;
 }
 
 describe('a directory without permission to read', () => {

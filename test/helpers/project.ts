@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { asksForJson, assertPlan } from './plan-schema.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(REPO, 'dist', 'cli.js');
@@ -68,7 +69,8 @@ let cacheHome: string | null = null;
 
 /**
  * Runs the built bin without a terminal and without colour settings from the environment; `--yes`
- * journals into a temp cache dir (XDG_CACHE_HOME), not the user's.
+ * journals into a temp cache dir (XDG_CACHE_HOME), not the user's. A JSON plan it prints is checked
+ * against the printed `--json-schema` (a mismatch throws).
  */
 export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   cacheHome ??= await tempDir('switcheroo-test-cache-');
@@ -85,7 +87,9 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
     stripFinalNewline: false,
     timeout: 60_000,
   });
-  return { code: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+  const run = { code: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
+  if (run.code === 0 && asksForJson(args)) assertPlan(run.stdout, `switcheroo-migrate ${args.join(' ')}`);
+  return run;
 }
 
 /**
