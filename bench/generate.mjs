@@ -9,7 +9,7 @@ import { NAMES, body, imports, method, moduleClass, pick } from './python-code.m
 
 export const SHAPE = { files: 7000, siteFiles: 475, sites: 900 };
 
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -138,6 +138,21 @@ function plainFile(r, f, lines) {
   return out;
 }
 
+/** One file of project `f % 17`: `count()` calls in one of SHAPES (none: a plain module). */
+export function projectFile(r, f, count) {
+  const lines = [...imports(r, `proj${f % 17}`), 'import argparse', 'import copy', 'import unittest', '', ''];
+  const sites = count();
+  if (sites > 0) {
+    const [shape, lo, hi] = pick(r, SHAPES);
+    if (r() < 0.3) lines.push(...plainFile(r, f, between(r, 20, 200)));
+    lines.push(...shape(r, pick(r, NAMES), sites, Math.round(lo * (hi / lo) ** (r() ** 2))));
+  } else {
+    // most files are small, a few are long (a log-normal spread around 110 lines)
+    lines.push(...plainFile(r, f, Math.round(Math.exp(4.72 + 0.9 * (r() + r() + r() - 1.5)))));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Writes the tree under `dir`; returns its totals. */
 export function generate(dir, seed = 1) {
   const r = rng(seed);
@@ -147,21 +162,14 @@ export function generate(dir, seed = 1) {
   let siteFilesLeft = SHAPE.siteFiles;
   let bytes = 0;
   for (let f = 0; f < SHAPE.files; f++) {
-    const project = `proj${f % 17}`;
-    const lines = [...imports(r, project), 'import argparse', 'import copy', 'import unittest', '', ''];
-    if (siteFiles.has(f)) {
+    const text = projectFile(r, f, () => {
+      if (!siteFiles.has(f)) return 0;
       const k = siteFilesLeft === 1 ? sitesLeft : Math.max(1, Math.min(sitesLeft - (siteFilesLeft - 1), Math.round((sitesLeft / siteFilesLeft) * (0.5 + r()))));
       sitesLeft -= k;
       siteFilesLeft--;
-      const [shape, lo, hi] = pick(r, SHAPES);
-      if (r() < 0.3) lines.push(...plainFile(r, f, between(r, 20, 200)));
-      lines.push(...shape(r, pick(r, NAMES), k, Math.round(lo * (hi / lo) ** (r() ** 2))));
-    } else {
-      // most files are small, a few are long (a log-normal spread around 110 lines)
-      lines.push(...plainFile(r, f, Math.round(Math.exp(4.72 + 0.9 * (r() + r() + r() - 1.5)))));
-    }
-    const text = `${lines.join('\n')}\n`;
-    const sub = join(dir, project, `pkg_${f % 23}`, `mod_${f % 7}`);
+      return k;
+    });
+    const sub = join(dir, `proj${f % 17}`, `pkg_${f % 23}`, `mod_${f % 7}`);
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, `file_${f}.py`), text);
     bytes += Buffer.byteLength(text);
