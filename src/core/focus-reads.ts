@@ -34,6 +34,7 @@ function assignmentAt(line: string): number {
 export function boundValue(line: string, at: number): string | null {
   const eq = assignmentAt(line);
   if (eq > at) return line.slice(eq + 1);
+  if (!/^\s*(?:async\s+)?(?:for|with)\s/.test(line)) return null;
   const loop = /^\s*(?:async\s+)?for\s([^\n]*?)\sin\s([^\n]*)/.exec(line);
   if (loop && at < (loop[1]?.length ?? 0) + line.indexOf(loop[1] ?? '')) return loop[2] ?? null;
   const items = /^\s*(?:async\s+)?with\s([^\n]*)/.exec(line);

@@ -188,8 +188,10 @@ export class Focus implements Coverage {
     const { text } = this;
     const { cls, self } = this.scopeOf(from);
     const next: Array<{ read: Read; from: Clause }> = [];
+    const followed = new Set<number>();
     const follow = (at: number, clause: Clause) => {
-      if (depth >= MAX_DEPTH) return;
+      if (depth >= MAX_DEPTH || followed.has(clause.index)) return;
+      followed.add(clause.index);
       const value = boundValue(text.slice(clause.start, clause.headerEnd), at - clause.start);
       if (value !== null) for (const r of readsOf(value, this.scopeOf(clause).self)) next.push({ read: r, from: clause });
     };

@@ -95,8 +95,20 @@ export function nodesAtWord(root: Node, text: string, word: string): Node[] {
 
 /** Runs of at least this many comment-only lines are blanked before parsing. */
 const COMMENT_RUN = 8;
-/** Matches wherever COMMENT_RUN comment-only lines follow one another (and, rarely, where the first two lines make one up). */
-const MAYBE_COMMENT_RUN = new RegExp(`(?:^|\\n)(?:[ \\t]*#[^\\n]*(?:\\n|$)){${COMMENT_RUN}}`);
+/** True when COMMENT_RUN comment-only lines follow one another somewhere (the first two lines count here). */
+function hasCommentRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; ) {
+    let k = i;
+    while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+    if (text.charCodeAt(k) !== 35 /* # */) run = 0;
+    else if (++run >= COMMENT_RUN) return true;
+    const lf = text.indexOf('\n', k);
+    if (lf === -1) break;
+    i = lf + 1;
+  }
+  return false;
+}
 
 /**
  * The text to hand the parser: long runs of comment-only lines become spaces of the same length.
@@ -107,7 +119,7 @@ const MAYBE_COMMENT_RUN = new RegExp(`(?:^|\\n)(?:[ \\t]*#[^\\n]*(?:\\n|$)){${CO
  */
 export function maskCommentRuns(text: string): string {
   // most files have no such run: one search says so without splitting the text into lines
-  if (!MAYBE_COMMENT_RUN.test(text)) return text;
+  if (!hasCommentRun(text)) return text;
   const lines = text.split('\n');
   let run: number[] = [];
   let changed = false;
