@@ -11,7 +11,7 @@ vi.setConfig({ testTimeout: 60_000 });
 beforeAll(() => assertBuilt());
 afterAll(cleanup);
 
-/** Every kind of site, evidence from a binding and from a name only, a file with KeyMapper (no preamble), a syntax error, a skipped file. */
+/** Every kind of site, evidence from a binding and from a name only, a model class's hints, a file with KeyMapper (no preamble), a syntax error, a skipped file. */
 const EVERY_SHAPE = {
   'models.py': 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def load_state_dict(self, sd, strict=True):\n        return super().load_state_dict(sd, strict)\n',
   'train.py': [
@@ -27,6 +27,8 @@ const EVERY_SHAPE = {
     '',
   ].join('\n'),
   'has_mapper.py': 'from helpers import KeyMapper\n\nmodel = Net()\nmodel.load_state_dict(sd)\n',
+  // hints read from a model class: an embedding its name does not announce, a head count from a default
+  'tagger.py': 'import torch.nn as nn\n\n\nclass Tagger(nn.Module):\n    def __init__(self, heads=2):\n        super().__init__()\n        self.tokens = nn.Embedding(4, 4)\n        self.attn = nn.MultiheadAttention(4, heads)\n\n\ntagger = Tagger()\ntagger.load_state_dict(sd)\n',
   'broken.py': 'model = Net()\nmodel.load_state_dict(sd)\n\ndef f(:\n    pass\n',
   'blob.py': Buffer.from('model.load_state_dict(sd)\0'),
 };

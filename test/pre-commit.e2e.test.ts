@@ -1,7 +1,7 @@
 /**
  * The pre-commit hook (.pre-commit-hooks.yaml): pre-commit's own validator accepts the manifest, its
  * entry does what a hook must with the files pre-commit passes, and `pre-commit try-repo` installs
- * it from a clone of this repository (npm builds it from git: scripts/prepare.mjs) and runs it.
+ * it from a clone of this repository (npm builds it from git: src/build/prepare.mjs) and runs it.
  * pre-commit comes from .venv (`bash .ci/setup-python.sh`); without it these skip, except on CI.
  */
 import { existsSync } from 'node:fs';

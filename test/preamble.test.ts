@@ -30,7 +30,7 @@ def check_mapper(KeyMapper):
     assert conv["params"]["conv"]["kernel"].shape == (2, 2, 3, 4), conv
     with std_warnings.catch_warnings(record=True) as caught:
         std_warnings.simplefilter("always")
-        KeyMapper.from_torch({"attn.in_proj_weight": numpy.ones((6, 2))})
+        KeyMapper.from_torch({"attn.bias_k": numpy.ones((1, 1, 2))})
     assert any("manual mapping" in str(w.message) for w in caught), caught
     target = {"params": {"seq": {"layers_0": {"kernel": numpy.zeros((2, 3)), "bias": numpy.zeros(3)}}}}
     t = KeyMapper.from_torch({"seq.0.weight": numpy.ones((3, 2)), "seq.0.bias": numpy.zeros(3)}, target=target)

@@ -4,6 +4,7 @@
  * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
  */
 import { count } from '../core/count.js';
+import { hintNotes } from '../core/hints/choose.js';
 import { fileDiff } from '../core/patch.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
@@ -25,11 +26,12 @@ function paintDiff(diff: string, paint: Paint, exact: boolean): string {
     .join('\n');
 }
 
-/** A site's reason when it is not proposed, then its warnings (those about control characters matter either way). */
+/** A site's reason when it is not proposed, where its hints came from, then its warnings (those about control characters matter either way). */
 function siteNote(site: Site, paint: Paint): string[] {
   const where = `${site.path}:${site.line}:${site.column}`;
   const reason = site.proposed ? [] : [paint('dim', `  ${shown(`${where}  ${site.kind}: not proposed: ${site.reason}`, paint)}`)];
-  return [...reason, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
+  const hints = (site.hints ?? []).map((h) => paint('dim', `  ${shown(`${where}  ${hintNotes(h).join('; ')}`, paint)}`));
+  return [...reason, ...hints, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
 }
 
 /**
@@ -63,7 +65,7 @@ function jsonPlan(plan: FilePlan) {
   return {
     path: plan.path,
     parseError: plan.parseError,
-    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, ...site }) => site),
+    sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, hintsAt: _hintsAt, hinted: _hinted, ...site }) => site),
     preamble: plan.preamble ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, text: plan.preamble.text } : null,
   };
 }
@@ -80,9 +82,10 @@ export function writeResultLine(r: WriteResult, paint: Paint): string {
   return `${paint('red', r.status)}  ${shown(`${r.path}: ${r.reason}`, paint)}`;
 }
 
-/** The warnings of the changes the decisions accept, one line each, as `--dry-run` shows them under its diffs. */
-export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Paint): string[] {
-  return plan.sites.filter((s) => s.proposed && decisions.get(s.id)?.type === 'accepted').flatMap((s) => siteNote(s, paint));
+/** The notes (where hints came from) and warnings of the changes the decisions accept, one line each, as `--dry-run` shows them under its diffs; `warnings` counts the warnings. */
+export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Paint): { lines: string[]; warnings: number } {
+  const accepted = plan.sites.filter((s) => s.proposed && decisions.get(s.id)?.type === 'accepted');
+  return { lines: accepted.flatMap((s) => siteNote(s, paint)), warnings: accepted.reduce((n, s) => n + s.warnings.length, 0) };
 }
 
 /**

@@ -189,7 +189,7 @@ export async function run(io: Io): Promise<number> {
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
       io.stdout.write(dryRunText(result, decisions, paint, !io.stdout.isTTY));
-      summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).length, 0));
+      summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).warnings, 0));
       return 0;
     default: {
       // each written file's line, then its changes' warnings (stderr, as --dry-run shows them)
@@ -197,9 +197,9 @@ export async function run(io: Io): Promise<number> {
       const report = (r: WriteResult) => {
         io.stdout.write(`${writeResultLine(r, paint)}\n`);
         const plan = r.status === 'written' ? result.files.find((f) => f.path === r.path) : undefined;
-        const notes = plan ? acceptedWarnings(plan, decisions, errPaint) : [];
-        for (const note of notes) io.stderr.write(`${note}\n`);
-        warned += notes.length;
+        const notes = plan ? acceptedWarnings(plan, decisions, errPaint) : { lines: [], warnings: 0 };
+        for (const note of notes.lines) io.stderr.write(`${note}\n`);
+        warned += notes.warnings;
       };
       let writes: WriteResult[];
       try {

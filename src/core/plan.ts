@@ -96,6 +96,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
     const rewrite = rewriteCall(text, call, options.targetName, lines);
     const raw = rewrite?.edit ?? { start: call.call.startIndex, end: call.call.endIndex, text: sourceOf(text, call.call) };
     const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+    const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
     const receiver = sourceOf(text, call.receiver);
     // What this file alone says; the scanner settles the kind again once every file is indexed.
     index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -116,6 +117,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
       warnings: [...controlWarnings(text, lines, Math.min(edit.start, call.call.startIndex), Math.max(edit.end, call.call.endIndex)), ...(rewrite?.warnings ?? [])],
       edit,
       lines: statementLines(text, call.call, lines),
+      ...(hintsAt !== undefined ? { hintsAt } : {}),
     });
   }
   let preamble: FilePlan['preamble'] = null;

@@ -127,7 +127,7 @@ export function placePreamble(text: string, lines: LineIndex, root: Node, limit:
   let out = '';
   let at = start;
   for (const insertion of insertions) {
-    out += text.slice(at, insertion.offset) + insertion.text.replace(/\n/g, eol);
+    out += text.slice(at, insertion.offset) + (eol === '\n' ? insertion.text : insertion.text.replace(/\n/g, eol));
     at = insertion.offset;
   }
   return { start, end, text: out + text.slice(at, end) };

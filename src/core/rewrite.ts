@@ -9,6 +9,8 @@ export interface Rewrite {
   warnings: string[];
   /** True when the rewrite assigns the target name (a statement), false when it replaces only the call. */
   assigns: boolean;
+  /** Characters from the end of `edit.text` to just after the state: where `hints=` would go. */
+  hintsAt: number;
 }
 
 const DROPPED_WHY: Record<string, string> = {
@@ -48,9 +50,9 @@ function hasTrailingComma(text: string, args: Node, items: Node[]): boolean {
  * follows, comments after it are carried over, and every other argument is dropped (a trailing
  * comma stays where the call had one).
  */
-function newArguments(text: string, args: Node, state: Node, lines: LineIndex): string {
+function newArguments(text: string, args: Node, state: Node, lines: LineIndex): { text: string; stateEnd: number } {
   const items = args.namedChildren.filter((n): n is Node => n !== null);
-  if (state.type !== 'keyword_argument' && items.every((n) => n === state || n.type === 'comment')) return sourceOf(text, args);
+  if (state.type !== 'keyword_argument' && items.every((n) => n === state || n.type === 'comment')) return { text: sourceOf(text, args), stateEnd: state.endIndex - args.startIndex };
   const stateValue = state.type === 'keyword_argument' ? (state.childForFieldName('value') ?? state) : state;
   const before = items.slice(0, items.indexOf(state));
   const droppedBefore = before.some((n) => n.type !== 'comment');
@@ -64,6 +66,7 @@ function newArguments(text: string, args: Node, state: Node, lines: LineIndex): 
     ? (multiline ? `(\n${stateIndent}` : '(')
     : text.slice(args.startIndex, state.startIndex);
   out += sourceOf(text, stateValue);
+  const stateEnd = out.length;
   if (closeOnOwnLine && hasTrailingComma(text, args, items)) out += ',';
   const comments = trailingComments(text, items.slice(items.indexOf(state) + 1), lines.row(state.endIndex), closeRow, lines);
   let lastRow = lines.row(state.endIndex);
@@ -73,7 +76,7 @@ function newArguments(text: string, args: Node, state: Node, lines: LineIndex): 
   }
   if (closeOnOwnLine) out += `\n${indentOf(text.slice(lines.lineStart(closeRow)))}`;
   else if (comments.length > 0) out += `\n${stateIndent}`;
-  return `${out})`;
+  return { text: `${out})`, stateEnd };
 }
 
 /**
@@ -111,7 +114,8 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
   if (found.receiver.type === 'call' || found.receiver.descendantsOfType('call').length > 0) {
     warnings.push(`the receiver \`${sourceOf(text, found.receiver)}\` is no longer evaluated: move any side effect it has`);
   }
-  const call = `KeyMapper.from_torch${newArguments(text, found.args, state, lines)}`;
+  const args = newArguments(text, found.args, state, lines);
+  const call = `KeyMapper.from_torch${args.text}`;
   const statement = isStatement(found.call);
   if (!statement) {
     warnings.push('the result is used: torch returns (missing_keys, unexpected_keys), KeyMapper.from_torch returns the variables');
@@ -124,5 +128,6 @@ export function rewriteCall(text: string, found: FoundCall, targetName: string, 
     },
     warnings,
     assigns: statement,
+    hintsAt: args.text.length - args.stateEnd,
   };
 }

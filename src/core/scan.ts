@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
+import { settleHints } from './hints/site.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
@@ -82,6 +83,11 @@ export async function scanProject(
       return null;
     }
   });
+  // Kinds, then (flax) the hints read from each model's source, against the files indexed so far.
+  const settle = (plan: FilePlan) => {
+    const settled = settlePlan(plan, index, options.include);
+    return options.mapper === 'flax' ? settleHints(settled, index, parser) : settled;
+  };
   let filesScanned = 0;
   let candidates = 0;
   let sites = 0;
@@ -102,7 +108,7 @@ export async function scanProject(
       filesScanned++;
       candidates++;
       // Settled against the files indexed so far; again against all of them at the end.
-      const plan = settlePlan(outcome.plan, index, options.include);
+      const plan = settle(outcome.plan);
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;
@@ -190,7 +196,7 @@ export async function scanProject(
   }
   progress();
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
-  files = files.map((plan) => settlePlan(plan, index, options.include));
+  files = files.map(settle);
   files.sort(byPath);
   skipped.sort(byPath);
   return {

@@ -35,6 +35,15 @@ export interface Evidence {
   path?: string;
   line?: number;
   note: string;
+  /** The project class the receiver is an instance of, when such a class decided a model (hints are read from it). */
+  class?: EvidenceClass;
+}
+
+/** A class of the project: its file (relative to the root), qualified name (`Outer.Inner`) and 1-based line. */
+export interface EvidenceClass {
+  path: string;
+  qualname: string;
+  line: number;
 }
 
 /**
@@ -91,6 +100,23 @@ export interface Edit {
   text: string;
 }
 
+/**
+ * A hint the rewrite passes to `KeyMapper.from_torch(..., hints={module: value})`, read from the
+ * model's source: what the torch module at `module` is, where the state dict alone cannot tell.
+ */
+export interface SiteHint {
+  /** The torch module path, `*` standing for every item of a list (`h.*.attn.c_attn`). */
+  module: string;
+  /** `embedding`, `kernel`, `linear_t` or `attention:H`. */
+  value: string;
+  /** The call that builds the module, and where it stands (path relative to the root). */
+  text: string;
+  path: string;
+  line: number;
+  /** For a head count not written at the call: where it came from (a default, a config field). */
+  note?: string;
+}
+
 /** One `X.load_state_dict(...)` call found in a file. */
 export interface Site {
   /** Stable id: `path:line:column`. */
@@ -127,6 +153,12 @@ export interface Site {
    * to the end of a line, its line break left out): what the review's editors edit. Not in `--json`.
    */
   lines: { start: number; end: number };
+  /** The hints the rewrite passes, read from the model's source (flax mapper; absent when none). */
+  hints?: SiteHint[];
+  /** Where `hints=` goes in `replacement`, counted in characters from its end (after the state); absent when the rewrite cannot take it. Not in `--json`. */
+  hintsAt?: number;
+  /** What the hints put into `replacement` and `warnings`, so that settling again can take it back out. Not in `--json`. */
+  hinted?: { text: string; warnings: string[] };
 }
 
 /**

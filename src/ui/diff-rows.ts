@@ -1,3 +1,4 @@
+import { hintNotes } from '../core/hints/choose.js';
 import { displayHunks, type DiffHunk, type DiffLine } from '../core/patch.js';
 import { linesEdit, preambleIncluded, PREAMBLE_TAG } from '../core/plan.js';
 import type { Decisions, FilePlan, Site } from '../core/types.js';
@@ -40,6 +41,8 @@ export function diffRows(plan: FilePlan, site: Site, decisions: Decisions, conte
   const editor = coveringEdit(plan, site, decisions);
   if (editor) rows.push({ kind: 'note', tone: 'info', text: `This call is written as your edit of line ${editor.line} has it.` });
   else if (change.length === 0 && site.kind !== 'super') rows.push({ kind: 'note', tone: 'info', text: 'No rewrite proposed here: press e to write one.' });
+  // Where each hint came from; how a head count was found on a line of its own (a row is cut at the screen's edge).
+  for (const hint of site.hints ?? []) rows.push(...hintNotes(hint).map((text, k): DiffRow => ({ kind: 'note', tone: 'info', text: k === 0 ? text : `  ${text}` })));
   for (const warning of site.warnings) rows.push({ kind: 'note', tone: 'warning', text: `⚠ ${warning}` });
   for (const hunk of preamble) rows.push(...hunkRows(hunk, label, gutter));
   if (first && plan.preamble === null) rows.push({ kind: 'note', tone: 'info', text: 'KeyMapper is already defined or imported in this file: no preamble.' });

@@ -141,19 +141,25 @@ export function initialState(): ReviewState {
 }
 
 /**
- * Kinds are settled again once every file is indexed (a class may live in a file read later): a site
- * accepted while it was proposed, and no longer proposed, loses its acceptance, and the reviewer is
- * told. Decisions the reviewer took on a site that was not proposed, and edits, stay.
+ * Kinds and hints are settled again once every file is indexed (a class may live in a file read
+ * later): a site accepted while it was proposed, and no longer proposed, loses its acceptance, as
+ * does one whose rewrite changed (its hints), and the reviewer is told. Decisions the reviewer took on
+ * a site that was not proposed, and edits, stay.
  */
 function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { decisions: ReviewState['decisions']; message: string | null } {
-  const before = new Map(state.plans.flatMap((p) => p.sites.map((site) => [site.id, site.proposed] as const)));
-  const withdrawn = files.flatMap((p) => p.sites).filter((site) => !site.proposed && before.get(site.id) === true && state.decisions.get(site.id)?.type === 'accepted');
-  if (withdrawn.length === 0) return { decisions: state.decisions, message: null };
+  const before = new Map(state.plans.flatMap((p) => p.sites.map((site) => [site.id, site] as const)));
+  const accepted = files.flatMap((p) => p.sites).filter((site) => before.get(site.id)?.proposed === true && state.decisions.get(site.id)?.type === 'accepted');
+  const dropped = accepted.filter((site) => !site.proposed);
+  const changed = accepted.filter((site) => site.proposed && site.replacement !== before.get(site.id)?.replacement);
+  if (dropped.length + changed.length === 0) return { decisions: state.decisions, message: null };
   const decisions = new Map(state.decisions);
-  for (const site of withdrawn) decisions.delete(site.id);
-  const first = withdrawn[0] as FilePlan['sites'][number];
-  const count = withdrawn.length === 1 ? '1 acceptance' : `${withdrawn.length} acceptances`;
-  return { decisions, message: `${count} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.` };
+  for (const site of [...dropped, ...changed]) decisions.delete(site.id);
+  const parts: string[] = [];
+  const first = dropped[0];
+  if (first) parts.push(`${count(dropped.length, 'acceptance')} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.`);
+  const other = changed[0];
+  if (other) parts.push(`${count(changed.length, 'acceptance')} taken back: with every file read, the rewrite changed (${other.path}:${other.line}: the hints read from the model's source). y accepts the new one.`);
+  return { decisions, message: parts.join(' ') };
 }
 
 function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {

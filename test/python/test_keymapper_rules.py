@@ -213,10 +213,13 @@ def test_no_batch_stats_collection_without_running_stats():
 @pytest.mark.parametrize("key,shape", [
     ("pos_weight", (3,)),
     ("loss.pos_weight", (3,)),
-    ("attn.in_proj_weight", (12, 4)),
-    ("attn.in_proj_bias", (12,)),
-    ("lstm.weight_ih_l0", (16, 4)),
+    ("attn.bias_k", (1, 1, 4)),  # MultiheadAttention(add_bias_kv=True): Flax has none
+    ("attn.in_proj_bias", (12,)),  # an attention's bias without its weight
+    ("lstm.weight_ih_l0", (16, 4)),  # a recurrent layer's input weight without its hidden one
     ("lstm.weight_hh_l0_reverse", (16, 4)),
+    ("lstm.weight_hr_l0", (2, 4)),  # LSTM(proj_size=...)
+    ("conv.weight_orig", (4, 3, 3)),  # spectral norm
+    ("conv.weight_v", (4, 3, 3)),  # a weight norm's v without its g
     ("scalar.weight", ()),
 ])
 def test_unmapped_keys_are_kept_and_named_in_a_warning(key, shape):
@@ -275,7 +278,7 @@ def test_a_hint_or_a_target_settles_a_container_child_without_a_warning():
 
 
 def test_one_warning_names_every_unmapped_key():
-    keys = ["attn.in_proj_weight", "lstm.weight_ih_l0", "pos_weight"]
+    keys = ["attn.bias_k", "lstm.weight_ih_l0", "pos_weight"]
     _, warned = convert({k: arange(2, 2) for k in keys})
     assert len(warned) == 1 and all(k in warned[0] for k in keys)
 
@@ -454,3 +457,198 @@ def test_reference_faults_are_kept():
     assert set(out) == {"conv1d.kernel", "wte.kernel", "bn.num_batches_tracked"}  # flat, kept
     assert out["conv1d.kernel"].shape == (8, 3, 5)  # Conv1d left in torch layout
     assert out["wte.kernel"].shape == (4, 10)  # embedding transposed
+
+
+# ---------------------------------------------------------------- layers: attention, recurrent, weight norm, (in, out) Linears
+
+
+def _mha(d=8, kdim=None, bias=True):
+    state = {}
+    if kdim is None:
+        state["attn.in_proj_weight"] = arange(3 * d, d)
+    else:
+        state.update({"attn.q_proj_weight": arange(d, d), "attn.k_proj_weight": arange(d, kdim) + 1,
+                      "attn.v_proj_weight": arange(d, kdim) + 2})
+    if bias:
+        state["attn.in_proj_bias"] = arange(3 * d)
+    state["attn.out_proj.weight"] = arange(d, d) * 2
+    if bias:
+        state["attn.out_proj.bias"] = arange(d) * 3
+    return state
+
+
+def test_attention_with_a_head_count_splits_q_k_v_into_heads():
+    variables, warned = convert(_mha(), hints={"attn": "attention:2"})
+    assert warned == []
+    assert flat(variables) == {
+        "params/attn/query/kernel": (8, 2, 4), "params/attn/query/bias": (2, 4),
+        "params/attn/key/kernel": (8, 2, 4), "params/attn/key/bias": (2, 4),
+        "params/attn/value/kernel": (8, 2, 4), "params/attn/value/bias": (2, 4),
+        "params/attn/out/kernel": (2, 4, 8), "params/attn/out/bias": (8,),
+    }
+    w = arange(24, 8)
+    a = variables["params"]["attn"]
+    np.testing.assert_array_equal(np.asarray(a["key"]["kernel"]), w[8:16].T.reshape(8, 2, 4))
+    np.testing.assert_array_equal(np.asarray(a["value"]["bias"]), arange(24)[16:].reshape(2, 4))
+    np.testing.assert_array_equal(np.asarray(a["out"]["kernel"]), (arange(8, 8) * 2).T.reshape(2, 4, 8))
+
+
+def test_attention_without_a_head_count_is_2d_and_the_warning_names_the_reshape():
+    variables, warned = convert(_mha())
+    assert flat(variables)["params/attn/query/kernel"] == (8, 8)
+    assert flat(variables)["params/attn/out/kernel"] == (8, 8)
+    assert flat(variables)["params/attn/query/bias"] == (8,)
+    assert len(warned) == 1 and "attn" in warned[0] and "(D_in, H, D/H)" in warned[0] and "attention:H" in warned[0]
+
+
+def test_attention_takes_its_head_count_from_the_template():
+    tmpl = template({"params": {"attn": {"query": {"kernel": (8, 4, 2), "bias": (4, 2)},
+                                         "key": {"kernel": (8, 4, 2), "bias": (4, 2)},
+                                         "value": {"kernel": (8, 4, 2), "bias": (4, 2)},
+                                         "out": {"kernel": (4, 2, 8), "bias": (8,)}}}})
+    variables, warned = convert(_mha(), target=tmpl)
+    assert flat(variables) == flat(tmpl) and warned == []
+    hinted, _ = convert(_mha(), hints={"attn": "attention:4"})
+    for leaf in ("query", "out"):
+        np.testing.assert_array_equal(np.asarray(variables["params"]["attn"][leaf]["kernel"]),
+                                      np.asarray(hinted["params"]["attn"][leaf]["kernel"]))
+
+
+def test_attention_with_separate_projections_and_no_bias():
+    variables, warned = convert(_mha(kdim=5, bias=False), hints={"attn": "attention:4"})
+    assert warned == []
+    assert flat(variables) == {"params/attn/query/kernel": (8, 4, 2), "params/attn/key/kernel": (5, 4, 2),
+                               "params/attn/value/kernel": (5, 4, 2), "params/attn/out/kernel": (4, 2, 8)}
+
+
+def test_a_head_count_that_does_not_divide_the_width_is_an_error():
+    with pytest.raises(ValueError, match="8 .*3 heads"):
+        KM.from_torch(_mha(), hints={"attn": "attention:3"})
+
+
+def _rnn(gates, hidden=3, inputs=2, prefix="rnn.", suffix="_l0", bias=True):
+    g = gates * hidden
+    state = {f"{prefix}weight_ih{suffix}": arange(g, inputs), f"{prefix}weight_hh{suffix}": arange(g, hidden) + 100}
+    if bias:
+        state[f"{prefix}bias_ih{suffix}"] = arange(g) + 1000
+        state[f"{prefix}bias_hh{suffix}"] = arange(g) + 2000
+    return state
+
+
+def test_lstm_gates_in_torch_order_with_the_biases_summed():
+    variables, warned = convert(_rnn(4))
+    assert warned == []
+    cell = variables["params"]["rnn_l0"]["cell"]
+    assert sorted(cell) == ["hf", "hg", "hi", "ho", "if", "ig", "ii", "io"]
+    for k, gate in enumerate("ifgo"):
+        np.testing.assert_array_equal(np.asarray(cell["i" + gate]["kernel"]), arange(12, 2)[3 * k:3 * k + 3].T)
+        np.testing.assert_array_equal(np.asarray(cell["h" + gate]["kernel"]), (arange(12, 3) + 100)[3 * k:3 * k + 3].T)
+        np.testing.assert_array_equal(np.asarray(cell["h" + gate]["bias"]), arange(12)[3 * k:3 * k + 3] * 2 + 3000)
+        assert "bias" not in cell["i" + gate]
+
+
+def test_gru_biases_fold_r_and_z_into_the_input_side_and_keep_n_apart():
+    variables, warned = convert(_rnn(3))
+    assert warned == []
+    cell = variables["params"]["rnn_l0"]["cell"]
+    assert flat(cell) == {"ir/kernel": (2, 3), "ir/bias": (3,), "iz/kernel": (2, 3), "iz/bias": (3,),
+                          "in/kernel": (2, 3), "in/bias": (3,), "hr/kernel": (3, 3), "hz/kernel": (3, 3),
+                          "hn/kernel": (3, 3), "hn/bias": (3,)}
+    np.testing.assert_array_equal(np.asarray(cell["iz"]["bias"]), arange(9)[3:6] * 2 + 3000)
+    np.testing.assert_array_equal(np.asarray(cell["in"]["bias"]), arange(9)[6:] + 1000)
+    np.testing.assert_array_equal(np.asarray(cell["hn"]["bias"]), arange(9)[6:] + 2000)
+
+
+def test_layers_and_directions_get_their_own_modules_and_cells_map_in_place():
+    state = {**_rnn(4), **_rnn(4, inputs=3, suffix="_l1"), **_rnn(4, suffix="_l0_reverse")}
+    variables, warned = convert(state)
+    assert sorted(variables["params"]) == ["rnn_l0", "rnn_l0_reverse", "rnn_l1"] and warned == []
+    cell, _ = convert(_rnn(3, prefix="cell.", suffix=""))
+    assert sorted(cell["params"]["cell"]) == ["hn", "hr", "hz", "in", "ir", "iz"]
+    simple, _ = convert(_rnn(1))
+    assert flat(simple) == {"params/rnn_l0/cell/i/kernel": (2, 3), "params/rnn_l0/cell/i/bias": (3,),
+                            "params/rnn_l0/cell/h/kernel": (3, 3)}
+
+
+def test_a_recurrent_layer_without_biases_gets_zero_biases_where_flax_has_them():
+    variables, warned = convert(_rnn(4, bias=False))
+    assert warned == [] and not np.asarray(variables["params"]["rnn_l0"]["cell"]["hi"]["bias"]).any()
+
+
+def test_an_lstm_with_a_projection_is_left_for_a_manual_mapping():
+    state = {**_rnn(4), "rnn.weight_hr_l0": arange(2, 3)}
+    variables, warned = convert(state)
+    assert "params/rnn/weight_ih_l0" in flat(variables)
+    assert len(warned) == 1 and "rnn.weight_hr_l0" in warned[0] and "rnn.weight_ih_l0" in warned[0]
+
+
+@pytest.mark.parametrize("keys", [("conv.weight_g", "conv.weight_v"),
+                                  ("conv.parametrizations.weight.original0", "conv.parametrizations.weight.original1")])
+def test_weight_norm_becomes_the_effective_weight_then_the_conv_rule(keys):
+    v = arange(4, 3, 5) - 20
+    g = (arange(4) + 1).reshape(4, 1, 1)
+    variables, warned = convert({keys[0]: g, keys[1]: v, "conv.bias": arange(4)})
+    assert warned == [] and flat(variables) == {"params/conv/kernel": (5, 3, 4), "params/conv/bias": (4,)}
+    norm = np.sqrt((v.astype(np.float64) ** 2).sum(axis=(1, 2), keepdims=True))
+    np.testing.assert_allclose(np.asarray(variables["params"]["conv"]["kernel"]), (g * v / norm).transpose(2, 1, 0), rtol=1e-6)
+
+
+def test_weight_norm_with_a_scalar_g_or_another_dim():
+    v = arange(3, 4) + 1
+    out, _ = convert({"fc.weight_g": np.array(2.0, np.float32), "fc.weight_v": v})  # dim=None
+    np.testing.assert_allclose(np.asarray(out["params"]["fc"]["kernel"]), (2 * v / np.sqrt((v ** 2).sum())).T, rtol=1e-6)
+    g1 = (arange(4) + 1).reshape(1, 4)  # dim=1
+    out, _ = convert({"fc.weight_g": g1, "fc.weight_v": v})
+    np.testing.assert_allclose(np.asarray(out["params"]["fc"]["kernel"]),
+                               (g1 * v / np.sqrt((v ** 2).sum(axis=0, keepdims=True))).T, rtol=1e-6)
+
+
+def test_linear_t_keeps_an_in_out_weight_even_when_square():
+    variables, warned = convert({"c_proj.weight": arange(4, 4), "c_proj.bias": arange(4)}, hints={"c_proj": "linear_t"})
+    np.testing.assert_array_equal(np.asarray(variables["params"]["c_proj"]["kernel"]), arange(4, 4))
+    assert warned == []
+    with pytest.raises(ValueError, match="linear_t"):
+        KM.from_torch({"conv.weight": arange(4, 3, 3)}, hints={"conv": "linear_t"})
+
+
+def test_conv_transpose_hint_lays_the_kernel_out_for_flax_default_conv_transpose():
+    w = arange(3, 4, 2, 5)  # (in, out, kH, kW)
+    variables, _ = convert({"up.weight": w}, hints={"up": "conv_transpose"})
+    np.testing.assert_array_equal(np.asarray(variables["params"]["up"]["kernel"]), w.transpose(2, 3, 0, 1)[::-1, ::-1])
+
+
+# ---------------------------------------------------------------- hints: keys, patterns, checks
+
+
+def test_a_pattern_with_a_star_matches_every_list_item_and_an_exact_path_wins():
+    state = {f"h.{k}.attn.c_attn.weight": arange(6, 2) for k in range(3)}
+    variables, warned = convert(state, hints={"h.*.attn.c_attn": "linear_t", "h.1.attn.c_attn": "kernel"})
+    assert flat(variables) == {"params/h_0/attn/c_attn/kernel": (6, 2), "params/h_1/attn/c_attn/kernel": (2, 6),
+                               "params/h_2/attn/c_attn/kernel": (6, 2)}
+    assert warned == []
+
+
+def test_a_hint_for_a_top_level_module_is_not_taken_by_a_nested_module_of_the_same_name():
+    state = {"tokens.weight": arange(10, 4), "head.tokens.weight": arange(10, 4)}
+    variables, _ = convert(state, hints={"tokens": "embedding"})
+    assert flat(variables) == {"params/tokens/embedding": (10, 4), "params/head/tokens/kernel": (4, 10)}
+    nested, _ = convert({"transformer.wte2.weight": arange(10, 4)}, hints={"wte2": "embedding"})
+    assert flat(nested) == {"params/transformer/wte2/embedding": (10, 4)}  # a last name still matches
+
+
+def test_a_hint_that_matches_nothing_is_named_in_a_warning():
+    _, warned = convert({"fc.weight": arange(4, 3)}, hints={"h.*.attn": "attention:2", "fc": "kernel"})
+    assert len(warned) == 1 and "h.*.attn" in warned[0] and "fc" not in warned[0].split(":")[-1]
+
+
+@pytest.mark.parametrize("value", ["embed-ish", "attention", "attention:0", "attention:x", "linear"])
+def test_hint_values_are_checked_up_front(value):
+    with pytest.raises(ValueError, match="must be one of"):
+        KM.from_torch({"fc.weight": arange(4, 3)}, hints={"nothing.here": value})
+
+
+def test_layer_rules_are_public_for_another_loader():
+    for name in ("attention", "recurrent", "weight_norm", "linear_t"):
+        assert callable(getattr(KM, name))
+    assert sorted(KM.attention({"in_proj_weight": arange(12, 4)}, heads=2)) == [
+        ("key", "kernel"), ("query", "kernel"), ("value", "kernel")]

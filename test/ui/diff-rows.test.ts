@@ -20,7 +20,7 @@ describe('diff rows', () => {
     const site = net.sites.find((s) => s.proposed)!;
     const rows = diffRows(net, site, new Map(), 3);
     // the change lies below the preamble: its new line numbers count it
-    expect(hunks(rows)).toEqual([expect.stringMatching(/^@@ -14,7 \+2\d\d,7 @@$/), expect.stringMatching(/^@@ -1,\d+ \+1,\d+ @@  KeyMapper preamble \(added once/)]);
+    expect(hunks(rows)).toEqual([expect.stringMatching(/^@@ -14,7 \+[1-9]\d\d+,7 @@$/), expect.stringMatching(/^@@ -1,\d+ \+1,\d+ @@  KeyMapper preamble \(added once/)]);
     const warning = rows.findIndex((r) => r.kind === 'note' && r.text.startsWith('⚠'));
     const preamble = rows.findIndex((r) => r.kind === 'hunk' && r.text.includes('preamble'));
     expect(warning).toBeLessThan(preamble);
@@ -39,7 +39,7 @@ describe('diff rows', () => {
     expect(hunks(diffRows(train, second, otherAccepted, 3))[0]).toMatch(/preamble \(added: a change of this file is accepted\)/);
     expect(notes(diffRows(train, first, otherAccepted, 3))).not.toContainEqual(expect.stringMatching(/^New line numbers/));
     // only the first change carries it; the others say where it is
-    expect(hunks(diffRows(train, second, new Map(), 0))).toEqual([expect.stringMatching(/^@@ -10,1 \+2\d\d,1 @@$/)]);
+    expect(hunks(diffRows(train, second, new Map(), 0))).toEqual([expect.stringMatching(/^@@ -10,1 \+[1-9]\d\d+,1 @@$/)]);
     expect(notes(diffRows(train, second, new Map(), 0))).toContainEqual(expect.stringMatching(/^New line numbers count the KeyMapper preamble \(new lines \d+-\d+\), shown with the change at line 9\.$/));
     // unless the preamble is in its own hunk
     expect(hunks(diffRows(train, second, new Map(), 3))).toEqual([expect.stringMatching(/^@@ -1,13 \+1,\d+ @@  KeyMapper preamble/)]);
@@ -60,6 +60,26 @@ describe('diff rows', () => {
     const superSite = net.sites.find((s) => s.kind === 'super')!;
     expect(hunks(diffRows(net, superSite, new Map(), 3))).toEqual([]);
     expect(notes(diffRows(net, superSite, new Map(), 3))[0]).toMatch(/^Not proposed: super\(\) call .*never rewritten\.$/);
+  });
+
+  it("says under the change where each of its hints came from, a head count's origin on a line of its own", () => {
+    const site = train.sites[0]!;
+    const hinted = {
+      ...site,
+      hints: [
+        { module: 'encoder.layers.*.self_attn', value: 'attention:4', text: 'nn.TransformerEncoderLayer(d, nhead)', path: 'model.py', line: 10, note: '4 heads: the default of `nhead` in `Net.__init__` (model.py:4)' },
+        { module: 'tokens', value: 'embedding', text: 'nn.Embedding(10, 4)', path: 'model.py', line: 9 },
+      ],
+    };
+    const shown = notes(diffRows({ ...train, sites: [hinted, ...train.sites.slice(1)] }, hinted, new Map(), 3));
+    expect(shown).toEqual(expect.arrayContaining([
+      "hint 'encoder.layers.*.self_attn': 'attention:4' from model.py:10 `nn.TransformerEncoderLayer(d, nhead)`",
+      '  4 heads: the default of `nhead` in `Net.__init__` (model.py:4)',
+      "hint 'tokens': 'embedding' from model.py:9 `nn.Embedding(10, 4)`",
+    ]));
+    const first = shown.findIndex((t) => t.startsWith('hint '));
+    expect(shown[first + 1]).toMatch(/^  4 heads/);
+    expect(shown.findIndex((t) => t.startsWith('⚠'))).toBeGreaterThan(first);
   });
 });
 

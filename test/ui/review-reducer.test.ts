@@ -36,6 +36,18 @@ describe('scanning', () => {
   });
 
 
+  it('takes back an acceptance whose rewrite changed once every file is read (hints from a class in a later file)', () => {
+    const early = plan('e.py', [site('e.py', 3), site('e.py', 6)]);
+    let s = run(initialState(), { type: 'scan-file', plan: early }, { type: 'accept-all' });
+    const first = early.sites[0] as (typeof early.sites)[number];
+    const hinted = `${first.replacement.slice(0, -1)}, hints={'tokens': 'embedding'})`;
+    const settled = plan('e.py', [{ ...first, replacement: hinted, edit: { ...first.edit, text: hinted } }, early.sites[1] as (typeof early.sites)[number]]);
+    s = run(s, { type: 'scan-done', result: { ...result, files: [settled] } });
+    expect(decision(s, 'e.py:3:1')).toBeUndefined();
+    expect(decision(s, 'e.py:6:1')).toBe('accepted');
+    expect(s.message).toBe("1 acceptance taken back: with every file read, the rewrite changed (e.py:3: the hints read from the model's source). y accepts the new one.");
+  });
+
   it('streams files into a sorted list and keeps the selection on its site', () => {
     let s = run(initialState(), { type: 'scan-file', plan: c });
     expect(s.cursor).toBe('c.py:4:1');

@@ -2,7 +2,8 @@
  * Clues + the project index -> a site's kind and the evidence that decided it. The first clue that
  * tells wins (they come strongest first); a receiver nothing tells about is `unknown`.
  */
-import type { Clue, ClueSource, Evidence, SiteKind } from '../types.js';
+import type { Clue, ClueSource, Evidence, EvidenceClass, SiteKind } from '../types.js';
+import type { ClassFact } from './facts.js';
 import type { ProjectIndex } from './index.js';
 import { CONSTRUCTORS, FACTORY_WORDS, MODULE_ONLY_RETURNS, PASS_THROUGH, RETURNS_SELF, TUPLE_RESULTS, knownVerdict } from './known.js';
 import { nameWords, wordVerdict } from './words.js';
@@ -17,12 +18,23 @@ const MAX_BASES = 6;
 
 const at = (source: { path: string; line: number }) => `${source.path}:${source.line}`;
 
-function evidence(source: ClueSource, note: string): Evidence {
-  return { rule: source.rule, text: source.text, path: source.path, line: source.line, note };
+function evidence(source: ClueSource, note: string, cls?: EvidenceClass): Evidence {
+  return { rule: source.rule, text: source.text, path: source.path, line: source.line, note, ...(cls ? { class: cls } : {}) };
+}
+
+/** What a class or factory is, and the project class it builds when it is one (a model's class is where hints come from). */
+interface ClassKind {
+  kind: 'module' | 'non-module';
+  what: string;
+  cls?: EvidenceClass;
+}
+
+function classOf(index: ProjectIndex, path: string, fact: ClassFact): EvidenceClass {
+  return { path, qualname: fact.qualname, line: index.lineOf(path, fact.offset) };
 }
 
 /** What a class or factory named `expr` in `path` is: a model, training state, or null when nothing tells. */
-function classKind(index: ProjectIndex, path: string, expr: string, how: string): { kind: 'module' | 'non-module'; what: string } | null {
+function classKind(index: ProjectIndex, path: string, expr: string, how: string): ClassKind | null {
   const target = index.resolve(path, expr);
   const last = expr.split('.').pop() as string;
   const byName = (name: string, prefix: string) => {
@@ -32,7 +44,8 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
   if (target.type === 'class') {
     const where = `\`${expr}\` (${target.path}:${index.lineOf(target.path, target.fact.offset)})`;
     const verdict = index.classVerdict(target.path, target.fact);
-    if (verdict.kind === 'module' || verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
+    if (verdict.kind === 'module') return { kind: verdict.kind, what: `${where} ${verdict.what}`, cls: classOf(index, target.path, target.fact) };
+    if (verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
     if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
     return byName(target.fact.name, `${where} ${verdict.what}; it `);
   }
@@ -60,7 +73,8 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
   for (const candidate of index.classesNamed(last)) {
     const verdict = index.classVerdict(candidate.path, candidate.fact);
     const where = `\`${last}\` (${candidate.path}:${index.lineOf(candidate.path, candidate.fact.offset)})`;
-    if (verdict.kind === 'module' || verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
+    if (verdict.kind === 'module') return { kind: verdict.kind, what: `${where} ${verdict.what}`, cls: classOf(index, candidate.path, candidate.fact) };
+    if (verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
     if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
   }
   return byName(last, `\`${expr}\` `);
@@ -140,7 +154,7 @@ function assignedIn(index: ProjectIndex, start: Array<{ path: string; base: stri
       const subject = `\`self.${attr}\` (set in \`${base.split('.').pop()}\`)`;
       const found = first(index, lexicalValueClues(value, subject, source), seen);
       // A name that decided (`deepcopy(model)`) still points at the line that set the attribute.
-      if (found) return found.evidence.path ? found : { ...found, evidence: evidence(source, `${subject} is \`${value.slice(0, 60)}\` (${at(source)}); ${found.evidence.note}`) };
+      if (found) return found.evidence.path ? found : { ...found, evidence: evidence(source, `${subject} is \`${value.slice(0, 60)}\` (${at(source)}); ${found.evidence.note}`, found.evidence.class) };
     }
     if (assigned.length === 0) queue.push(...target.fact.bases.map((b) => ({ path: target.path, base: b })));
   }
@@ -165,7 +179,9 @@ function attributeOf(index: ProjectIndex, clue: Extract<Clue, { type: 'attribute
   }
   const owner = first(index, clue.owner, seen);
   if (owner?.kind !== 'module') return null;
-  return { kind: 'module', evidence: { ...owner.evidence, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
+  // The owner's class is not the submodule's: it is left out.
+  const { class: _ownerClass, ...said } = owner.evidence;
+  return { kind: 'module', evidence: { ...said, note: `${clue.subject} is an attribute of a model, a submodule: ${owner.evidence.note}` } };
 }
 
 /** How an item of a loop or tuple is shown: the subject its clues start with. */
@@ -181,13 +197,13 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
     case 'verdict':
       return { kind: clue.kind, evidence: evidence(clue.source, `${clue.what} (${at(clue.source)})`) };
     case 'class': {
-      const found = clue.item !== undefined ? tupleItemKind(index, clue.source.path, clue.expr, clue.item) : (classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue));
+      const found: ClassKind | null = clue.item !== undefined ? tupleItemKind(index, clue.source.path, clue.expr, clue.item) : (classKind(index, clue.source.path, clue.expr, clue.how) ?? builtFrom(clue));
       if (!found) return null;
       if (clue.how === 'not-isinstance') {
         // The else of `isinstance(R, T)`: R is not a T, which says something only when T is a model.
         return found.kind === 'module' ? { kind: 'non-module', evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): it is not an nn.Module there`) } : null;
       }
-      return { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`) };
+      return { kind: found.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}); ${found.what}`, found.cls) };
     }
     case 'attribute-of':
       return attributeOf(index, clue, seen);
@@ -202,7 +218,10 @@ function one(index: ProjectIndex, clue: Clue, seen: Set<string>): Verdict | null
         return { kind: 'unknown', evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): ${what.slice(0, 4).join(', ')}`) };
       }
       const v = decided[0] as Verdict;
-      return { kind: v.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): each is ${v.kind === 'module' ? 'a model' : 'not a model'} (${v.evidence.note})`) };
+      // Items of one class share it (a loop over models of several classes has none).
+      const classes = new Set(decided.map((d) => (d.evidence.class ? `${d.evidence.class.path}\0${d.evidence.class.qualname}` : '')));
+      const cls = classes.size === 1 ? v.evidence.class : undefined;
+      return { kind: v.kind, evidence: evidence(clue.source, `${clue.subject} (${at(clue.source)}): each is ${v.kind === 'module' ? 'a model' : 'not a model'} (${v.evidence.note})`, cls) };
     }
     case 'inherited':
       return assignedIn(index, clue.bases.map((base) => ({ path: clue.path, base })), clue.attr, seen);

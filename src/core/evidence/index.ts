@@ -242,6 +242,16 @@ export class ProjectIndex {
     return named.length === 1 ? { type: 'class', path: (named[0] as { path: string }).path, fact: (named[0] as { fact: ClassFact }).fact } : null;
   }
 
+  /** The classes a file defines (none for a file the index does not have). */
+  classesIn(path: string): readonly ClassFact[] {
+    return this.classes.get(path) ?? [];
+  }
+
+  /** The class `qualname` of a file, when the index has it. */
+  classAt(path: string, qualname: string): ClassFact | null {
+    return this.classes.get(path)?.find((c) => c.qualname === qualname) ?? null;
+  }
+
   /** The project's classes of this name, wherever they are (the last resort for a name no import explains). */
   classesNamed(name: string): Array<{ path: string; fact: ClassFact }> {
     return this.byName.get(name) ?? [];

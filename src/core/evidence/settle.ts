@@ -35,7 +35,8 @@ export function fileIndex(path: string, bytes: Buffer): ProjectIndex {
 }
 
 function sameEvidence(a: Evidence, b: Evidence): boolean {
-  return a.rule === b.rule && a.note === b.note && a.path === b.path && a.line === b.line && a.text === b.text;
+  const sameClass = a.class?.path === b.class?.path && a.class?.qualname === b.class?.qualname && a.class?.line === b.class?.line;
+  return a.rule === b.rule && a.note === b.note && a.path === b.path && a.line === b.line && a.text === b.text && sameClass;
 }
 
 /** The plan with its sites' kinds decided against `index`; the same object when nothing changes. */
