@@ -70,10 +70,24 @@ function jsonPlan(plan: FilePlan) {
   };
 }
 
-/** The `--json` document (design.md: version 1); every control character in it is a JSON escape. */
-export function jsonText(result: ScanResult): string {
-  const json = JSON.stringify({ version: 1, root: result.root, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
-  return `${escapeJsonControls(json)}\n`;
+/** `value` as `JSON.stringify(value, null, 2)` prints it `depth` levels in. */
+const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+
+/**
+ * The `--json` document (design.md: version 1) in pieces, a file at a time, so that it is never
+ * whole in memory (each candidate file's preamble is in it: tens of MB on a large project); the
+ * pieces joined are `JSON.stringify(document, null, 2)` and a line break. Every control character
+ * in it is a JSON escape.
+ */
+export function* jsonChunks(result: ScanResult): Generator<string> {
+  const { root, files, skipped, stats } = result;
+  const head = indentedJson({ version: 1, root }, 0);
+  yield escapeJsonControls(`${head.slice(0, -2)},\n  "files": ${files.length === 0 ? '[]' : '['}`);
+  for (let k = 0; k < files.length; k++) {
+    yield escapeJsonControls(`${k === 0 ? '' : ','}\n    ${indentedJson(jsonPlan(files[k] as FilePlan), 2)}`);
+  }
+  const tail = indentedJson({ skipped, stats }, 0);
+  yield escapeJsonControls(`${files.length === 0 ? '' : '\n  ]'},\n${tail.slice(2)}\n`);
 }
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {

@@ -1,4 +1,5 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Decisions, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
@@ -149,7 +150,7 @@ export async function run(io: Io): Promise<number> {
   const started = performance.now();
   const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { acceptedWarnings, checkText, dryRunText, jsonText, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonChunks, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
   let result;
   try {
@@ -176,7 +177,8 @@ export async function run(io: Io): Promise<number> {
 
   switch (mode) {
     case 'json':
-      io.stdout.write(jsonText(result));
+      // a piece at a time, waiting whenever the pipe is full, so that the document is never whole in memory
+      for (const chunk of jsonChunks(result)) if (io.stdout.write(chunk) === false) await once(io.stdout, 'drain');
       return 0;
     case 'check':
       if (cli.format === 'github') {
