@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, summaryLine } from '../src/cli/report.js';
+import { jsonChunks, letGo, summaryLine } from '../src/cli/report.js';
 import { planFile } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { count } from '../src/core/count.js';
@@ -44,7 +44,7 @@ describe('--json, a file at a time', () => {
   it('prints, piece by piece, what JSON.stringify prints of the whole document, with and without files', async () => {
     const files = [await plan('a.py', 'import torch\nmodel.load_state_dict(sd)\n'), await plan('b/c.py', 'import torch\n\n\ndef f(net, sd):\n    net.load_state_dict(sd, strict=False)\n')];
     for (const r of [{ ...result(2), files }, result(0), { ...result(0), files: files.slice(0, 1) }]) {
-      const chunks = [...jsonChunks(r)];
+      const chunks = [...jsonChunks(r, r.files)];
       expect(chunks).toHaveLength(r.files.length + 2);
       const text = chunks.join('');
       const doc = JSON.parse(text);
@@ -55,9 +55,17 @@ describe('--json, a file at a time', () => {
     }
   });
 
+  it('lets each file go as it is printed', () => {
+    const list = ['a', 'b', 'c'];
+    const seen: string[][] = [];
+    for (const item of letGo(list)) seen.push([item, ...list]);
+    expect(seen).toEqual([['a', 'b', 'c'], ['b', 'c'], ['c']]);
+    expect(list).toEqual([]);
+  });
+
   it('escapes every control character, in any piece', async () => {
     const file = await plan('x\u001b[31m\u2028\u0085.py', 'model.load_state_dict(sd)\n');
-    const text = [...jsonChunks({ ...result(1), files: [file] })].join('');
+    const text = [...jsonChunks(result(1), [file])].join('');
     expect(text).not.toMatch(/[\u001b\u2028\u0085]/);
     expect(text).toContain('x\\u001b[31m\\u2028\\u0085.py');
     expect(JSON.parse(text).files[0].path).toBe(file.path);

@@ -76,18 +76,26 @@ const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, nu
 /**
  * The `--json` document (design.md: version 1) in pieces, a file at a time, so that it is never
  * whole in memory (each candidate file's preamble is in it: tens of MB on a large project); the
- * pieces joined are `JSON.stringify(document, null, 2)` and a line break. Every control character
- * in it is a JSON escape.
+ * pieces joined are `JSON.stringify(document, null, 2)` and a line break. `files` are taken one at
+ * a time (see `letGo`). Every control character in it is a JSON escape.
  */
-export function* jsonChunks(result: ScanResult): Generator<string> {
-  const { root, files, skipped, stats } = result;
-  const head = indentedJson({ version: 1, root }, 0);
-  yield escapeJsonControls(`${head.slice(0, -2)},\n  "files": ${files.length === 0 ? '[]' : '['}`);
-  for (let k = 0; k < files.length; k++) {
-    yield escapeJsonControls(`${k === 0 ? '' : ','}\n    ${indentedJson(jsonPlan(files[k] as FilePlan), 2)}`);
+export function* jsonChunks(result: Omit<ScanResult, 'files'>, files: Iterable<FilePlan>): Generator<string> {
+  const { root, skipped, stats } = result;
+  yield escapeJsonControls(`${indentedJson({ version: 1, root }, 0).slice(0, -2)},\n  "files": [`);
+  let first = true;
+  for (const file of files) {
+    yield escapeJsonControls(`${first ? '' : ','}\n    ${indentedJson(jsonPlan(file), 2)}`);
+    first = false;
   }
-  const tail = indentedJson({ skipped, stats }, 0);
-  yield escapeJsonControls(`${files.length === 0 ? '' : '\n  ]'},\n${tail.slice(2)}\n`);
+  yield escapeJsonControls(`${first ? '' : '\n  '}],\n${indentedJson({ skipped, stats }, 0).slice(2)}\n`);
+}
+
+/**
+ * The items of `list`, each let go (removed from the list) as it is taken: printing a plan's
+ * preamble makes it one flat string of its own (tens of kB a file), which is garbage once printed.
+ */
+export function* letGo<T>(list: T[]): Generator<T> {
+  for (let item = list.shift(); item !== undefined; item = list.shift()) yield item;
 }
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {

@@ -150,7 +150,7 @@ export async function run(io: Io): Promise<number> {
   const started = performance.now();
   const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { acceptedWarnings, checkText, dryRunText, jsonChunks, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonChunks, letGo, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
   let result;
   try {
@@ -178,7 +178,7 @@ export async function run(io: Io): Promise<number> {
   switch (mode) {
     case 'json':
       // a piece at a time, waiting whenever the pipe is full, so that the document is never whole in memory
-      for (const chunk of jsonChunks(result)) if (io.stdout.write(chunk) === false) await once(io.stdout, 'drain');
+      for (const chunk of jsonChunks(result, letGo(result.files))) if (io.stdout.write(chunk) === false) await once(io.stdout, 'drain');
       return 0;
     case 'check':
       if (cli.format === 'github') {
