@@ -8,6 +8,7 @@
 // Targets (issue 17): plan <= 0.25x ast-grep's wall time and <= 12x rg's; peak < 300 MB at any
 // size; first site < 500 ms, keypress < 50 ms, review on screen < 1,000 ms.
 // BENCH_RUNS (default 3) runs of each tool per input; BENCH_ONLY=generated,x4,site-packages picks inputs.
+// BENCH_BASE=<a built checkout, e.g. of main> times its plan too, in the same run, beside this one's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,11 @@ const AST_GREP = join(ROOT, 'node_modules', '.bin', 'ast-grep');
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const BASE = process.env.BENCH_BASE ? join(process.env.BENCH_BASE, 'dist', 'bin.cjs') : null;
+/** The base's commit when it is a git checkout, else its folder's name. */
+const baseName = process.env.BENCH_BASE
+  ? spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: process.env.BENCH_BASE, encoding: 'utf8' }).stdout?.trim() || process.env.BENCH_BASE_NAME || process.env.BENCH_BASE
+  : null;
 
 /** A tree made once per seed and generator version (the name changes when the generator does). */
 function tree(name, make) {
@@ -65,7 +71,13 @@ const load = loadavg()[0].toFixed(1);
 const rows = [];
 for (const input of inputs) {
   timed('node', [CLI, '--json', input.dir]); // warms the file cache
-  const plans = Array.from({ length: RUNS }, () => timed('node', [CLI, '--json', input.dir]));
+  // this build and the base's in turns, so that both see the same load
+  const plans = [];
+  const basePlans = [];
+  for (let i = 0; i < RUNS; i++) {
+    plans.push(timed('node', [CLI, '--json', input.dir]));
+    if (BASE) basePlans.push(timed('node', [BASE, '--json', input.dir]));
+  }
   const stats = JSON.parse(plans[0].stdout).stats;
   const wall = median(plans.map((p) => p.ms));
   const rg = hasRg ? median(Array.from({ length: RUNS }, () => timed('rg', ['-c', '-F', 'load_state_dict', '-g', '*.py', input.dir], [0, 1]).ms)) : null;
@@ -100,6 +112,17 @@ for (const input of inputs) {
     'spinner ms': review((r) => r.spinner),
     'node floor ms': floors.length > 0 ? Math.round(median(floors)) : '-',
   });
+  if (BASE) {
+    // the base's plan on the same input, its runs taken in turns with this build's
+    const baseWall = median(basePlans.map((p) => p.ms));
+    const base = { ...rows[rows.length - 1], input: `${input.name} (base: ${baseName})` };
+    const baseStats = JSON.parse(basePlans[0].stdout).stats;
+    Object.assign(base, { candidates: baseStats.candidates, sites: baseStats.sites, 'plan ms': baseWall, 'plan CPU ms (min)': Math.min(...basePlans.map((p) => p.cpu)), 'peak MB': Math.max(...basePlans.map((p) => p.mb)) });
+    base['plan / rg'] = rg ? `${(baseWall / Math.max(rg, 1)).toFixed(1)}x` : base['plan / rg'];
+    base['plan / ast-grep'] = sg ? `${(baseWall / sg).toFixed(2)}x` : base['plan / ast-grep'];
+    for (const key of ['first site ms', 'review on screen ms', 'review scan done ms', 'keypress ms (1,000 sites)', 'spinner ms', 'node floor ms']) base[key] = '-';
+    rows.push(base);
+  }
 }
 console.table(rows);
 
