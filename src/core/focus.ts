@@ -132,13 +132,14 @@ export class Focus implements Coverage {
    * Keeps the statements in [from, to) where `word` stands as a whole word (not after a dot when
    * `plain`; right after `before` when given); calls `found` with each offset.
    */
-  private keepWord(word: string, from: number, to: number, plain: boolean, before = '', found?: (at: number, clause: Clause) => void): void {
+  private keepWord(word: string, from: number, to: number, plain: boolean, before = '', found?: (at: number, clause: Clause) => void, where?: (clause: Clause) => boolean): void {
     const { text } = this;
     for (let i = text.indexOf(word, from); i !== -1 && i < to; i = text.indexOf(word, i + word.length)) {
       if (!isWordAt(text, i, word.length)) continue;
       if (plain && text.charCodeAt(i - 1) === 46 /* . */) continue;
       if (before && !text.startsWith(before, i - before.length)) continue;
       const clause = this.clauseAt(i);
+      if (where && !where(clause)) continue;
       this.keepBlock(clause.block);
       found?.(i, clause);
     }
@@ -202,7 +203,12 @@ export class Focus implements Coverage {
       if (outer && once(`def ${outer.id} ${read.name}`)) this.keepWord(read.name, outer.start, outer.end, true, '', follow);
       // module-level code naming it (in top-level statements other than definitions)
       if (once(`module ${read.name}`)) {
-        for (const b of this.structure.roots) if (b.lead !== 'def' && b.lead !== 'class') this.keepWord(read.name, b.start, b.end, true, '', follow);
+        // (one search of the file: a search per top-level statement ran on to the word's next use, wherever that was)
+        this.keepWord(read.name, 0, text.length, true, '', follow, (clause) => {
+          let root = clause.block;
+          while (root.parent) root = root.parent.block;
+          return root.lead !== 'def' && root.lead !== 'class';
+        });
       }
     } else if (cls && self && once(`${read.type} ${cls.id} ${read.name}`)) {
       if (read.type === 'attribute') {
