@@ -1,5 +1,4 @@
 /** Picks the mode, runs the engine, prints, and returns the exit code. The only caller of the core from the CLI. */
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Decisions, ScanEvent, ScanOptions, ScanResult, WriteResult } from '../core/types.js';
@@ -77,6 +76,17 @@ async function withInkEnv<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Pr
       else env[key] = value;
     }
   }
+}
+
+/** Resolves when `stream` can take more (drain), or will take nothing more (an error, closed). */
+function writable(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.on(event, done);
+  });
 }
 
 export async function run(io: Io): Promise<number> {
@@ -178,7 +188,11 @@ export async function run(io: Io): Promise<number> {
   switch (mode) {
     case 'json':
       // a piece at a time, waiting whenever the pipe is full, so that the document is never whole in memory
-      for (const chunk of jsonChunks(result, letGo(result.files))) if (io.stdout.write(chunk) === false) await once(io.stdout, 'drain');
+      // (and stopping when the reader has gone)
+      for (const chunk of jsonChunks(result, letGo(result.files))) {
+        if (io.stdout.destroyed) break;
+        if (io.stdout.write(chunk) === false) await writable(io.stdout);
+      }
       return 0;
     case 'check':
       if (cli.format === 'github') {
