@@ -1,7 +1,8 @@
 /** Issue 11, names: several rewrites in one scope never overwrite each other; a single one keeps `variables`. */
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli/args.js';
-import { acceptProposed, renderFile } from '../src/core/plan.js';
+import { acceptProposed, planFile, renderFile } from '../src/core/plan.js';
+import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import type { Decision, FilePlan } from '../src/core/types.js';
 import { acceptAll, planText } from './helpers/plan.js';
 import { pythonSyntaxErrors } from './helpers/python.js';
@@ -115,6 +116,35 @@ def resume(model, encoder, ckpt):
     const after = renderFile(first, acceptProposed([first]));
     const second = await planText(after, { mapper: 'reference', include: ['non-module'] });
     expect(second.sites.map((s) => s.target)).toEqual(['optimizer_variables']);
+  });
+});
+
+describe('names under the focused parse (statement depth)', () => {
+  it('sees the default name used in a statement the focused parse left out, as a whole-file parse does', async () => {
+    const filler = Array.from({ length: 40 }, (_, i) => `    step_${i} = ${i}\n`).join('');
+    const selfFiller = Array.from({ length: 40 }, (_, i) => `        self.step_${i} = ${i}\n`).join('');
+    const text = [
+      'import torch',
+      '',
+      '',
+      'def restore(model, sd):',
+      '    model.load_state_dict(sd)',
+      `${filler}    print(variables, model_variables_4)`,
+      '',
+      '',
+      'class Trainer:',
+      '    def load(self, sd):',
+      '        self.unet.load_state_dict(sd)',
+      '        self.vae.load_state_dict(sd)',
+      '',
+      '    def later(self):',
+      `${selfFiller}        return self.unet_variables`,
+      '',
+    ].join('\n');
+    const focused = await planText(text);
+    const whole = await planFile('fixture.py', '/virtual/fixture.py', Buffer.from(text), DEFAULT_SCAN_OPTIONS, false);
+    expect(focused.sites.map((s) => s.target)).toEqual(['model_variables', 'self.unet_variables_2', 'self.vae_variables']);
+    expect(whole.sites.map((s) => s.target)).toEqual(focused.sites.map((s) => s.target));
   });
 });
 

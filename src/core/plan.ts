@@ -4,7 +4,7 @@ import { importStatements, moduleBindings, starImports } from './bindings.js';
 import { getParser, maskCommentRuns, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
-import { preambleSource } from './preamble-source.js';
+import { preambleSource, type PreambleSource } from './preamble-source.js';
 import { controlWarnings } from './control-warning.js';
 import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
@@ -15,28 +15,30 @@ import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
-import { focusRanges } from './statements.js';
+import { Focus, moduleRegions } from './focus.js';
+import { fileStructure } from './statements.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
 import { cellImports, preambleCell } from './notebook/preamble-cell.js';
 import type { Decision, Decisions, Edit, FilePlan, HelperImport, NotebookMap, ScanOptions, SharedHelper, Site } from './types.js';
 
+/** How many times a focused parse is widened to what the evidence read before the whole file is parsed instead. */
+const MAX_WIDENINGS = 4;
+
 /**
- * The tree planning reads: only the statements that matter when the lexer is sure of them and they
- * parse cleanly, else the whole file (so a syntax error is always reported from a full parse), or
- * the code before a tokenizer error (`locateSyntaxError`).
+ * The tree planning reads: only the statements `focus` keeps when the lexer is sure of them and they
+ * parse cleanly (with `focus` as the tree's coverage), else the whole file (so a syntax error is
+ * always reported from a full parse), or the code before a tokenizer error (`locateSyntaxError`).
  */
-function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): { tree: Tree; error: SyntaxProblem | null } {
-  // (`text` is what the parser should read: a notebook's with its IPython lines masked)
-  const masked = maskCommentRuns(text);
-  const ranges = focus ? focusRanges(text, lines, binders) : null;
+function parseForPlan(parser: Parser, text: string, masked: string, lines: LineIndex, focus: Focus | null): { tree: Tree; error: SyntaxProblem | null; coverage: Focus | null } {
+  const ranges = focus?.ranges(lines) ?? null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
-    if (!focused.rootNode.hasError) return { tree: focused, error: null };
+    if (!focused.rootNode.hasError) return { tree: focused, error: null, coverage: focus };
     focused.delete();
   }
   const whole = parseWith(parser, masked);
-  return whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null };
+  return { ...(whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null }), coverage: null };
 }
 
 /** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
@@ -44,9 +46,9 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
   return planWith(await getParser(), path, absPath, bytes, options, focus);
 }
 
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
-  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, options, focus);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, options, focused);
 }
 
 /** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */
@@ -69,88 +71,117 @@ export interface PlanSource {
 }
 
 /** A file's plan from its text: the sites, their rewrites and names, and where the preamble goes. */
-export function planSource(parser: Parser, src: PlanSource, options: ScanOptions, focus = true): FilePlan {
-  const { path, absPath, text, bom, eol } = src;
+export function planSource(parser: Parser, src: PlanSource, options: ScanOptions, focused = true): FilePlan {
+  const { text } = src;
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
   // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
-  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)]);
-  const { tree, error } = parseForPlan(parser, src.parseText, lines, focus, binders);
-  try {
-    const root = tree.rootNode;
-    const importNodes = importStatements(root, text);
-    const bindings = moduleBindings(root, importNodes, binders);
-    const { keyMapper, mapperTaken } = nameConflicts(text, bindings);
-    const names = scopeNames(text, root, importNodes, options.mapper);
-    let sites: Site[] = [];
-    let index: ProjectIndex | null = null;
-    for (const found of findCalls(root, text, path, lines)) {
-      const start = lines.position(found.call.startIndex);
-      const end = lines.position(found.call.endIndex);
-      // in a notebook, lines count within the cell
-      const cell = src.notebook ? cellAt(src.notebook, found.call.startIndex) : undefined;
-      const shift = cell?.row ?? 0;
-      const rewrite = rewriteCall(text, found, options.targetName, lines);
-      const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
-      const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
-      const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
-      const receiver = sourceOf(text, found.receiver);
-      // What this file alone says; the scanner settles the kind again once every file is indexed.
-      index ??= fileIndex(path, src.indexBytes);
-      const conflict = mapperTaken;
-      const scope = rewrite?.assigns ? scopeOf(found.call) : null;
-      const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope), src.notebook !== undefined) : undefined;
-      sites.push({
-        id: `${path}:${start.line}:${start.column}`,
-        path,
-        line: start.line - shift,
-        column: start.column,
-        endLine: end.line - shift,
-        endColumn: end.column,
-        ...(cell ? { cell: cell.index } : {}),
-        receiver,
-        ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
-        ...(conflict ? { conflict } : {}),
-        clues: found.clues,
-        original: text.slice(edit.start, edit.end),
-        replacement: edit.text,
-        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
-        edit,
-        lines: statementLines(text, found.call, lines),
-        ...(naming ? { naming } : {}),
-        ...(hintsAt !== undefined ? { hintsAt } : {}),
-      });
+  const structure = fileStructure(src.parseText);
+  // (only where the module's own bindings can be, when the lexer knows where that is)
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)], structure ? moduleRegions(src.parseText, structure) : undefined);
+  const masked = maskCommentRuns(src.parseText);
+  let focus = focused && structure ? Focus.of(src.parseText, structure, binders) : null;
+  for (let widenings = 0; ; widenings++) {
+    const { tree, error, coverage } = parseForPlan(parser, src.parseText, masked, lines, focus);
+    try {
+      const plan = planTree(parser, tree, error, coverage, { src, lines, source, binders, options });
+      if (plan) return plan;
+    } finally {
+      tree.delete();
     }
-    sites = nameRewrites(sites);
-    let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && keyMapper === 'absent' && options.preamble === 'module') {
-      // the shared helper's import, where the class would go; the scanner places it again where the helper is not beside the file (withHelperImport)
-      ({ preamble, sites } = helperPreamble(text, lines, root, sites, src.notebook, BESIDE, eol));
-    } else if (sites.length > 0 && keyMapper === 'absent') {
-      const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
-      if (src.notebook) {
-        preamble = preambleCell(src.notebook, text, cellImports(source, imports), body, eol);
-      } else {
-        const first = Math.min(...sites.map((s) => s.edit.start));
-        const edit = placePreamble(text, lines, root, first, imports, body, eol);
-        preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
-      }
-    }
-    return {
-      path,
-      absPath,
-      sites,
-      preamble,
-      hash: src.hash,
-      text,
-      bom,
-      eol,
-      parseError: error ? describeSyntaxError(error, src.place) : null,
-      ...(src.notebook ? { notebook: src.notebook } : {}),
-    };
-  } finally {
-    tree.delete();
+    // the evidence (or a name's scope) read statements the focused tree lacked: keep them too, or parse the whole file
+    if (focus && widenings < MAX_WIDENINGS) focus.widen();
+    else focus = null;
   }
+}
+
+interface FileInput {
+  src: PlanSource;
+  lines: LineIndex;
+  source: PreambleSource;
+  binders: ReadonlyMap<string, readonly number[]>;
+  options: ScanOptions;
+}
+
+/** The plan read from `tree`; null when it read a statement that `coverage` (a focused tree) lacks. */
+function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, file: FileInput): FilePlan | null {
+  const { src, lines, source, binders, options } = file;
+  const { path, absPath, text, bom, eol } = src;
+  const root = tree.rootNode;
+  const importNodes = importStatements(root, text);
+  const bindings = moduleBindings(root, importNodes, binders);
+  const { keyMapper, mapperTaken } = nameConflicts(text, bindings);
+  const names = scopeNames(text, root, importNodes, options.mapper, coverage ?? undefined);
+  let sites: Site[] = [];
+  let index: ProjectIndex | null = null;
+  const calls = findCalls(root, text, path, lines, coverage ?? undefined);
+  if (coverage && coverage.misses.length > 0) return null;
+  for (const found of calls) {
+    const start = lines.position(found.call.startIndex);
+    const end = lines.position(found.call.endIndex);
+    // in a notebook, lines count within the cell
+    const cell = src.notebook ? cellAt(src.notebook, found.call.startIndex) : undefined;
+    const shift = cell?.row ?? 0;
+    const rewrite = rewriteCall(text, found, options.targetName, lines);
+    const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
+    const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+    const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
+    const receiver = sourceOf(text, found.receiver);
+    // What this file alone says; the scanner settles the kind again once every file is indexed.
+    index ??= fileIndex(path, src.indexBytes);
+    const conflict = mapperTaken;
+    const scope = rewrite?.assigns ? scopeOf(found.call) : null;
+    const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope), src.notebook !== undefined) : undefined;
+    sites.push({
+      id: `${path}:${start.line}:${start.column}`,
+      path,
+      line: start.line - shift,
+      column: start.column,
+      endLine: end.line - shift,
+      endColumn: end.column,
+      ...(cell ? { cell: cell.index } : {}),
+      receiver,
+      ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
+      ...(conflict ? { conflict } : {}),
+      clues: found.clues,
+      original: text.slice(edit.start, edit.end),
+      replacement: edit.text,
+      warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
+      edit,
+      lines: statementLines(text, found.call, lines),
+      ...(naming ? { naming } : {}),
+      ...(hintsAt !== undefined ? { hintsAt } : {}),
+    });
+  }
+  // a rewrite's scope read whole (scope-names): statements the focused tree lacked
+  if (coverage && coverage.misses.length > 0) return null;
+  sites = nameRewrites(sites);
+  let preamble: FilePlan['preamble'] = null;
+  if (sites.length > 0 && keyMapper === 'absent' && options.preamble === 'module') {
+    // the shared helper's import, where the class would go; the scanner places it again where the helper is not beside the file (withHelperImport)
+    ({ preamble, sites } = helperPreamble(text, lines, root, sites, src.notebook, BESIDE, eol));
+  } else if (sites.length > 0 && keyMapper === 'absent') {
+    const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
+    if (src.notebook) {
+      preamble = preambleCell(src.notebook, text, cellImports(source, imports), body, eol);
+    } else {
+      const first = Math.min(...sites.map((s) => s.edit.start));
+      const edit = placePreamble(text, lines, root, first, imports, body, eol);
+      preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+    }
+  }
+  return {
+    path,
+    absPath,
+    sites,
+    preamble,
+    hash: src.hash,
+    text,
+    bom,
+    eol,
+    parseError: error ? describeSyntaxError(error, src.place) : null,
+    ...(src.notebook ? { notebook: src.notebook } : {}),
+  };
 }
 
 /** The shared helper's import as a file is planned: from beside it. */
@@ -181,8 +212,11 @@ export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperI
   if (plan.preamble === null) return plan;
   const lines = new LineIndex(plan.text);
   if (plan.notebook) return { ...plan, ...helperPreamble(plan.text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
-  const binders = bindingOffsets(plan.text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))]);
-  const { tree } = parseForPlan(parser, plan.text, lines, true, binders);
+  // the focused parse always holds the file's header, all that the import's placement reads
+  const structure = fileStructure(plan.text);
+  const binders = bindingOffsets(plan.text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))], structure ? moduleRegions(plan.text, structure) : undefined);
+  const focus = structure ? Focus.of(plan.text, structure, binders) : null;
+  const { tree } = parseForPlan(parser, plan.text, maskCommentRuns(plan.text), lines, focus);
   try {
     return { ...plan, ...helperPreamble(plan.text, lines, tree.rootNode, plan.sites, undefined, helper, plan.eol) };
   } finally {

@@ -1,11 +1,13 @@
 /**
  * Which names a scope already uses, for naming its rewrites. A function or class is read from the
- * tree (the focused parse holds every statement with a site whole); the module from its bindings,
+ * tree, once the tree holds every statement of it that writes the name (a focused tree that lacks
+ * one notes it in `Coverage`, and the planner parses again with it); the module from its bindings,
  * where a statement the focused parse skipped that may bind the name counts as using it.
  */
 import { bindingOffsets } from './binding-words.js';
 import { moduleBindings } from './bindings.js';
 import { namesIn, type ScopeNames } from './naming.js';
+import type { Coverage } from './evidence/tree.js';
 import type { Node } from './parser.js';
 import { PRIVATE_PREFIX, preambleNames } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
@@ -29,7 +31,20 @@ function selfScope(scope: Node): Node {
   return scope;
 }
 
-export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper']): ScopeLookup {
+/**
+ * Asks `coverage` for each statement of a function or class (to the end the lexer gives it: a
+ * focused tree may end it early) where `word` (or `word_N`, `numbered`) is written: the tree then
+ * holds every use of it, and what the tree says of the name is what the whole file's would.
+ */
+function needWord(text: string, node: Node, word: string, coverage: Coverage | undefined, numbered = false): void {
+  if (!coverage) return;
+  const end = coverage.definitionEnd(node.startIndex) ?? node.endIndex;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${escape(word)}${numbered ? '_\\d+' : ''}(?![\\p{L}\\p{N}_])`, 'gu');
+  pattern.lastIndex = node.startIndex;
+  for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) coverage.seen(m.index);
+}
+
+export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper'], coverage?: Coverage): ScopeLookup {
   const reserved = preambleNames(mapper);
   const forbidden = (name: string) => KEYWORDS.has(name) || BUILTINS.has(name) || reserved.has(name) || name.startsWith(PRIVATE_PREFIX);
   const cache = new Map<number, ScopeNames>();
@@ -53,15 +68,18 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
     usedIn: (scope) => (name) => {
       if (name.startsWith('self.')) {
         const attr = name.slice(5);
+        if (scope) needWord(text, selfScope(scope), attr, coverage);
         return scope ? namesOf(selfScope(scope)).selfAttributes.has(attr) : inText(name);
       }
       if (forbidden(name)) return true;
+      if (scope) needWord(text, scope, name, coverage);
       return scope ? namesOf(scope).names.has(name) : moduleUses(name);
     },
     numbersIn: (scope) => (own) => {
       const self = own.startsWith('self.');
       const stem = self ? own.slice(5) : own;
       const pattern = new RegExp(`^${escape(stem)}_(\\d+)$`);
+      if (scope) needWord(text, self ? selfScope(scope) : scope, stem, coverage, true);
       const words = scope
         ? [...(self ? namesOf(selfScope(scope)).selfAttributes : namesOf(scope).names)]
         : [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}_])${escape(stem)}_\\d+(?![\\p{L}\\p{N}_])`, 'gu'))].map((m) => m[0]);
