@@ -72,7 +72,7 @@ function jsonPlan(plan: FilePlan) {
 
 /** The `--json` document (design.md: version 1); every control character in it is a JSON escape. */
 export function jsonText(result: ScanResult): string {
-  const json = JSON.stringify({ version: 1, root: result.root, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
+  const json = JSON.stringify({ version: 1, root: result.root, mapper: result.mapper, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
   return `${escapeJsonControls(json)}\n`;
 }
 
@@ -98,6 +98,7 @@ export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms
   if (writes) parts.push(writeCounts(writes));
   if (warnings > 0) parts.push(count(warnings, 'warning'));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
+  parts.push(`mapper ${result.mapper.name}: ${result.mapper.why}`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');
 }

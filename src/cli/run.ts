@@ -107,7 +107,7 @@ export async function run(io: Io): Promise<number> {
     fallback = 'no terminal: showing the proposed changes as --dry-run would; pass --yes to write them';
     mode = 'dry-run';
   }
-  const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, maxFileSize: cli.maxFileSize };
+  const options: ScanOptions = { include: cli.include, targetName: cli.targetName, mapper: cli.mapper, mapperAuto: cli.mapperAuto, maxFileSize: cli.maxFileSize };
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   if (mode === 'undo') {
     try {

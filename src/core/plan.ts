@@ -50,13 +50,13 @@ export function planWith(parser: Parser, path: string, absPath: string, bytes: U
     const root = tree.rootNode;
     const importNodes = importStatements(root, text);
     const bindings = moduleBindings(root, importNodes, binders);
-    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName);
+    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName, options.mapper);
     const sites: Site[] = [];
     let index: ProjectIndex | null = null;
     for (const found of findCalls(root, text, path, lines)) {
       const start = lines.position(found.call.startIndex);
       const end = lines.position(found.call.endIndex);
-      const rewrite = rewriteCall(text, found, options.targetName, lines);
+      const rewrite = rewriteCall(text, found, options.targetName, lines, options.mapper);
       const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
       const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
       const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;

@@ -7,7 +7,7 @@ import { describeBinding, type Binding } from './bindings.js';
 import { importInsertions, type Insertion } from './import-groups.js';
 import { sourceOf, type Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
-import type { Edit } from './types.js';
+import type { Edit, Mapper } from './types.js';
 import type { LineIndex } from './text.js';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
@@ -133,12 +133,12 @@ export function placePreamble(text: string, lines: LineIndex, root: Node, limit:
   return { start, end, text: out + text.slice(at, end) };
 }
 
-/** A `class KeyMapper` with a `from_torch` method: the mapper (the preamble's own, or one like it). */
-function isMapperClass(node: Node): boolean {
+/** A `class KeyMapper` with the method the rewrite calls (`from_torch`, or nnx's `load_into`): the mapper (the preamble's own, or one like it). */
+function isMapperClass(node: Node, method: string): boolean {
   const body = node.childForFieldName('body');
   return Boolean(body?.namedChildren.some((s) => {
     const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === 'from_torch';
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === method;
   }));
 }
 
@@ -147,9 +147,9 @@ function isMapperClass(node: Node): boolean {
  * mapper class), or the first module-level binding that is something else (then no rewrite can
  * call it). Function-local bindings and imports under `if TYPE_CHECKING:` do not count.
  */
-function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'present' | Binding {
+function keyMapperState(bindings: readonly Binding[] | undefined, method: string): 'absent' | 'present' | Binding {
   const live = (bindings ?? []).filter((b) => b.runtime);
-  const other = live.find((b) => b.kind !== 'import' && !(b.kind === 'class' && isMapperClass(b.node)));
+  const other = live.find((b) => b.kind !== 'import' && !(b.kind === 'class' && isMapperClass(b.node, method)));
   if (other) return other;
   return live.length > 0 ? 'present' : 'absent';
 }
@@ -158,13 +158,14 @@ function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'p
  * What the file's module-level names mean for its rewrites: whether KeyMapper is there, and why no
  * site can be proposed (`mapperTaken`) or no statement rewrite can assign `targetName` (`targetTaken`).
  */
-export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>, targetName: string) {
-  const keyMapper = keyMapperState(bindings.get('KeyMapper'));
+export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>, targetName: string, mapper: Mapper = 'flax') {
+  const method = mapper === 'nnx' ? 'load_into' : 'from_torch';
+  const keyMapper = keyMapperState(bindings.get('KeyMapper'), method);
   const target = bindings.get(targetName)?.[0];
   return {
     keyMapper: typeof keyMapper === 'object' ? ('taken' as const) : keyMapper,
     mapperTaken: typeof keyMapper === 'object'
-      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
+      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.${method}: rename it first`
       : null,
     targetTaken: target
       ? `\`${targetName}\` is already bound in this file (${describeBinding(text, target)}): assigning the weights to it would replace that; pass another --target-name`

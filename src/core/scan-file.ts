@@ -5,6 +5,7 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, type ClassFact } from './evidence/facts.js';
+import { nnxImportLine } from './mapper-choice.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
 import { planWith } from './plan.js';
@@ -23,9 +24,9 @@ interface Found {
 
 export type FileOutcome = Found &
   (
-    | { type: 'ignored'; read: boolean; classes?: ClassFact[] }
+    | { type: 'ignored'; read: boolean; classes?: ClassFact[]; nnx?: number | null }
     | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan; classes: ClassFact[] }
+    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; nnx: number | null }
   );
 
 /**
@@ -77,9 +78,11 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
-      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
+      // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
+      const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
+      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes, nnx };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
+import { MapperChooser } from './mapper-choice.js';
+import { planWith } from './plan.js';
+import { encode } from './text.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
@@ -83,10 +86,18 @@ export async function scanProject(
       return null;
     }
   });
-  // Kinds, then (flax) the hints read from each model's source, against the files indexed so far.
+  // Without --mapper: nnx once a file imports flax.nnx; a file planned before that is planned again.
+  const chooser = new MapperChooser(options);
+  const plannedNnx = new Set<string>();
+  const withMapper = (plan: FilePlan) => {
+    if (chooser.mapper === options.mapper || plannedNnx.has(plan.path)) return plan;
+    plannedNnx.add(plan.path);
+    return planWith(parser, plan.path, plan.absPath, encode(plan.text, plan.bom), { ...options, mapper: chooser.mapper });
+  };
+  // Kinds, then (flax, nnx) the hints read from each model's source, against the files indexed so far.
   const settle = (plan: FilePlan) => {
-    const settled = settlePlan(plan, index, options.include);
-    return options.mapper === 'flax' ? settleHints(settled, index, parser) : settled;
+    const settled = settlePlan(withMapper(plan), index, options.include);
+    return chooser.mapper === 'reference' ? settled : settleHints(settled, index, parser, chooser.mapper);
   };
   let filesScanned = 0;
   let candidates = 0;
@@ -98,6 +109,7 @@ export async function scanProject(
     onEvent({ type: 'skipped', skipped: item });
   };
   const count = (outcome: FileOutcome) => {
+    if (outcome.type !== 'skipped') chooser.note(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.nnx);
     index.add(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
     if (outcome.type === 'skipped') {
       if (outcome.read) filesScanned++;
@@ -125,7 +137,10 @@ export async function scanProject(
   const direct = new Set<string>();
   const linked: FileOutcome[] = [];
   const take = (outcome: FileOutcome) => {
-    if (context.has(outcome.rel)) index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+    if (context.has(outcome.rel)) {
+      index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+      if (outcome.type !== 'skipped') chooser.note(outcome.rel, outcome.nnx);
+    }
     else if (outcome.viaLink) linked.push(outcome);
     else {
       if (outcome.abs) direct.add(outcome.abs);
@@ -203,6 +218,7 @@ export async function scanProject(
     root,
     files,
     skipped,
+    mapper: chooser.choice(),
     stats: {
       filesScanned,
       candidates,

@@ -15,6 +15,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   const counts = countDecisions(plans.flatMap((p) => p.sites), decisions);
   const path = findSite(plans, state.cursor)?.plan.path ?? '';
   const skipped = scan.skipped.length > 0 ? ` · ${count(scan.skipped.length, 'file')} skipped (listed in the summary)` : '';
+  const mapper = scan.mapper ? ` · mapper ${scan.mapper.name}: ${scan.mapper.why}` : '';
   const where = pos.changes > 0 ? `change ${pos.change}/${pos.changes} · file ${pos.file}/${pos.files}` : 'switcheroo-migrate';
   const long = [`✔ ${counts.accepted} accepted`, `✎ ${counts.edited} edited`, `✘ ${counts.skipped} skipped`, `· ${counts.pending} pending`];
   // On a narrow terminal the counts keep their signs and lose their words, rather than be cut.
@@ -48,7 +49,7 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
-          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`}
+          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}${mapper}`}
         </Text>
       )}
     </Box>

@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import type { Decision, FilePlan, ScanResult, Skipped, WriteResult } from '../core/types.js';
+import type { Decision, FilePlan, MapperChoice, ScanResult, Skipped, WriteResult } from '../core/types.js';
 import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
 import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
 import { editorPieces, keyOfChar } from './keys.js';
@@ -33,6 +33,8 @@ export interface ScanState {
   candidates: number;
   sites: number;
   skipped: Skipped[];
+  /** The KeyMapper flavour the rewrites are written for, and why (known when the scan is done). */
+  mapper?: MapperChoice;
 }
 
 /** One undo step: the decisions it replaced and where the cursor was. */
@@ -183,8 +185,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'scan-skipped':
       return { ...state, scan: { ...state.scan, skipped: [...state.scan.skipped, action.skipped] } };
     case 'scan-done': {
-      const { stats, files, skipped } = action.result;
-      const scan: ScanState = { status: 'done', ...stats, skipped };
+      const { stats, files, skipped, mapper } = action.result;
+      const scan: ScanState = { status: 'done', ...stats, skipped, mapper };
       const settled = withdrawSettled(state, files);
       const next = { ...withPlans({ ...state, scan, root: action.result.root, summaryWanted: false, decisions: settled.decisions }, files), ...(settled.message ? { message: settled.message } : {}) };
       if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);

@@ -1,0 +1,258 @@
+import collections
+
+
+class KeyMapper:
+    """Load a PyTorch state_dict into a Flax NNX module in place, as torch's load_state_dict does.
+
+        KeyMapper.load_into(model, state_dict)                                # strict, as torch
+        missing, unexpected = KeyMapper.load_into(model, state_dict, strict=False)
+        KeyMapper.load_into(model, state_dict, hints={'h.*.attn.c_attn': 'linear_t'})
+
+    It returns torch's (missing_keys, unexpected_keys), in torch key names. strict=True raises one
+    RuntimeError listing every missing and unexpected key; a value whose shape fits no orientation of
+    the module's variable raises whatever strict says. Either way the error comes before anything is
+    changed: the module is never left half-loaded. Values take the dtype of the module's variables.
+
+    Torch keys land on the module's own state (nnx.Param and nnx.BatchStat): `layers.0.weight` is
+    ('layers', 0, 'kernel') (an nnx.List or a list attribute; ('layers', 'layers', 0, ...) for an
+    nnx.Sequential), running_mean/running_var are BatchNorm's mean/var, num_batches_tracked is
+    dropped. The module says what each layer is: X.weight goes to X's kernel (a Linear transposed; a
+    Conv's axes (2, ..., n-1, 1, 0); an nnx.ConvTranspose's the same with transpose_kernel=True, else
+    (*k, in, out) spatially flipped), embedding, scale or negative_slope, whichever X has; an
+    nnx.MultiHeadAttention takes its head count from the module; nn.LSTM/GRU/RNN layer k goes to the
+    cell of X_l{k} (X_l{k}_reverse), X[k], X (one layer) or their forward_rnn/backward_rnn
+    (nnx.Bidirectional): nnx.LSTMCell, OptimizedLSTMCell, GRUCell (whose hidden n gate has no bias:
+    torch's bias_hh n part must be zero) or SimpleCell. Weight norm is fused first. hints: as
+    from_torch's; only 'linear_t' (Hugging Face's Conv1D, an (in, out) weight) changes anything here,
+    since the module tells the rest ('attention:H' is checked against it).
+
+    from_torch (Linen variables) and the layer rules are here too: see their docstrings.
+    """
+
+    # ---------------------------------------------------------------------------------- nnx
+
+    LoadResult = collections.namedtuple('LoadResult', ['missing_keys', 'unexpected_keys'])
+    TORCH_LEAVES = {'kernel': 'weight', 'embedding': 'weight', 'scale': 'weight', 'negative_slope': 'weight',
+                    'mean': 'running_mean', 'var': 'running_var'}
+
+    @staticmethod
+    def _nnx_paths(mods):
+        """Candidate NNX module paths for torch module segments: an item is an integer segment, or
+        one under `layers` (nnx.Sequential), or Linen's `name_k`."""
+        paths = [()]
+        for j, seg in enumerate(mods):
+            if not seg.isdigit():
+                paths = [p + (seg,) for p in paths]
+                continue
+            k = int(seg)
+            nxt = [p + (k,) for p in paths] + [p + ('layers', k) for p in paths]
+            nxt += [p[:-1] + (f'{p[-1]}_{k}',) for p in paths if p and isinstance(p[-1], str)]
+            paths = nxt if j else nxt + [('layers_' + seg,)]
+        return paths
+
+    @classmethod
+    def _nnx_cell(cls, mods, suffix, kind, modules, cells):
+        """The NNX cell module path for torch's recurrent layer `suffix` (_l0, _l1_reverse, '' for a cell)."""
+        reverse = suffix.endswith('_reverse')
+        k = int(suffix[2:].split('_')[0]) if suffix else 0
+        side = ('backward_rnn',) if reverse else ('forward_rnn',)
+        tails = [()] if kind == 'cell' else []
+        tails += [('cell',)]
+        found = []
+        for base in cls._nnx_paths(mods):
+            named = base[:-1] + (base[-1] + suffix,) if base and isinstance(base[-1], str) and suffix else None
+            options = [named + ('cell',)] if named else []
+            options += [base + (k,) + s + ('cell',) for s in ([side] if reverse else [(), side])]
+            if k == 0:
+                options += [base + s + ('cell',) for s in ([side] if reverse else [(), side])]
+            options += [base + t for t in tails] if not reverse and k == 0 else []
+            found += [p for p in options if isinstance(modules.get(p), cells)]
+        return found[0] if found else None
+
+    @classmethod
+    def _nnx_recurrent(cls, cell, params, torch_name):
+        """The cell's (sub path, array) pairs from `recurrent`'s Linen names, or a problem string."""
+        from flax import nnx
+        names = {type(cell).__name__}
+        if isinstance(cell, nnx.LSTMCell) and ('ii', 'kernel') in params:
+            return {(('if_' if a == 'if' else a), b): v for (a, b), v in params.items()}
+        if isinstance(cell, nnx.OptimizedLSTMCell) and ('ii', 'kernel') in params:
+            cat = lambda pre, leaf: np.concatenate([params[(pre + g, leaf)] for g in 'ifgo'], axis=-1)
+            return {('dense_i', 'kernel'): cat('i', 'kernel'), ('dense_h', 'kernel'): cat('h', 'kernel'),
+                    ('dense_h', 'bias'): cat('h', 'bias')}
+        if isinstance(cell, nnx.GRUCell) and ('ir', 'kernel') in params:
+            out = {('dense_i', 'kernel'): np.concatenate([params[('i' + g, 'kernel')] for g in 'rzn'], axis=-1),
+                   ('dense_i', 'bias'): np.concatenate([params[('i' + g, 'bias')] for g in 'rzn'], axis=-1),
+                   ('dense_h', 'kernel'): np.concatenate([params[('h' + g, 'kernel')] for g in 'rzn'], axis=-1)}
+            hn = params[('hn', 'bias')]
+            if getattr(cell.dense_h, 'bias', None) is not None:
+                out[('dense_h', 'bias')] = np.concatenate([np.zeros_like(hn), np.zeros_like(hn), hn])
+            elif np.any(hn != 0):
+                return f'{torch_name}: nnx.GRUCell has no bias for its hidden n gate and the bias_hh n part is not zero'
+            return out
+        if isinstance(cell, nnx.SimpleCell) and ('i', 'kernel') in params:
+            return {('dense_i', 'kernel'): params[('i', 'kernel')], ('dense_i', 'bias'): params[('i', 'bias')],
+                    ('dense_h', 'kernel'): params[('h', 'kernel')]}
+        return f'{torch_name}: the weights do not fit the module\'s {names.pop()}'
+
+    @classmethod
+    def _nnx_leaf(cls, name, arr, sub, path, variables, hints, used, roots):
+        """(variable path, array) for one plain torch key, None to drop it, or a problem string; the
+        path is absent from `variables` when the module has no place for the key."""
+        from flax import nnx
+        *mods, leaf = name.split('.')
+        has = lambda leaf_name: path + (leaf_name,) in variables
+        if leaf == 'num_batches_tracked':
+            return None
+        if leaf in ('running_mean', 'running_var'):
+            return path + (leaf[len('running_'):],), arr
+        if leaf in ('bias', 'beta'):
+            return path + ('bias',), arr
+        if leaf == 'gamma':
+            return path + ('scale',), arr
+        if leaf != 'weight':
+            return path + (leaf,), arr
+        hint = cls._hint(mods, hints, name, used, roots)
+        if arr.ndim == 1:
+            return (path + ('scale',), arr) if has('scale') or not has('negative_slope') else (path + ('negative_slope',), arr)
+        if arr.ndim == 2 and has('embedding'):
+            return path + ('embedding',), arr
+        if arr.ndim == 2:
+            if hint == 'linear_t':
+                return path + ('kernel',), cls.linear_t(arr)
+            kernel = variables.get(path + ('kernel',))
+            if kernel is not None and tuple(kernel.shape) != arr.shape[::-1] and tuple(kernel.shape) == arr.shape:
+                return f"{name}: a ({arr.shape[0]}, {arr.shape[1]}) weight whose kernel is not transposed: pass hints={{{'.'.join(mods)!r}: 'linear_t'}} if it is an (in, out) Linear (Hugging Face's Conv1D)"
+            return path + ('kernel',), arr.T
+        if 3 <= arr.ndim <= 5:
+            flip = hint == 'conv_transpose' or (isinstance(sub, nnx.ConvTranspose) and not sub.transpose_kernel)
+            return path + ('kernel',), cls._layout(arr, 'conv_transpose' if flip else tuple(range(2, arr.ndim)) + (1, 0))
+        return path + (leaf,), arr
+
+    @classmethod
+    def _torch_name(cls, path, modules):
+        """A torch key for a module variable nothing loaded (torch's name for what is missing)."""
+        from flax import nnx
+        segs, j = [], 0
+        while j < len(path) - 1:
+            seg = path[j]
+            if seg == 'layers' and isinstance(modules.get(path[:j]), nnx.Sequential):
+                j += 1
+                continue
+            if isinstance(modules.get(path[:j]), nnx.MultiHeadAttention):
+                leaf = path[-1]
+                return '.'.join(segs + (['out_proj', 'weight' if leaf == 'kernel' else 'bias'] if seg == 'out'
+                                        else ['in_proj_' + ('weight' if leaf == 'kernel' else 'bias')]))
+            segs.append(str(seg))
+            j += 1
+        return '.'.join(segs + [cls.TORCH_LEAVES.get(path[-1], str(path[-1]))])
+
+    @classmethod
+    def load_into(cls, module, state_dict, strict=True, hints=None):
+        from flax import nnx
+        if not isinstance(module, nnx.Module):
+            raise TypeError(f'KeyMapper.load_into loads into a flax.nnx.Module, not {type(module).__name__} '
+                            '(for Flax Linen: variables = KeyMapper.from_torch(state_dict))')
+        state = cls._state(state_dict)
+        cls._check_hints(hints)
+        arrays = cls._fuse_weight_norm({name: cls._to_numpy(val) for name, val in state.items()})
+        modules, variables = {}, {}
+        for path, node in nnx.iter_graph(module):
+            if isinstance(node, nnx.Module):
+                modules[tuple(path)] = node
+            elif isinstance(node, (nnx.Param, nnx.BatchStat)):
+                variables[tuple(path)] = node
+        cells = (nnx.LSTMCell, nnx.OptimizedLSTMCell, nnx.GRUCell, nnx.SimpleCell)
+        roots = {name.split('.')[0] for name in arrays if '.' in name}
+        plan, unexpected, problems, used, consumed = {}, [], [], set(), set()
+
+        def place(vpath, torch_name, arr):
+            var = variables.get(vpath)
+            if var is None:
+                unexpected.append(torch_name)
+                return
+            shape = tuple(var.shape)
+            if arr.shape != shape and arr.size == 1 and int(np.prod(shape)) == 1:
+                arr = arr.reshape(shape)  # PReLU: torch (1,), NNX ()
+            if arr.shape != shape:
+                problems.append(f"size mismatch for {torch_name}: got {arr.shape} for {'/'.join(map(str, vpath))}, "
+                                f'the module has {shape}')
+            elif vpath in plan:
+                problems.append(f"{plan[vpath][0]} and {torch_name} both load {'/'.join(map(str, vpath))}")
+            else:
+                plan[vpath] = (torch_name, arr)
+
+        def find(mods):
+            return next((p for p in cls._nnx_paths(mods) if p in modules), None)
+
+        for mods, kind, leaves in cls._layers(arrays):
+            get = {leaf: arrays[name][0] for leaf, name in leaves.items()}
+            if kind == 'attention':
+                path = find(mods)
+                sub = modules.get(path)
+                if not isinstance(sub, nnx.MultiHeadAttention):
+                    continue  # its keys go one by one below (and are unexpected)
+                hint = cls._hint(mods, hints, used=used, roots=roots)
+                if hint and hint.startswith('attention:') and int(hint.split(':')[1]) != sub.num_heads:
+                    problems.append(f"{'.'.join(mods)}: hint {hint!r} but the module has {sub.num_heads} heads")
+                consumed.update(leaves.values())
+                try:
+                    mapped = cls.attention(get, sub.num_heads)
+                except ValueError as err:
+                    problems.append(f"{'.'.join(mods)}: {err}")
+                    continue
+                first = leaves.get('in_proj_weight') or next(iter(leaves.values()))
+                for sub_path, arr in mapped.items():
+                    torch_name = leaves.get('out_proj.' + ('weight' if sub_path[1] == 'kernel' else 'bias')) \
+                        if sub_path[0] == 'out' else leaves.get('in_proj_bias' if sub_path[1] == 'bias' else 'in_proj_weight', first)
+                    place(path + sub_path, torch_name, arr)
+                continue
+            if any('_hr' in leaf for leaf in leaves):
+                continue  # LSTM(proj_size=...): no NNX cell has a projection
+            for suffix in sorted({leaf[len('weight_ih'):] for leaf in leaves if leaf.startswith('weight_ih')}):
+                names = [leaves[p + suffix] for p in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh') if p + suffix in leaves]
+                cell_path = cls._nnx_cell(mods, suffix, kind, modules, cells)
+                if cell_path is None or 'weight_hh' + suffix not in get:
+                    continue
+                consumed.update(names)
+                try:
+                    params = cls.recurrent(get['weight_ih' + suffix], get['weight_hh' + suffix],
+                                           get.get('bias_ih' + suffix), get.get('bias_hh' + suffix))
+                except ValueError as err:
+                    problems.append(f'{names[0]}: {err}')
+                    continue
+                mapped = cls._nnx_recurrent(modules[cell_path], params, names[0])
+                if isinstance(mapped, str):
+                    problems.append(mapped)
+                    continue
+                for sub_path, arr in mapped.items():
+                    place(cell_path + sub_path, names[0], arr)
+        for name, (arr, _) in arrays.items():
+            if name in consumed:
+                continue
+            *mods, leaf = name.split('.')
+            path = find(mods)
+            if path is None:
+                if leaf != 'num_batches_tracked':
+                    unexpected.append(name)
+                continue
+            got = cls._nnx_leaf(name, arr, modules[path], path, variables, hints, used, roots)
+            if isinstance(got, str):
+                problems.append(got)
+            elif got is not None:
+                place(got[0], name, got[1])
+        missing = list(dict.fromkeys(cls._torch_name(p, modules) for p in variables if p not in plan))
+        unused = [k for k in (hints or {}) if k not in used]
+        if unused:
+            warnings.warn(f"KeyMapper: {len(unused)} hint(s) matched no module of the state dict: {', '.join(unused)}",
+                          stacklevel=2)
+        if problems or (strict and (missing or unexpected)):
+            parts = [f"Missing key(s) in state_dict: {', '.join(repr(k) for k in missing)}."] if strict and missing else []
+            parts += [f"Unexpected key(s) in state_dict: {', '.join(repr(k) for k in unexpected)}."] if strict and unexpected else []
+            parts += problems
+            raise RuntimeError(f'Error(s) in loading state_dict for {type(module).__name__} (nothing was loaded):\n\t'
+                               + '\n\t'.join(parts))
+        for vpath, (torch_name, arr) in plan.items():
+            var = variables[vpath]
+            var.set_value(jnp.asarray(arr, dtype=var.dtype))
+        return cls.LoadResult(missing, unexpected)
