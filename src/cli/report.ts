@@ -88,6 +88,11 @@ export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Pa
   return { lines: accepted.flatMap((s) => siteNote(s, paint)), warnings: accepted.reduce((n, s) => n + s.warnings.length, 0) };
 }
 
+/** `mapper nnx: the project imports flax.nnx (model.py:3)`: the line --dry-run and --yes print above their summary. */
+export function mapperLine(result: ScanResult): string {
+  return `mapper ${result.mapper.name}: ${result.mapper.why}`;
+}
+
 /**
  * `12 files scanned · 3 with load_state_dict · 5 sites · 4 proposed · 2 written · 0 refused · 0 errors · 1 warning · 84 ms`:
  * `warnings` counts those of the changes shown or written (left out when there are none).
@@ -98,7 +103,6 @@ export function summaryLine(result: ScanResult, writes: WriteResult[] | null, ms
   if (writes) parts.push(writeCounts(writes));
   if (warnings > 0) parts.push(count(warnings, 'warning'));
   if (result.skipped.length) parts.push(`${result.skipped.length} skipped`);
-  parts.push(`mapper ${result.mapper.name}: ${result.mapper.why}`);
   parts.push(`${ms} ms`);
   return parts.join(' · ');
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { cutStart, displayWidth } from '../core/columns.js';
+import { visible } from '../core/visible.js';
 import type { ReviewState } from './review-state.js';
 import { countDecisions, findSite, positionOf } from './review-order.js';
 import { Shown } from './shown.js';
@@ -15,7 +16,6 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   const counts = countDecisions(plans.flatMap((p) => p.sites), decisions);
   const path = findSite(plans, state.cursor)?.plan.path ?? '';
   const skipped = scan.skipped.length > 0 ? ` · ${count(scan.skipped.length, 'file')} skipped (listed in the summary)` : '';
-  const mapper = scan.mapper ? ` · mapper ${scan.mapper.name}: ${scan.mapper.why}` : '';
   const where = pos.changes > 0 ? `change ${pos.change}/${pos.changes} · file ${pos.file}/${pos.files}` : 'switcheroo-migrate';
   const long = [`✔ ${counts.accepted} accepted`, `✎ ${counts.edited} edited`, `✘ ${counts.skipped} skipped`, `· ${counts.pending} pending`];
   // On a narrow terminal the counts keep their signs and lose their words, rather than be cut.
@@ -23,6 +23,9 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   // The path takes what is left of the line, cut from the left: its file name stays.
   const room = width - displayWidth(`${where}  ${tally.join('  ')}  `);
   const shownPath = path && room >= 8 ? cutStart(path, room) : '';
+  // the mapper and why, or only its name, where the line has room: never cut
+  const scanned = `scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`;
+  const mapper = [scan.mapper ? ` · mapper ${scan.mapper.name}: ${scan.mapper.why}` : '', scan.mapper ? ` · mapper ${scan.mapper.name}` : ''].find((m) => displayWidth(visible(scanned + m)) <= width) ?? '';
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -49,7 +52,8 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
-          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}${mapper}`}
+          {scanned}
+          {mapper ? <Shown text={mapper} /> : null}
         </Text>
       )}
     </Box>
