@@ -129,23 +129,41 @@ class KeyMapper:
             return path + ('kernel',), cls._layout(arr, 'conv_transpose' if flip else tuple(range(2, arr.ndim)) + (1, 0))
         return path + (leaf,), arr
 
-    @classmethod
-    def _torch_name(cls, path, modules):
-        """A torch key for a module variable nothing loaded (torch's name for what is missing)."""
+    @staticmethod
+    def _torch_module(path, modules):
+        """torch's module path for an NNX module path: an nnx.Sequential's own `layers` left out."""
         from flax import nnx
-        segs, j = [], 0
-        while j < len(path) - 1:
-            seg = path[j]
-            if seg == 'layers' and isinstance(modules.get(path[:j]), nnx.Sequential):
-                j += 1
-                continue
-            if isinstance(modules.get(path[:j]), nnx.MultiHeadAttention):
-                leaf = path[-1]
-                return '.'.join(segs + (['out_proj', 'weight' if leaf == 'kernel' else 'bias'] if seg == 'out'
-                                        else ['in_proj_' + ('weight' if leaf == 'kernel' else 'bias')]))
-            segs.append(str(seg))
-            j += 1
-        return '.'.join(segs + [cls.TORCH_LEAVES.get(path[-1], str(path[-1]))])
+        return [str(seg) for j, seg in enumerate(path)
+                if not (seg == 'layers' and isinstance(modules.get(path[:j]), nnx.Sequential))]
+
+    @classmethod
+    def _torch_names(cls, path, modules):
+        """torch's keys for a module variable nothing loaded (what is missing, in torch's names)."""
+        from flax import nnx
+        cells = (nnx.LSTMCell, nnx.OptimizedLSTMCell, nnx.GRUCell, nnx.SimpleCell)
+        at = next((j for j in range(len(path)) if isinstance(modules.get(path[:j]), cells)), None)
+        if at is not None:  # weight_ih_l0, bias_hh_l1_reverse... of the torch layer the cell holds
+            first, leaf = path[at], path[-1]
+            kinds = ['weight_ih' if str(first).startswith('i') or first == 'dense_i' else 'weight_hh'] \
+                if leaf == 'kernel' else ['bias_ih', 'bias_hh']
+            base, suffix = path[:at], ''
+            if at and path[at - 1] == 'cell':  # inside an nnx.RNN: a layer of nn.LSTM/GRU/RNN
+                base, reverse, layer = path[:at - 1], False, 0
+                if base and base[-1] in ('forward_rnn', 'backward_rnn'):
+                    base, reverse = base[:-1], base[-1] == 'backward_rnn'
+                named = re.fullmatch(r'(.+)_l(\d+)(_reverse)?', base[-1]) if base and isinstance(base[-1], str) else None
+                if base and isinstance(base[-1], int):
+                    base, layer = base[:-1], base[-1]
+                elif named:
+                    base, layer, reverse = base[:-1] + (named.group(1),), int(named.group(2)), reverse or bool(named.group(3))
+                suffix = f"_l{layer}{'_reverse' if reverse else ''}"
+            return ['.'.join(cls._torch_module(base, modules) + [kind + suffix]) for kind in kinds]
+        mha = next((j for j in range(len(path)) if isinstance(modules.get(path[:j]), nnx.MultiHeadAttention)), None)
+        if mha is not None:
+            kind = 'weight' if path[-1] == 'kernel' else 'bias'
+            leaf = ['out_proj', kind] if path[mha] == 'out' else ['in_proj_' + kind]
+            return ['.'.join(cls._torch_module(path[:mha], modules) + leaf)]
+        return ['.'.join(cls._torch_module(path[:-1], modules) + [cls.TORCH_LEAVES.get(path[-1], str(path[-1]))])]
 
     @classmethod
     def load_into(cls, module, state_dict, strict=True, hints=None):
@@ -241,7 +259,7 @@ class KeyMapper:
                 problems.append(got)
             elif got is not None:
                 place(got[0], name, got[1])
-        missing = list(dict.fromkeys(cls._torch_name(p, modules) for p in variables if p not in plan))
+        missing = list(dict.fromkeys(n for p in variables if p not in plan for n in cls._torch_names(p, modules)))
         unused = [k for k in (hints or {}) if k not in used]
         if unused:
             warnings.warn(f"KeyMapper: {len(unused)} hint(s) matched no module of the state dict: {', '.join(unused)}",

@@ -156,3 +156,21 @@ def test_one_layer_lstm_is_the_rnn_itself():
     assert KM.load_into(m, t.state_dict()) == ([], [])
     x = rand(2, 5, 4)
     close(m(jnp.asarray(x)), torch_out(t, x))
+
+
+def test_missing_keys_of_recurrent_and_attention_layers_in_torch_names():
+    m = Holder(
+        rnn=nnx.List([nnx.Bidirectional(nnx.RNN(nnx.GRUCell(3, 4, rngs=R)), nnx.RNN(nnx.GRUCell(3, 4, rngs=R)))]),
+        lstm_l1=nnx.RNN(nnx.LSTMCell(3, 4, rngs=R)),
+        attn=nnx.MultiHeadAttention(2, 4, decode=False, rngs=R),
+        seq=nnx.Sequential(nnx.Linear(2, 2, rngs=R)),
+    )
+    missing, unexpected = KM.load_into(m, {}, strict=False)
+    assert unexpected == []
+    assert sorted(missing) == sorted([
+        "rnn.weight_ih_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "rnn.weight_hh_l0",
+        "rnn.weight_ih_l0_reverse", "rnn.bias_ih_l0_reverse", "rnn.bias_hh_l0_reverse", "rnn.weight_hh_l0_reverse",
+        "lstm.weight_ih_l1", "lstm.weight_hh_l1", "lstm.bias_ih_l1", "lstm.bias_hh_l1",
+        "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
+        "seq.0.weight", "seq.0.bias",
+    ])
