@@ -73,17 +73,18 @@ class KeyMapper:
     def _nnx_recurrent(cls, cell, params, torch_name):
         """The cell's (sub path, array) pairs from `recurrent`'s Linen names, or a problem string."""
         from flax import nnx
-        names = {type(cell).__name__}
+
+        def fused(side, leaf, gates):  # the gates' arrays side by side: one Linear for all of them
+            return np.concatenate([params[(side + g, leaf)] for g in gates], axis=-1)
+
         if isinstance(cell, nnx.LSTMCell) and ('ii', 'kernel') in params:
             return {(('if_' if a == 'if' else a), b): v for (a, b), v in params.items()}
         if isinstance(cell, nnx.OptimizedLSTMCell) and ('ii', 'kernel') in params:
-            cat = lambda pre, leaf: np.concatenate([params[(pre + g, leaf)] for g in 'ifgo'], axis=-1)
-            return {('dense_i', 'kernel'): cat('i', 'kernel'), ('dense_h', 'kernel'): cat('h', 'kernel'),
-                    ('dense_h', 'bias'): cat('h', 'bias')}
+            return {('dense_i', 'kernel'): fused('i', 'kernel', 'ifgo'),
+                    ('dense_h', 'kernel'): fused('h', 'kernel', 'ifgo'), ('dense_h', 'bias'): fused('h', 'bias', 'ifgo')}
         if isinstance(cell, nnx.GRUCell) and ('ir', 'kernel') in params:
-            out = {('dense_i', 'kernel'): np.concatenate([params[('i' + g, 'kernel')] for g in 'rzn'], axis=-1),
-                   ('dense_i', 'bias'): np.concatenate([params[('i' + g, 'bias')] for g in 'rzn'], axis=-1),
-                   ('dense_h', 'kernel'): np.concatenate([params[('h' + g, 'kernel')] for g in 'rzn'], axis=-1)}
+            out = {('dense_i', 'kernel'): fused('i', 'kernel', 'rzn'), ('dense_i', 'bias'): fused('i', 'bias', 'rzn'),
+                   ('dense_h', 'kernel'): fused('h', 'kernel', 'rzn')}
             hn = params[('hn', 'bias')]
             if getattr(cell.dense_h, 'bias', None) is not None:
                 out[('dense_h', 'bias')] = np.concatenate([np.zeros_like(hn), np.zeros_like(hn), hn])
@@ -93,7 +94,7 @@ class KeyMapper:
         if isinstance(cell, nnx.SimpleCell) and ('i', 'kernel') in params:
             return {('dense_i', 'kernel'): params[('i', 'kernel')], ('dense_i', 'bias'): params[('i', 'bias')],
                     ('dense_h', 'kernel'): params[('h', 'kernel')]}
-        return f'{torch_name}: the weights do not fit the module\'s {names.pop()}'
+        return f'{torch_name}: the weights do not fit the module\'s {type(cell).__name__}'
 
     @classmethod
     def _nnx_leaf(cls, name, arr, sub, path, variables, hints, used, roots):
@@ -101,7 +102,6 @@ class KeyMapper:
         path is absent from `variables` when the module has no place for the key."""
         from flax import nnx
         *mods, leaf = name.split('.')
-        has = lambda leaf_name: path + (leaf_name,) in variables
         if leaf == 'num_batches_tracked':
             return None
         if leaf in ('running_mean', 'running_var'):
@@ -114,19 +114,22 @@ class KeyMapper:
             return path + (leaf,), arr
         hint = cls._hint(mods, hints, name, used, roots)
         if arr.ndim == 1:
-            return (path + ('scale',), arr) if has('scale') or not has('negative_slope') else (path + ('negative_slope',), arr)
-        if arr.ndim == 2 and has('embedding'):
+            slope = path + ('negative_slope',) in variables and path + ('scale',) not in variables
+            return path + ('negative_slope' if slope else 'scale',), arr
+        if arr.ndim == 2 and path + ('embedding',) in variables:
             return path + ('embedding',), arr
         if arr.ndim == 2:
             if hint == 'linear_t':
                 return path + ('kernel',), cls.linear_t(arr)
             kernel = variables.get(path + ('kernel',))
             if kernel is not None and tuple(kernel.shape) != arr.shape[::-1] and tuple(kernel.shape) == arr.shape:
-                return f"{name}: a ({arr.shape[0]}, {arr.shape[1]}) weight whose kernel is not transposed: pass hints={{{'.'.join(mods)!r}: 'linear_t'}} if it is an (in, out) Linear (Hugging Face's Conv1D)"
+                return (f"{name}: a {arr.shape} weight for a kernel of the same shape: pass "
+                        f"hints={{{'.'.join(mods)!r}: 'linear_t'}} if it is an (in, out) Linear (Hugging Face's Conv1D)")
             return path + ('kernel',), arr.T
         if 3 <= arr.ndim <= 5:
             flip = hint == 'conv_transpose' or (isinstance(sub, nnx.ConvTranspose) and not sub.transpose_kernel)
-            return path + ('kernel',), cls._layout(arr, 'conv_transpose' if flip else tuple(range(2, arr.ndim)) + (1, 0))
+            axes = tuple(range(2, arr.ndim)) + (1, 0)
+            return path + ('kernel',), cls._layout(arr, 'conv_transpose' if flip else axes)
         return path + (leaf,), arr
 
     @staticmethod
@@ -151,11 +154,13 @@ class KeyMapper:
                 base, reverse, layer = path[:at - 1], False, 0
                 if base and base[-1] in ('forward_rnn', 'backward_rnn'):
                     base, reverse = base[:-1], base[-1] == 'backward_rnn'
-                named = re.fullmatch(r'(.+)_l(\d+)(_reverse)?', base[-1]) if base and isinstance(base[-1], str) else None
+                last = base[-1] if base and isinstance(base[-1], str) else ''
+                named = re.fullmatch(r'(.+)_l(\d+)(_reverse)?', last)
                 if base and isinstance(base[-1], int):
                     base, layer = base[:-1], base[-1]
                 elif named:
-                    base, layer, reverse = base[:-1] + (named.group(1),), int(named.group(2)), reverse or bool(named.group(3))
+                    base, layer = base[:-1] + (named.group(1),), int(named.group(2))
+                    reverse = reverse or bool(named.group(3))
                 suffix = f"_l{layer}{'_reverse' if reverse else ''}"
             return ['.'.join(cls._torch_module(base, modules) + [kind + suffix]) for kind in kinds]
         mha = next((j for j in range(len(path)) if isinstance(modules.get(path[:j]), nnx.MultiHeadAttention)), None)
@@ -219,16 +224,20 @@ class KeyMapper:
                 except ValueError as err:
                     problems.append(f"{'.'.join(mods)}: {err}")
                     continue
-                first = leaves.get('in_proj_weight') or next(iter(leaves.values()))
-                for sub_path, arr in mapped.items():
-                    torch_name = leaves.get('out_proj.' + ('weight' if sub_path[1] == 'kernel' else 'bias')) \
-                        if sub_path[0] == 'out' else leaves.get('in_proj_bias' if sub_path[1] == 'bias' else 'in_proj_weight', first)
-                    place(path + sub_path, torch_name, arr)
+                for (proj, leaf), arr in mapped.items():
+                    if proj == 'out':
+                        torch_name = leaves['out_proj.' + ('weight' if leaf == 'kernel' else 'bias')]
+                    elif leaf == 'bias':
+                        torch_name = leaves['in_proj_bias']
+                    else:
+                        torch_name = leaves.get('in_proj_weight') or leaves[proj[0] + '_proj_weight']
+                    place(path + (proj, leaf), torch_name, arr)
                 continue
             if any('_hr' in leaf for leaf in leaves):
                 continue  # LSTM(proj_size=...): no NNX cell has a projection
             for suffix in sorted({leaf[len('weight_ih'):] for leaf in leaves if leaf.startswith('weight_ih')}):
-                names = [leaves[p + suffix] for p in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh') if p + suffix in leaves]
+                names = [leaves[p + suffix] for p in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh')
+                         if p + suffix in leaves]
                 cell_path = cls._nnx_cell(mods, suffix, kind, modules, cells)
                 if cell_path is None or 'weight_hh' + suffix not in get:
                     continue
@@ -265,8 +274,8 @@ class KeyMapper:
             warnings.warn(f"KeyMapper: {len(unused)} hint(s) matched no module of the state dict: {', '.join(unused)}",
                           stacklevel=2)
         if problems or (strict and (missing or unexpected)):
-            parts = [f"Missing key(s) in state_dict: {', '.join(repr(k) for k in missing)}."] if strict and missing else []
-            parts += [f"Unexpected key(s) in state_dict: {', '.join(repr(k) for k in unexpected)}."] if strict and unexpected else []
+            listed = [('Missing', missing), ('Unexpected', unexpected)] if strict else []
+            parts = [f"{what} key(s) in state_dict: {', '.join(repr(k) for k in keys)}." for what, keys in listed if keys]
             parts += problems
             raise RuntimeError(f'Error(s) in loading state_dict for {type(module).__name__} (nothing was loaded):\n\t'
                                + '\n\t'.join(parts))

@@ -174,3 +174,13 @@ def test_missing_keys_of_recurrent_and_attention_layers_in_torch_names():
         "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
         "seq.0.weight", "seq.0.bias",
     ])
+
+
+def test_attention_with_its_own_key_and_value_widths():
+    t = tnn.MultiheadAttention(16, 4, kdim=8, vdim=8, batch_first=True)
+    m = nnx.MultiHeadAttention(4, 16, in_kv_features=8, decode=False, rngs=R)
+    assert KM.load_into(m, t.state_dict()) == ([], [])
+    q, kv = rand(2, 3, 16), rand(2, 5, 8, seed=2)
+    with torch.no_grad():
+        want = t(torch.tensor(q), torch.tensor(kv), torch.tensor(kv), need_weights=False)[0].numpy()
+    close(m(jnp.asarray(q), jnp.asarray(kv)), want)
