@@ -8,6 +8,7 @@ import { nnxImportLine } from '../src/core/mapper-choice.js';
 import { preambleSource } from '../src/core/preamble-source.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../src/core/scan.js';
 import type { ScanOptions } from '../src/core/types.js';
+import { initialState, reviewReducer, type ReviewAction } from '../src/ui/review-state.js';
 import { acceptAll, planText } from './helpers/plan.js';
 import { pythonSyntaxErrors } from './helpers/python.js';
 
@@ -113,6 +114,17 @@ describe('which mapper a scan takes', () => {
     expect(file?.sites[0]?.replacement).toBe('KeyMapper.load_into(model, torch.load("ckpt.pt"))');
     expect(file?.sites[0]?.kind).toBe('module');
     expect(file?.preamble?.text).toContain('def load_into(');
+  });
+
+  it('the review takes back an acceptance of the flax rewrite once the scan settles on nnx, and says why', async () => {
+    const actions: ReviewAction[] = [];
+    const result = await scanProject(project({ 'a_train.py': train, 'models.py': nnxModel }), auto, (e) => {
+      if (e.type === 'file') actions.push({ type: 'scan-file', plan: e.plan }, { type: 'accept' });
+    });
+    const state = [...actions, { type: 'scan-done', result } as const].reduce(reviewReducer, initialState());
+    expect(state.decisions.get('a_train.py:5:1')).toBeUndefined();
+    expect(state.message).toBe('1 acceptance taken back: with every file read, the rewrite changed (a_train.py:5: mapper nnx: the project imports flax.nnx (models.py:1)). y accepts the new one.');
+    expect(state.scan.mapper?.name).toBe('nnx');
   });
 
   it('without --mapper and no flax.nnx import: flax', async () => {

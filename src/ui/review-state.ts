@@ -148,7 +148,7 @@ export function initialState(): ReviewState {
  * does one whose rewrite changed (its hints), and the reviewer is told. Decisions the reviewer took on
  * a site that was not proposed, and edits, stay.
  */
-function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { decisions: ReviewState['decisions']; message: string | null } {
+function withdrawSettled(state: ReviewState, files: readonly FilePlan[], mapper?: MapperChoice): { decisions: ReviewState['decisions']; message: string | null } {
   const before = new Map(state.plans.flatMap((p) => p.sites.map((site) => [site.id, site] as const)));
   const accepted = files.flatMap((p) => p.sites).filter((site) => before.get(site.id)?.proposed === true && state.decisions.get(site.id)?.type === 'accepted');
   const dropped = accepted.filter((site) => !site.proposed);
@@ -160,7 +160,11 @@ function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { deci
   const first = dropped[0];
   if (first) parts.push(`${count(dropped.length, 'acceptance')} taken back: with every file read, the receiver is not a model (${first.path}:${first.line}: ${first.reason}). y accepts it anyway.`);
   const other = changed[0];
-  if (other) parts.push(`${count(changed.length, 'acceptance')} taken back: with every file read, the rewrite changed (${other.path}:${other.line}: the hints read from the model's source). y accepts the new one.`);
+  // the project's mapper (a file read later imports flax.nnx), or else the hints, changed the rewrite
+  const inPlace = (text: string | undefined) => text?.includes('KeyMapper.load_into(') ?? false;
+  const remapped = mapper && other && inPlace(other.replacement) !== inPlace(before.get(other.id)?.replacement);
+  const why = remapped ? `mapper ${mapper.name}: ${mapper.why}` : "the hints read from the model's source";
+  if (other) parts.push(`${count(changed.length, 'acceptance')} taken back: with every file read, the rewrite changed (${other.path}:${other.line}: ${why}). y accepts the new one.`);
   return { decisions, message: parts.join(' ') };
 }
 
@@ -187,7 +191,7 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
     case 'scan-done': {
       const { stats, files, skipped, mapper } = action.result;
       const scan: ScanState = { status: 'done', ...stats, skipped, mapper };
-      const settled = withdrawSettled(state, files);
+      const settled = withdrawSettled(state, files, mapper);
       const next = { ...withPlans({ ...state, scan, root: action.result.root, summaryWanted: false, decisions: settled.decisions }, files), ...(settled.message ? { message: settled.message } : {}) };
       if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
       if (!state.summaryWanted) return next;
