@@ -171,3 +171,21 @@ describe('--mapper', () => {
     expect(parseCli(['--mapper', 'flax', '--target-name', 'collections']).targetName).toBe('collections');
   });
 });
+
+describe('the built bin on a project that imports flax.nnx', () => {
+  it('--json (schema-checked) names the mapper; --dry-run prints it and the load_into call; --mapper flax overrides', async () => {
+    const { runCli } = await import('./helpers/project.js');
+    const dir = project({ 'train.py': train, 'models.py': nnxModel });
+    const json = await runCli(['--json', dir]);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as { mapper: unknown; files: Array<{ sites: Array<{ replacement: string }> }> };
+    expect(plan.mapper).toEqual({ name: 'nnx', why: 'the project imports flax.nnx (models.py:1)' });
+    expect(plan.files[0]?.sites[0]?.replacement).toBe('KeyMapper.load_into(model, torch.load("ckpt.pt"))');
+    const dry = await runCli(['--dry-run', dir]);
+    expect(dry.stdout).toContain('+KeyMapper.load_into(model, torch.load("ckpt.pt"))\n');
+    expect(dry.stderr.split('\n').at(-3)).toBe('mapper nnx: the project imports flax.nnx (models.py:1)');
+    const flax = await runCli(['--dry-run', '--mapper', 'flax', dir]);
+    expect(flax.stdout).toContain('+variables = KeyMapper.from_torch(torch.load("ckpt.pt"))\n');
+    expect(flax.stderr).toContain('mapper flax: --mapper flax\n');
+  });
+});
