@@ -7,7 +7,9 @@ the rewritten script runs: the NNX module, loaded in place, must compute what th
 strict=False must return exactly torch's missing and unexpected keys.
 """
 
+import ast
 import runpy
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -303,3 +305,89 @@ def state_dict_without(model, key):
     state = model.state_dict()
     del state[key]
     return state
+
+
+# ------------------------------------------------------------------------------------ hints from source
+
+GPT_PORT = '''
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from model import GPTConfig  # noqa: F401  (load.py imports it from here once ported)
+
+
+    class Attention(nnx.Module):
+        def __init__(self, rngs, heads=4):
+            self.heads = heads
+            self.c_attn = nnx.Linear(32, 96, rngs=rngs)
+            self.c_proj = nnx.Linear(32, 32, rngs=rngs)
+
+        def __call__(self, x):
+            b, t, c = x.shape
+            q, k, v = (z.reshape(b, t, self.heads, c // self.heads) for z in jnp.split(self.c_attn(x), 3, axis=-1))
+            y = nnx.dot_product_attention(q, k, v, mask=nnx.make_causal_mask(jnp.ones((b, t))))
+            return self.c_proj(y.reshape(b, t, c))
+
+
+    class Block(nnx.Module):
+        def __init__(self, rngs):
+            self.ln_1 = nnx.LayerNorm(32, epsilon=1e-5, rngs=rngs)
+            self.attn = Attention(rngs)
+            self.ln_2 = nnx.LayerNorm(32, epsilon=1e-5, rngs=rngs)
+            self.mlp = nnx.Dict(c_fc=nnx.Linear(32, 128, rngs=rngs), c_proj=nnx.Linear(128, 32, rngs=rngs))
+
+        def __call__(self, x):
+            x = x + self.attn(self.ln_1(x))
+            return x + self.mlp["c_proj"](nnx.gelu(self.mlp["c_fc"](self.ln_2(x)), approximate=True))
+
+
+    class GPT(nnx.Module):
+        def __init__(self, config, rngs=None):
+            rngs = rngs or nnx.Rngs(0)
+            self.wte = nnx.Embed(64, 32, rngs=rngs)
+            self.wpe = nnx.Embed(16, 32, rngs=rngs)
+            self.h = nnx.List([Block(rngs) for _ in range(2)])
+            self.ln_f = nnx.LayerNorm(32, epsilon=1e-5, rngs=rngs)
+
+        def __call__(self, ids):
+            x = self.wte(ids) + self.wpe(jnp.arange(ids.shape[1]))
+            for block in self.h:
+                x = block(x)
+            return self.wte.attend(self.ln_f(x))
+'''
+
+
+def test_the_hints_from_the_torch_source_load_conv1d_into_an_nnx_gpt2(tmp_path, monkeypatch):
+    """GPT-2's Conv1D keeps (in, out) weights: only the hints the bin reads from model.py say so. The
+    project is mid-port: load.py still builds the torch model when the bin runs (--mapper nnx); the
+    porter then points its import at the NNX port and the written call loads it."""
+    root = tmp_path / "gpt2"
+    shutil.copytree(ROOT / "test" / "fixtures" / "hints" / "gpt2", root)
+    monkeypatch.syspath_prepend(str(root))
+    sys.modules.pop("model", None)
+    import model as torch_source
+
+    torch.manual_seed(0)
+    tmodel = torch_source.GPT(torch_source.GPTConfig()).eval()
+    torch.save(tmodel.state_dict(), root / "ckpt.pt")
+    done = subprocess.run(["node", str(BIN), "--yes", "--mapper", "nnx", str(root)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    written = (root / "load.py").read_text()
+    call = written[written.index('\nKeyMapper.load_into(model, torch.load("ckpt.pt"), hints={'):]
+    hints = {f"h.*.{m}": "linear_t" for m in ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj")}
+    assert ast.literal_eval(call[call.index("hints=") + len("hints="):call.rindex(")")]) == hints
+
+    (root / "nnx_model.py").write_text(textwrap.dedent(GPT_PORT))
+    (root / "load.py").write_text(written.replace("from model import GPT, GPTConfig", "from nnx_model import GPT, GPTConfig"))
+    ns = run(root, monkeypatch)
+    ids = torch.randint(0, 64, (2, 16), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        want = tmodel(ids).numpy()
+    got = np.asarray(ns["model"](jnp.asarray(ids.numpy())))
+    assert np.abs(got - want).max() < TOL
+
+    # without the hints the (in, out) weights do not load (a square one would load transposed)
+    bare = ns["GPT"](None)
+    with pytest.raises(RuntimeError, match="linear_t"):
+        ns["KeyMapper"].load_into(bare, torch.load(root / "ckpt.pt"))
