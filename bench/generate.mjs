@@ -91,3 +91,69 @@ export function generateSites(dir, seed = 1, count = 1000) {
     writeFileSync(join(dir, `loaders_${String(f).padStart(3, '0')}.py`), text);
   }
 }
+
+const AREAS = ['stable_diffusion', 'kandinsky', 'controlnet', 'audioldm', 'pixart', 'wuerstchen', 'shap_e', 'deepfloyd_if', 'latent_consistency', 'animatediff', 'text_to_video', 'consistency_models'];
+
+/** The receivers a generated project's sites load into, in turn: every fourth is `self.unet`. */
+const RECEIVERS = [
+  { call: 'self.unet.load_state_dict(state["unet"])', kind: 'module' },
+  { call: 'self.vae.load_state_dict(state["vae"])', kind: 'module' },
+  { call: 'optimizer.load_state_dict(state["optimizer"])', kind: 'non-module' },
+  { call: 'self.text_encoder.load_state_dict(state["text_encoder"])', kind: 'module' },
+  { call: 'self.unet.load_state_dict(state["unet"])', kind: 'module' },
+  { call: 'lr_scheduler.load_state_dict(state["lr_scheduler"])', kind: 'non-module' },
+  { call: 'self.controlnet.load_state_dict(state["controlnet"])', kind: 'module' },
+  { call: 'scaler.load_state_dict(state["scaler"])', kind: 'non-module' },
+  { call: 'self.unet.load_state_dict(state["unet"])', kind: 'module' },
+  { call: 'obj.load_state_dict(state["extra"])', kind: 'unknown' },
+  { call: null, kind: 'super' },
+  { call: null, kind: 'unsupported' },
+];
+
+function projectPath(f) {
+  const area = AREAS[f % AREAS.length];
+  switch (f % 5) {
+    case 0: return `src/diffusers/pipelines/${area}/pipeline_${area}_${f}.py`;
+    case 1: return `src/diffusers/models/${area}/modeling_${f}.py`;
+    case 2: return `examples/${area}/train_${area}_${f}.py`;
+    case 3: return `scripts/convert_${area}_${f}.py`;
+    default: return `tests/pipelines/${area}/test_${area}_${f}.py`;
+  }
+}
+
+/**
+ * A diffusers-shaped project for the review at scale: `sites` calls in files of 1 to 4 sites
+ * (2.5 on average: 400 sites in 160 files), their receivers in turn from RECEIVERS, so a quarter of
+ * them load into `self.unet` (the only text holding "unet"). Returns { files: {path: text}, kinds }.
+ */
+export function reviewProject(sites = 400) {
+  const files = {};
+  const kinds = { module: 0, 'non-module': 0, unknown: 0, super: 0, unsupported: 0, unet: 0 };
+  let i = 0;
+  for (let f = 0; i < sites; f++) {
+    const calls = [];
+    let overrides = '';
+    let unsupported = '';
+    for (let k = 0; k < 1 + (f % 4) && i < sites; k++, i++) {
+      const r = RECEIVERS[i % RECEIVERS.length];
+      kinds[r.kind]++;
+      if (r.call?.includes('unet')) kinds.unet++;
+      if (r.kind === 'super') overrides += `\n\nclass Block${f}_${k}(nn.Module):\n    def load_state_dict(self, state_dict, strict=True):\n        return super().load_state_dict(state_dict, strict)\n`;
+      else if (r.kind === 'unsupported') unsupported += `\n\ndef load_all_${f}_${k}(net, *args):\n    net.load_state_dict(*args)\n`;
+      else calls.push(`        ${r.call}`);
+    }
+    const restore = calls.length > 0 ? `\n\nclass Loader${f}:\n    def restore(self, state, optimizer, lr_scheduler, scaler, obj):\n${calls.join('\n')}\n        return state\n` : '';
+    files[projectPath(f)] = `"""Generated for the review's scale tests (file ${f})."""\nimport torch\nfrom torch import nn\n${restore}${overrides}${unsupported}`;
+  }
+  return { files, kinds };
+}
+
+/** Writes reviewProject(sites) under `dir`. */
+export function generateReviewProject(dir, sites = 400) {
+  const { files, kinds } = reviewProject(sites);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return kinds;
+}

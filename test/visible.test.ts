@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
+import stringWidth from 'string-width';
+import { cutEnd, cutStart, displayWidth, padShown, shownPieces, shownWidth } from '../src/core/columns.js';
 import { controlWarnings } from '../src/core/control-warning.js';
 import { LineIndex } from '../src/core/text.js';
 import { escapeJsonControls, fitPieces, hasControls, visible, visiblePieces } from '../src/core/visible.js';
@@ -55,6 +56,11 @@ describe('visible', () => {
 });
 
 describe('columns', () => {
+  it('displayWidth is string-width\'s width, for ASCII (counted) and other text (measured once, then remembered)', () => {
+    const samples = ['', 'src/models/unet.py', '~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./ ', '2 changes · 1 skipped', '模型.py', 'é', 'e\u0301', '😀', '👩‍👩‍👧', '1\ufe0f\u20e3', '\u00ad', 'x\u200b'];
+    for (const text of [...samples, ...samples]) expect(displayWidth(text), JSON.stringify(text)).toBe(stringWidth(text));
+  });
+
   it('counts wide characters as 2 columns and marks as what they show', () => {
     expect(displayWidth('模型')).toBe(4);
     expect(displayWidth('😀')).toBe(2);
@@ -103,6 +109,14 @@ describe('cutting a path from the left', () => {
     expect(cutStart('a/b\u001bc.py', 10)).toBe('…b\u001bc.py');
     expect(cutStart('a/b\u001bc.py', 9)).toBe('…\u001bc.py');
     expect(cutStart('a/b\u001bc.py', 7)).toBe('…c.py');
+  });
+
+  it('cutEnd keeps the start whole, measured as shown (a search\'s text)', () => {
+    expect(cutEnd('self.unet', 20)).toBe('self.unet');
+    expect(cutEnd('self.unet', 6)).toBe('self.…');
+    expect(cutEnd('模型模型', 5)).toBe('模型…');
+    expect(cutEnd('a\u001bbc', 5)).toBe('a…'); // never half an escape
+    expect(cutEnd('a\u001bbc', 6)).toBe('a\u001b…');
   });
 });
 

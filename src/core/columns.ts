@@ -9,9 +9,20 @@ import { visiblePieces, type Piece } from './visible.js';
 /** Tab stops every 4 columns, counted from where the project text starts. */
 export const TAB_STOP = 4;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Widths of the non-ASCII strings measured so far: string-width takes some 150 µs for a 75-character status with a `·`. */
+const measured = new Map<string, number>();
+
 /** Columns a string takes once shown (it holds no control characters). */
 export function displayWidth(shown: string): number {
-  return stringWidth(shown);
+  if (PRINTABLE_ASCII.test(shown)) return shown.length;
+  let width = measured.get(shown);
+  if (width === undefined) {
+    width = stringWidth(shown);
+    if (measured.size >= 10_000) measured.clear();
+    measured.set(shown, width);
+  }
+  return width;
 }
 
 /**
@@ -67,4 +78,18 @@ export function cutStart(text: string, width: number): string {
     tail = next;
   }
   return `…${tail}`;
+}
+
+/**
+ * Project text (a search's text) cut at its end to fit `width` columns as drawn: as much of its start
+ * as fits, whole characters only, and `…`. Unchanged when it fits.
+ */
+export function cutEnd(text: string, width: number): string {
+  if (shownWidth(text) <= width) return text;
+  let head = '';
+  for (const char of text) {
+    if (shownWidth(head + char) + 1 > width) break;
+    head += char;
+  }
+  return `${head}…`;
 }

@@ -7,12 +7,13 @@ import { diffRows, diffStart, focusRow, pinnedRows, viewport } from './diff-rows
 import { DiffView } from './diff-view.js';
 import { EditView } from './edit-view.js';
 import { Footer } from './footer.js';
-import { Header } from './header.js';
+import { Header, headerHeight } from './header.js';
 import { HelpView, helpRows } from './help-view.js';
-import { confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys } from './keys.js';
+import { confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewFooterKeys, searchKeys, stopKeys, summaryKeys } from './keys.js';
 import { menuItems } from './review-menus.js';
 import { findSite, statusOf } from './review-order.js';
 import { initialState, reviewReducer, type EditState } from './review-state.js';
+import { filterWords, filtering } from './review-view.js';
 import type { ReviewServices } from './services.js';
 import { Shown } from './shown.js';
 import { SiteList, listRows } from './site-list.js';
@@ -64,8 +65,9 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
   useEffect(() => onInterrupt?.(() => dispatch({ type: 'interrupt' })), [onInterrupt]);
 
   const selected = findSite(state.plans, state.cursor);
-  const rows = useMemo(() => listRows(state.plans, state.decisions, state.cursor), [state.plans, state.decisions, state.cursor]);
-  const body = height - 4; // header and footer take two lines each
+  const { plans, decisions, cursor, filters, search, folded } = state;
+  const rows = useMemo(() => listRows({ plans, decisions, cursor, filters, search, folded }), [plans, decisions, cursor, filters, search, folded]);
+  const body = height - 2 - headerHeight(state); // the footer takes two lines, the header two or three
   const listHeight = Math.min(rows.length, Math.max(3, Math.floor(body * 0.3)));
   const diffHeight = body - listHeight - 1;
   const { plan, site } = selected ?? {};
@@ -100,6 +102,12 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
     case 'review':
       screen = small ? (
         <Text wrap="wrap">{`The terminal is ${size.columns}×${size.rows}; the review needs at least ${MIN.columns}×${MIN.rows}. Enlarge it, or press q.`}</Text>
+      ) : selected && rows.length === 0 ? (
+        <Box height={body}>
+          <Text wrap="wrap">
+            <Shown text={`No site is shown: the filter (${filterWords(filters, search)}) hides all ${plans.reduce((n, p) => n + p.sites.length, 0)}. Esc clears it; p, P, t and m change it.`} />
+          </Text>
+        </Box>
       ) : selected ? (
         <Box flexDirection="column">
           <SiteList rows={rows} height={listHeight} width={width} />
@@ -119,7 +127,17 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
           <Text>Waiting for the first load_state_dict call…</Text>
         </Box>
       );
-      return frame(header, screen, <Footer bindings={selected ? reviewKeys : stopKeys} message={state.message} width={width} withHelp={Boolean(selected)} />);
+      return frame(
+        header,
+        screen,
+        <Footer
+          bindings={search?.typing ? searchKeys : selected ? reviewFooterKeys(filtering(filters), search !== null) : stopKeys}
+          message={state.message}
+          prompt={search?.typing ? search.text : null}
+          width={width}
+          withHelp={Boolean(selected) && !search?.typing}
+        />,
+      );
     case 'help':
       return frame(header, <HelpView rows={help} top={state.scroll} width={width} height={body} />, <Footer bindings={helpKeys} message={null} width={width} withHelp={false} />);
     case 'edit':
@@ -137,7 +155,7 @@ export function App({ root, scanOptions, services, onExit, color = true, size: f
       );
       return frame(header, screen, <Footer bindings={editFooter(state.edit)} message={state.message} width={width} withHelp={false} />);
     case 'summary':
-      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} />;
+      screen = <SummaryView summary={summary} lines={summaryList} scroll={state.scroll} height={body} width={width} menu={labels} selected={state.menu} filtered={filtering(filters)} />;
       return frame(header, screen, <Footer bindings={summaryKeys} message={state.message} width={width} withHelp={false} />);
     case 'confirm-quit':
       screen = <ConfirmQuit decisions={state.decisions.size} width={width} menu={labels} selected={state.menu} />;

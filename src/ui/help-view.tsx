@@ -7,14 +7,21 @@ import { wrapWords } from './wrap-words.js';
 const ABOUT =
   'Nothing is written until you choose Write in the summary (w opens it; w again writes). Undo walks back through every decision, across files. ' +
   'An edited change keeps its edit when you accept other changes. e edits the statement\'s whole lines as they will be written: Enter starts a line indented as the one above, ' +
-  'Backspace and Delete erase back and forward, Ctrl-S saves, Esc cancels. The KeyMapper preamble goes into a file once one of its changes that calls KeyMapper is accepted.';
+  'Backspace and Delete erase back and forward, Ctrl-S saves, Esc cancels. ' +
+  '/ searches paths, receivers and source lines as plain text (a capital letter makes it match case): Enter goes to the nearest match, Tab and Shift-Tab to the next and previous; n still skips. ' +
+  'A filter hides rows, never decisions: the header says what is shown, and a, d and A then act on the shown sites only, each as one step that u takes back. A folded file is one row: a and d decide its shown sites. ' +
+  'The KeyMapper preamble goes into a file once one of its changes that calls KeyMapper is accepted.';
 
-export type HelpRow = { kind: 'key'; keys: string; label: string } | { kind: 'text'; text: string };
+export type HelpRow = { kind: 'key'; keys: string; label: string } | { kind: 'text' | 'heading'; text: string };
 
-/** The help's rows at a width: every key of the review, from the key map, then what to know. Pure. */
+/** The help's rows at a width: every key of the review from the key map, under its group's heading, then what to know. Pure. */
 export function helpRows(width: number): HelpRow[] {
+  const groups = [...new Set(reviewKeys.map((b) => b.group ?? ''))];
   return [
-    ...reviewKeys.map((b): HelpRow => ({ kind: 'key', keys: b.keys, label: b.label })),
+    ...groups.flatMap((group): HelpRow[] => [
+      { kind: 'heading', text: group },
+      ...reviewKeys.filter((b) => (b.group ?? '') === group).map((b): HelpRow => ({ kind: 'key', keys: b.keys, label: b.label })),
+    ]),
     { kind: 'text', text: '' },
     ...wrapWords(ABOUT, Math.max(10, width)).map((text): HelpRow => ({ kind: 'text', text })),
   ];
@@ -37,7 +44,7 @@ export function HelpView({ rows, top, width, height }: { rows: HelpRow[]; top: n
             {row.label}
           </Text>
         ) : (
-          <Text key={i} wrap="truncate-end">
+          <Text key={i} wrap="truncate-end" {...(row.kind === 'heading' ? style('title') : {})}>
             {row.text || ' '}
           </Text>
         ),

@@ -22,7 +22,22 @@ export type Command =
   | 'choose'
   | 'back'
   | 'quit'
-  | 'interrupt';
+  | 'interrupt'
+  | 'first'
+  | 'last'
+  | 'next-file'
+  | 'previous-file'
+  | 'fold'
+  | 'fold-all'
+  | 'search'
+  | 'next-match'
+  | 'previous-match'
+  | 'filter-pending'
+  | 'filter-proposed'
+  | 'filter-kind'
+  | 'filter-kind-back'
+  | 'filter-matches'
+  | 'clear';
 
 /** One binding: what the user reads (`keys`, `label`) and how it is matched. */
 export interface Binding {
@@ -32,30 +47,69 @@ export interface Binding {
   match: (input: string, key: Key) => boolean;
   /** Place in the footer (lower shows first) and, if shorter, the footer's wording; without it, help only. */
   footer?: { order: number; text?: string };
+  /** The help's heading this key is listed under (the review's keys). */
+  group?: string;
 }
 
 const char = (...chars: string[]) => (input: string, key: Key) => !key.ctrl && !key.meta && chars.includes(input);
 
+const DECIDE = 'Decide';
+const MOVE = 'Move';
+const FIND = 'Find and filter (a filter hides rows, never decisions)';
+const SCREENS = 'Screens';
+
 /** The review's key map: the footer, the help screen and the input handlers all read it. */
 export const reviewKeys: Binding[] = [
-  { command: 'accept', keys: 'y/⏎', label: 'accept', footer: { order: 1 }, match: (i, k) => k.return || char('y')(i, k) },
-  { command: 'skip', keys: 'n', label: 'skip', footer: { order: 2 }, match: char('n') },
-  { command: 'edit', keys: 'e', label: 'edit', footer: { order: 3 }, match: char('e') },
-  { command: 'accept-file', keys: 'a', label: 'accept rest of file', footer: { order: 7, text: 'a accept file' }, match: char('a') },
-  { command: 'skip-file', keys: 'd', label: 'skip rest of file', footer: { order: 8, text: 'd skip file' }, match: char('d') },
-  { command: 'accept-all', keys: 'A', label: 'accept everything left', footer: { order: 9, text: 'A accept all' }, match: char('A') },
-  { command: 'undo', keys: 'u', label: 'undo', footer: { order: 4 }, match: char('u') },
-  { command: 'down', keys: 'j/↓', label: 'next change', footer: { order: 10, text: 'j/k move' }, match: (i, k) => k.downArrow || char('j')(i, k) },
-  { command: 'up', keys: 'k/↑', label: 'previous change', match: (i, k) => k.upArrow || char('k')(i, k) },
-  { command: 'page-down', keys: 'PgDn/space', label: 'scroll the diff down', match: (i, k) => k.pageDown || char(' ')(i, k) },
-  { command: 'page-up', keys: 'PgUp', label: 'scroll the diff up', match: (_i, k) => k.pageUp },
-  { command: 'more-context', keys: '+', label: 'more context', footer: { order: 11, text: '+/- context' }, match: char('+', '=') },
-  { command: 'less-context', keys: '-', label: 'less context', match: char('-') },
-  { command: 'summary', keys: 'w', label: 'summary', footer: { order: 5 }, match: char('w') },
-  { command: 'help', keys: '?', label: 'help', match: char('?') },
-  { command: 'quit', keys: 'q', label: 'quit', footer: { order: 6 }, match: (i, k) => k.escape || char('q')(i, k) },
-  { command: 'interrupt', keys: 'Ctrl-C', label: 'stop now, write nothing more', match: isInterrupt },
+  { command: 'accept', group: DECIDE, keys: 'y/⏎', label: 'accept', footer: { order: 1 }, match: (i, k) => k.return || char('y')(i, k) },
+  { command: 'skip', group: DECIDE, keys: 'n', label: 'skip', footer: { order: 2 }, match: char('n') },
+  { command: 'edit', group: DECIDE, keys: 'e', label: 'edit', footer: { order: 3 }, match: char('e') },
+  { command: 'accept-file', group: DECIDE, keys: 'a', label: 'accept rest of file', footer: { order: 8, text: 'a accept file' }, match: char('a') },
+  { command: 'skip-file', group: DECIDE, keys: 'd', label: 'skip rest of file', footer: { order: 9, text: 'd skip file' }, match: char('d') },
+  { command: 'accept-all', group: DECIDE, keys: 'A', label: 'accept everything left, or all shown', footer: { order: 10, text: 'A accept all' }, match: char('A') },
+  { command: 'undo', group: DECIDE, keys: 'u', label: 'undo (a bulk step at once)', footer: { order: 4, text: 'u undo' }, match: char('u') },
+  { command: 'down', group: MOVE, keys: 'j/↓', label: 'next change', footer: { order: 11, text: 'j/k move' }, match: (i, k) => k.downArrow || char('j')(i, k) },
+  { command: 'up', group: MOVE, keys: 'k/↑', label: 'previous change', match: (i, k) => k.upArrow || char('k')(i, k) },
+  { command: 'next-file', group: MOVE, keys: ']', label: 'next file', footer: { order: 12, text: '[/] file' }, match: char(']') },
+  { command: 'previous-file', group: MOVE, keys: '[', label: 'previous file', match: char('[') },
+  { command: 'first', group: MOVE, keys: 'g', label: 'first row', match: char('g') },
+  { command: 'last', group: MOVE, keys: 'G', label: 'last row', match: char('G') },
+  { command: 'fold', group: MOVE, keys: 'z', label: 'fold or unfold the file', footer: { order: 14, text: 'z fold' }, match: char('z') },
+  { command: 'fold-all', group: MOVE, keys: 'Z', label: 'fold or unfold every file', match: char('Z') },
+  { command: 'page-down', group: MOVE, keys: 'PgDn/space', label: 'scroll the diff down', match: (i, k) => k.pageDown || char(' ')(i, k) },
+  { command: 'page-up', group: MOVE, keys: 'PgUp', label: 'scroll the diff up', match: (_i, k) => k.pageUp },
+  { command: 'more-context', group: MOVE, keys: '+', label: 'more context', footer: { order: 15, text: '+/- context' }, match: char('+', '=') },
+  { command: 'less-context', group: MOVE, keys: '-', label: 'less context', match: char('-') },
+  { command: 'search', group: FIND, keys: '/', label: 'search path, receiver, source', footer: { order: 7, text: '/ search' }, match: char('/') },
+  { command: 'next-match', group: FIND, keys: 'Tab', label: 'next match', match: (_i, k) => k.tab && !k.shift },
+  { command: 'previous-match', group: FIND, keys: 'Shift-Tab', label: 'previous match', match: (_i, k) => k.tab && k.shift },
+  { command: 'filter-pending', group: FIND, keys: 'p', label: 'only pending sites, or all', footer: { order: 13, text: 'p/P/t/m filter' }, match: char('p') },
+  { command: 'filter-proposed', group: FIND, keys: 'P', label: 'only proposed sites, or all', match: char('P') },
+  { command: 'filter-kind', group: FIND, keys: 't', label: 'only one kind (cycles), or all', match: char('t') },
+  { command: 'filter-kind-back', group: FIND, keys: 'T', label: 'kinds the other way', match: char('T') },
+  { command: 'filter-matches', group: FIND, keys: 'm', label: "only the search's matches, or all", match: char('m') },
+  { command: 'clear', group: FIND, keys: 'Esc', label: 'clear search, then filters, then quit', match: (_i, k) => k.escape },
+  { command: 'summary', group: SCREENS, keys: 'w', label: 'summary', footer: { order: 5 }, match: char('w') },
+  { command: 'help', group: SCREENS, keys: '?', label: 'help', match: char('?') },
+  { command: 'quit', group: SCREENS, keys: 'q', label: 'quit', footer: { order: 6 }, match: char('q') },
+  { command: 'interrupt', group: SCREENS, keys: 'Ctrl-C', label: 'stop now, write nothing more', match: isInterrupt },
 ];
+
+/** The search prompt's keys besides typing (Backspace erases). */
+export const searchKeys: Binding[] = [
+  { command: 'choose', keys: '⏎', label: 'go to the match', footer: { order: 1 }, match: (_i, k) => k.return },
+  { command: 'back', keys: 'Esc', label: 'clear the search', footer: { order: 2 }, match: (_i, k) => k.escape },
+  { command: 'interrupt', keys: 'Ctrl-C', label: 'stop', match: isInterrupt },
+];
+
+/** The review's key map as the footer shows it: under a filter the bulk key says it acts on the shown sites; a search adds its keys. */
+export function reviewFooterKeys(filtered: boolean, searching: boolean): Binding[] {
+  return reviewKeys.map((b): Binding => {
+    if (b.command === 'accept-all' && filtered) return { ...b, footer: { order: 4.5, text: 'A accept shown' } };
+    if (b.command === 'next-match' && searching) return { ...b, footer: { order: 6.5, text: 'Tab next match' } };
+    if (b.command === 'clear' && (filtered || searching)) return { ...b, footer: { order: 6.6, text: 'Esc clear' } };
+    return b;
+  });
+}
 
 const choose: Binding = { command: 'choose', keys: '⏎', label: 'choose the highlighted item', footer: { order: 2, text: '↑↓ ⏎ choose' }, match: (_i, k) => k.return };
 const menuDown: Binding = { command: 'down', keys: '↓/j', label: 'highlight the next item', match: (i, k) => k.downArrow || char('j')(i, k) };

@@ -1,6 +1,6 @@
 import { originalLines, proposedLines } from '../core/plan.js';
 import type { Decision } from '../core/types.js';
-import { SUPER_MESSAGE, decideOne } from './review-decide.js';
+import { SUPER_MESSAGE, decideOne, notOnASite } from './review-decide.js';
 import { canAccept, findSite } from './review-order.js';
 import type { EditState, ReviewState } from './review-state.js';
 import { bufferOf } from './text-edit.js';
@@ -10,6 +10,8 @@ export function startEdit(s: ReviewState, inline: boolean): ReviewState {
   const found = findSite(s.plans, s.cursor);
   if (!found) return s;
   const { site, plan } = found;
+  const refused = notOnASite(s);
+  if (refused) return { ...s, message: refused };
   if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
   const decision = s.decisions.get(site.id);
   const offered = decision?.type === 'edited' ? decision.text : proposedLines(plan, site);

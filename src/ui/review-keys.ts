@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { commandFor, confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, stopKeys, summaryKeys, textOpFor, type Binding, type Command } from './keys.js';
+import { commandFor, confirmQuitKeys, editFailedKeys, editorKeys, helpKeys, reviewKeys, searchKeys, stopKeys, summaryKeys, textOpFor, type Binding, type Command } from './keys.js';
 import type { ReviewAction, ReviewState } from './review-state.js';
 
 /** How far the scrollable panel of the current screen can move, in rows from where it starts. */
@@ -35,6 +35,21 @@ const ACTIONS: Partial<Record<Command, ReviewAction>> = {
   back: { type: 'back' },
   quit: { type: 'quit' },
   interrupt: { type: 'interrupt' },
+  first: { type: 'jump', to: 'first' },
+  last: { type: 'jump', to: 'last' },
+  'next-file': { type: 'jump', to: 'next-file' },
+  'previous-file': { type: 'jump', to: 'previous-file' },
+  fold: { type: 'fold' },
+  'fold-all': { type: 'fold-all' },
+  search: { type: 'search-start' },
+  'next-match': { type: 'search-step', delta: 1 },
+  'previous-match': { type: 'search-step', delta: -1 },
+  'filter-pending': { type: 'filter', filter: 'pending' },
+  'filter-proposed': { type: 'filter', filter: 'proposed' },
+  'filter-matches': { type: 'filter', filter: 'matches' },
+  'filter-kind': { type: 'filter-kind', delta: 1 },
+  'filter-kind-back': { type: 'filter-kind', delta: -1 },
+  clear: { type: 'escape' },
 };
 
 /** On a menu, up and down move its highlight. */
@@ -54,7 +69,7 @@ function actionFor(bindings: Binding[], input: string, key: Key, { paging, inlin
 export function keyAction(state: ReviewState, input: string, key: Key, context: KeyContext): ReviewAction | null {
   switch (state.screen) {
     case 'review':
-      return actionFor(reviewKeys, input, key, context);
+      return state.search?.typing ? searchKey(input, key) : actionFor(reviewKeys, input, key, context);
     case 'help': {
       // Up and down scroll the help a line.
       const command = commandFor(helpKeys, input, key);
@@ -86,4 +101,15 @@ function editKey({ edit }: ReviewState, input: string, key: Key, context: KeyCon
   if (command === 'back') return { type: 'edit-discard', message: 'Edit cancelled: nothing recorded.' };
   const op = textOpFor(input, key, context.raw);
   return op ? { type: 'edit-op', op } : null;
+}
+
+/** The search prompt: Enter goes to the match, Esc clears, Backspace erases, any other character is typed. */
+function searchKey(input: string, key: Key): ReviewAction | null {
+  const command = commandFor(searchKeys, input, key);
+  if (command === 'interrupt') return { type: 'interrupt' };
+  if (command === 'choose') return { type: 'search-submit' };
+  if (command === 'back') return { type: 'search-clear' };
+  if (key.backspace || key.delete) return { type: 'search-erase' };
+  if (key.ctrl || key.meta || key.tab || input === '' || /[\u0000-\u001f\u007f]/.test(input)) return null;
+  return { type: 'search-type', text: input };
 }

@@ -49,13 +49,13 @@ export function isOpen(site: Site, decisions: Decisions): boolean {
   return site.proposed && !decisions.has(site.id);
 }
 
-/** The next open site after `fromId`, wrapping around; null when none is left. */
-export function nextOpen(plans: readonly FilePlan[], decisions: Decisions, fromId: string | null): string | null {
+/** The next open site after `fromId` among those `listed`, wrapping around; null when none is left. */
+export function nextOpen(plans: readonly FilePlan[], decisions: Decisions, fromId: string | null, listed: (site: Site) => boolean = () => true): string | null {
   const sites = allSites(plans);
   const start = sites.findIndex((s) => s.id === fromId);
   for (let step = 1; step <= sites.length; step++) {
     const site = sites[(start + step + sites.length) % sites.length];
-    if (site && isOpen(site, decisions)) return site.id;
+    if (site && isOpen(site, decisions) && listed(site)) return site.id;
   }
   return null;
 }

@@ -7,6 +7,8 @@ import { keyAction, type KeyContext } from './review-keys.js';
 import { menuItems } from './review-menus.js';
 import { finish, gitAnswered, pressWrite, startWrite, writeBlocked, writeDone } from './review-write.js';
 import { firstSite, findSite, sortPlans } from './review-order.js';
+import { browse, isBrowse, type BrowseAction } from './review-browse.js';
+import { NO_FILTERS, settledCursor, type Filters, type Search } from './review-view.js';
 import { applyTextOp, type TextBuffer, type TextOp } from './text-edit.js';
 import { count } from '../core/count.js';
 
@@ -51,6 +53,10 @@ export interface ReviewState {
   decisions: ReadonlyMap<string, Decision>;
   history: UndoStep[];
   cursor: string | null;
+  /** What the list hides (never a decision), the `/` search, and the files folded into their row. */
+  filters: Filters;
+  search: Search | null;
+  folded: ReadonlySet<string>;
   /** Set once the reviewer moves or decides; until then the cursor follows the first site as files stream in. */
   pinned: boolean;
   context: number;
@@ -93,7 +99,7 @@ export type ReviewAction =
   | { type: 'scan-failed'; message: string }
   | { type: 'batch'; actions: ReviewAction[] }
   | { type: 'accept' | 'skip' | 'accept-file' | 'skip-file' | 'accept-all' | 'undo' }
-  | { type: 'move'; delta: number }
+  | BrowseAction
   | { type: 'scroll'; delta: number; min: number; max: number }
   | { type: 'context'; delta: number }
   | { type: 'help' | 'summary' | 'back' | 'quit' | 'interrupt' | 'write' | 'start-write' }
@@ -123,6 +129,9 @@ export function initialState(): ReviewState {
     decisions: new Map(),
     history: [],
     cursor: null,
+    filters: NO_FILTERS,
+    search: null,
+    folded: new Set(),
     pinned: false,
     context: DEFAULT_CONTEXT,
     scroll: 0,
@@ -174,9 +183,22 @@ function withPlans(state: ReviewState, plans: FilePlan[]): ReviewState {
   return { ...state, plans: sorted, cursor };
 }
 
-/** The review's reducer. Pure: every side effect runs in hooks that watch the state. */
+/**
+ * The review's reducer. Pure: every side effect runs in hooks that watch the state. After each step
+ * the cursor is on a row the list shows (see settledCursor), whatever filters, folds or decisions hid.
+ */
 export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
+  const next = step(state, action);
+  const keys = ['plans', 'decisions', 'cursor', 'filters', 'search', 'folded'] as const;
+  if (keys.every((key) => next[key] === state[key])) return next;
+  const cursor = settledCursor(next);
+  return cursor === next.cursor ? next : { ...next, cursor };
+}
+
+function step(state: ReviewState, action: ReviewAction): ReviewState {
   const s = { ...state, message: null };
+  // Esc clears the search, then the filters; with neither, it is q.
+  if (isBrowse(action)) return browse(s, action) ?? step(s, { type: 'quit' });
   switch (action.type) {
     case 'batch':
       return action.actions.reduce(reviewReducer, state);
@@ -211,12 +233,6 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return acceptAll(s);
     case 'undo':
       return undo(s);
-    case 'move': {
-      const sites = s.plans.flatMap((p) => p.sites);
-      const index = sites.findIndex((site) => site.id === s.cursor);
-      const target = sites[Math.max(0, Math.min(sites.length - 1, index + action.delta))];
-      return { ...s, cursor: target?.id ?? s.cursor, pinned: true, scroll: 0 };
-    }
     case 'scroll':
       return { ...s, scroll: Math.max(action.min, Math.min(action.max, s.scroll + action.delta)) };
     case 'context':

@@ -118,10 +118,12 @@ interface Props {
   /** The menu's rows and which is highlighted. */
   menu: readonly string[];
   selected: number;
+  /** A filter is on in the review: the summary says it counts every site all the same. */
+  filtered?: boolean;
 }
 
 /** The summary before writing: the files written first, what changes in each, git warnings, then write / back / quit. */
-export function SummaryView({ summary, lines, scroll, height, width, menu, selected }: Props) {
+export function SummaryView({ summary, lines, scroll, height, width, menu, selected, filtered = false }: Props) {
   const style = useStyle();
   const headline = headlineLines(summary, width);
   const view = viewport(lines.length, scroll, summaryListHeight(height, headline.length));
@@ -133,7 +135,9 @@ export function SummaryView({ summary, lines, scroll, height, width, menu, selec
           {line}
         </Text>
       ))}
-      <Text {...style('muted')}>{summary.checkingGit ? 'asking git about uncommitted changes…' : ' '}</Text>
+      <Text wrap="truncate-end" {...style('muted')}>
+        {summary.checkingGit ? 'asking git about uncommitted changes…' : filtered ? "The review's filter only hides rows: every site counts here." : ' '}
+      </Text>
       {view.above > 0 ? <Text {...style('muted')}>{`  ↑ ${view.above} more`}</Text> : null}
       {lines.slice(view.start, view.start + view.count).map((line, i) => (
         <Text key={view.start + i} wrap="truncate-end" {...tone[line.tone]}>

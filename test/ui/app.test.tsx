@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tryLockRoot } from '../../src/core/lock.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 import type { ReviewServices } from '../../src/ui/services.js';
+import { reviewKeys } from '../../src/ui/keys.js';
 import { copyFixture, KEYS, renderApp } from './harness.js';
 
 let app: ReturnType<typeof renderApp> | null = null;
@@ -84,7 +85,15 @@ describe('review', () => {
   it('shows every key in the help and closes it', async () => {
     const { app } = await start();
     await app.press('?');
-    await expect(await app.see('accept everything left')).toMatchFileSnapshot('../../snapshots/ui/help.txt');
+    let frame = await app.see('accept everything left');
+    await expect(frame).toMatchFileSnapshot('../../snapshots/ui/help.txt');
+    // it scrolls: page down to its end, and every key of the key map has been on screen with its label
+    const seen = [frame];
+    for (let i = 0; i < 10 && /↓ \d+ more/.test(frame); i++) {
+      await app.press(KEYS.pageDown);
+      seen.push((frame = app.frame()));
+    }
+    for (const binding of reviewKeys) expect(seen.some((f) => f.includes(`${binding.keys.padEnd(12)}${binding.label}`)), binding.keys).toBe(true);
     await app.press(KEYS.esc);
     await app.see('change 2/7');
   });

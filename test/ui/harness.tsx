@@ -30,8 +30,8 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
   );
   const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
 
-  async function waitFor(predicate: (frame: string) => boolean, what = 'the expected frame'): Promise<string> {
-    const deadline = Date.now() + 4_000;
+  async function waitFor(predicate: (frame: string) => boolean, what = 'the expected frame', timeoutMs = 4_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = frame();
       if (predicate(current)) return current;
@@ -45,8 +45,8 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
     /** Every frame drawn so far, as Ink wrote it (nothing stripped). */
     rawFrames: () => [...app.frames],
     waitFor,
-    /** Waits for text to appear. */
-    see: (text: string) => waitFor((f) => f.includes(text), JSON.stringify(text)),
+    /** Waits for text to appear (a scan of hundreds of files may take longer than the default 4 s). */
+    see: (text: string, timeoutMs?: number) => waitFor((f) => f.includes(text), JSON.stringify(text), timeoutMs),
     /** Sends keys one at a time, each once the frame has settled on a new render. */
     async press(...keys: string[]) {
       for (const key of keys) {
@@ -58,8 +58,9 @@ export function renderApp(root: string, overrides: Partial<ReviewServices> = {},
     /** The environment whose cache dir holds this app's undo journal and lock. */
     journalEnv,
     exitCode: () => exitCode,
-    waitForExit: async () => {
-      await waitFor(() => exitCode !== null, 'the exit');
+    /** Waits for the app to exit (writing a hundred files may take longer than the default 4 s). */
+    waitForExit: async (timeoutMs?: number) => {
+      await waitFor(() => exitCode !== null, 'the exit', timeoutMs);
       return exitCode;
     },
     unmount: () => app.unmount(),

@@ -62,4 +62,20 @@ describe.each(SIZES)('at $columns x $rows', (size) => {
     await app.press('q');
     expect(footer(expectFramed(await app.see('Quit without writing?'), size).join('\n'))).toMatch(/^q\/y quit/);
   });
+
+  it('under a filter and a search the header takes a third line, and the frame still fits with the selection in view', async () => {
+    const root = await copyFixture();
+    app = renderApp(root, {}, size);
+    await app.see('scanned 3 files');
+    await app.press('/', 'm', 'o', 'd', 'e', 'l', KEYS.enter, 'P');
+    const frame = await app.see('filter: proposed');
+    const lines = expectFramed(frame, size);
+    expect(lines[2]).toMatch(/^filter: proposed · 3 of 7 sites shown/);
+    expect(frame).toMatch(/ ▸\*\d+:\d+ +· pending +module +model\.load_state_dict/);
+    expect(lines.at(-1)).toMatch(/^y\/⏎ accept/);
+    // the list, the diff's title and the diff's last line (its marker, right above the message) all drawn: nothing over another
+    expect(lines.filter((l) => /^── .*net\.py:17:5 · model · module · pending/.test(l))).toHaveLength(1);
+    expect(lines.at(-3)).toMatch(/^ {2}↓ \d+ more lines below/);
+    expect(lines.at(-2)).toMatch(/^Filter: proposed/);
+  });
 });

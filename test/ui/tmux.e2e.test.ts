@@ -6,6 +6,8 @@ import { renderFile } from '../../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS, scanProject } from '../../src/core/scan.js';
 import { encode } from '../../src/core/text.js';
 import type { Decision } from '../../src/core/types.js';
+import { reviewProject } from '../../bench/generate.mjs';
+import { comparePaths } from '../../src/core/paths.js';
 import { HOSTILE, SHOWN } from '../helpers/hostile.js';
 import { cleanup, project } from '../helpers/project.js';
 import { copyFixture } from './harness.js';
@@ -82,6 +84,69 @@ describe.skipIf(!hasTmux)(`the built bin's review in tmux${hasTmux ? '' : ' (ski
     const net = await readFile(join(root, 'models/net.py'), 'utf8');
     expect(net).toContain('    checkpoint = torch.load(path)\n    params = KeyMapper.from_torch(checkpoint["model"])\n    params = dict(params)\n    optimizer');
     expect(net).not.toContain('\u007f');
+  }, 120_000);
+
+  it('issue 13: searches a receiver and accepts the match, filters to pending modules, accepts all shown, writes exactly that', async () => {
+    // 24 sites in 11 files; with --include non-module the optimizers, schedulers and scalers are proposed too
+    const root = await project(reviewProject(24).files, 'switcheroo-scale-e2e-');
+    const options = { ...DEFAULT_SCAN_OPTIONS, include: ['non-module' as const] };
+    const { files } = await scanProject(root, options);
+    const sites = [...files].sort((x, y) => comparePaths(x.path, y.path)).flatMap((f) => f.sites);
+    const optimizer = sites.find((site) => site.receiver === 'optimizer');
+    const modules = sites.filter((site) => site.kind === 'module');
+    expect(optimizer).toBeDefined();
+    expect(sites.filter((site) => site.kind === 'non-module').length).toBeGreaterThan(1);
+
+    const cache = await mkdtemp(join(tmpdir(), 'switcheroo-cache-'));
+    const t = session('scale', `cd '${root}' && env -u VISUAL -u EDITOR XDG_CACHE_HOME='${cache}' NO_COLOR=1 node '${BIN}' --include non-module .; echo "EXIT=$?"; sleep 600`);
+    await t.settled(`scanned 11 files · 24 sites in 11 files`);
+    t.send('/optimizer', 'Enter'); // one send-keys: the keys arrive together, the n in "optimizer" typed, not a skip
+    const found = await t.see(/"optimizer": \d+ matches · match 1\//);
+    expect(found).toContain(`── ${optimizer!.path}:${optimizer!.line}:${optimizer!.column} · optimizer · non-module · pending`);
+    await t.press('y', '✔ 1 accepted');
+    t.send('p', 't');
+    const filtered = await t.see('filter: pending · kind module');
+    expect(filtered).toContain(`${modules.length} of 24 sites shown`);
+    expect(filtered).not.toMatch(/pending +non-module/);
+    const accepted = await t.press('A', `✔ ${modules.length + 1} accepted`);
+    expect(accepted).toContain(`Accepted ${modules.length} changes shown; hidden ones stay as they were.`);
+    await t.press('w', /Summary · \d+ changes in \d+ files will be written/);
+    expect(await t.press('w', 'EXIT=')).toContain('EXIT=0');
+
+    const decisions = new Map<string, Decision>([optimizer!, ...modules].map((site) => [site.id, { type: 'accepted' }]));
+    for (const plan of files) {
+      const expected = encode(renderFile(plan, decisions), plan.bom);
+      expect((await readFile(plan.absPath)).equals(expected), plan.path).toBe(true);
+    }
+    const written = (await Promise.all(files.map((f) => readFile(f.absPath, 'utf8')))).join('\n');
+    expect(written).toContain('lr_scheduler.load_state_dict('); // a pending non-module: hidden by the filter, left alone
+    expect(written).not.toContain('self.unet.load_state_dict(');
+  }, 120_000);
+
+  it('issue 13: the selected row, a site or a folded file, stays in view as the terminal is resized', async () => {
+    const root = await project(reviewProject(400).files, 'switcheroo-scale-resize-');
+    const t = session('resize', `cd '${root}' && NO_COLOR=1 node '${BIN}' .; echo "EXIT=$?"; sleep 600`);
+    await t.settled('scanned 160 files · 400 sites in 160 files');
+    // the last site: tests/pipelines/... in the list's last file
+    let screen = await t.press('G', 'change 400/400');
+    const selected = (s: string) => s.split('\n').filter((line) => /^ ?▸/.test(line));
+    expect(selected(screen)).toHaveLength(1);
+    for (const [columns, rows] of [[70, 16], [50, 14], [160, 50]] as const) {
+      tmux('resize-window', '-t', 'resize', '-x', String(columns), '-y', String(rows));
+      screen = await t.see(new RegExp(`^change 400/400 · file 160/160 .{0,${columns}}$`, 'm'));
+      screen = await t.settled(/▸/);
+      expect(selected(screen), `${columns}x${rows}`).toHaveLength(1);
+      expect(screen.split('\n').length).toBeLessThanOrEqual(rows + 1);
+    }
+    // every file folded: the selection is the last file's row, in view at each size too
+    await t.press('Z', 'folded (z)');
+    for (const [columns, rows] of [[60, 15], [120, 40]] as const) {
+      tmux('resize-window', '-t', 'resize', '-x', String(columns), '-y', String(rows));
+      screen = await t.settled(/^▸ \S*test_\w+\.py  2 sites/m); // the path cut from the left where it must be
+      expect(selected(screen), `${columns}x${rows} folded`).toHaveLength(1);
+    }
+    t.send('q');
+    await t.see('EXIT=0');
   }, 120_000);
 
   it('opens a project whose names and source hold escape sequences without the terminal obeying them', async () => {
