@@ -281,5 +281,9 @@ class KeyMapper:
                                + '\n\t'.join(parts))
         for vpath, (torch_name, arr) in plan.items():
             var = variables[vpath]
-            var.set_value(jnp.asarray(arr, dtype=var.dtype))
+            value = jnp.asarray(arr, dtype=var.dtype)
+            if hasattr(var, 'set_value'):  # flax 0.12; before it, .value was the way
+                var.set_value(value)
+            else:
+                var.value = value
         return cls.LoadResult(missing, unexpected)
