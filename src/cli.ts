@@ -14,6 +14,11 @@ const onSignal = () => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// A reader that goes away (`| head`) is not an error of ours: the rest of the output is dropped and
+// the run ends as it would have (a batch of writes is never cut short by it).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 async function guard<T>(work: () => Promise<T>): Promise<T> {
   guarded++;

@@ -650,3 +650,18 @@ describe('discovery', () => {
     expect((await readFile(join(dir, 'big.py'))).equals(big)).toBe(true);
   }, 60_000);
 });
+
+describe('a reader that goes away', () => {
+  // (`switcheroo-migrate --json . | head` printed Node's stack trace for EPIPE, in every mode)
+  it('ends the run quietly, with its own exit code, when stdout is closed before it prints (| head)', async () => {
+    assertBuilt();
+    const dir = await project(Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`m${k}.py`, 'import torch\nmodel.load_state_dict(sd)\n'])));
+    for (const [mode, code] of [['--json', 0], ['--dry-run', 0], ['--check', 1], ['--json-schema', 0]] as const) {
+      // `true` reads nothing and is gone long before node has started
+      const r = await execa('bash', ['-c', 'node "$1" "$2" "$3" 2>"$3/stderr.txt" | true; echo "${PIPESTATUS[0]}"', 'sh', join(REPO, 'dist', 'bin.cjs'), mode, dir], { reject: false });
+      const stderr = await readFile(join(dir, 'stderr.txt'), 'utf8');
+      expect(stderr, mode).not.toMatch(/EPIPE|Error|error/);
+      expect(r.stdout.trim(), mode).toBe(String(code));
+    }
+  }, 60_000);
+});

@@ -443,3 +443,22 @@ describe('--include unknown', () => {
     expect(included.files[0]?.sites[0]).toMatchObject({ kind: 'unknown', proposed: true, reason: '' });
   });
 });
+
+describe('the project index', () => {
+  it("keeps the bytes of the files it read last, not of every file it read (memory that grew with the project)", async () => {
+    const { ProjectIndex } = await import('../src/core/evidence/index.js');
+    const reads: string[] = [];
+    const index = new ProjectIndex((path) => {
+      reads.push(path);
+      return Buffer.from(`# ${path}\n`);
+    });
+    const files = Array.from({ length: 200 }, (_, k) => `m${k}.py`);
+    for (const f of files) expect(index.bytesOf(f)?.toString()).toBe(`# ${f}\n`);
+    index.bytesOf('m199.py'); // kept: read last
+    expect(reads).toHaveLength(200);
+    index.bytesOf('m0.py'); // read again: the first files are no longer kept
+    expect(reads).toHaveLength(201);
+    for (let k = 0; k < 3; k++) index.bytesOf('m0.py'); // kept now
+    expect(reads).toHaveLength(201);
+  });
+});

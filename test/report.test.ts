@@ -2,13 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summaryLine } from '../src/cli/report.js';
+import { jsonChunks, letGo, summaryLine } from '../src/cli/report.js';
+import { planFile } from '../src/core/plan.js';
+import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { count } from '../src/core/count.js';
 import type { ScanResult } from '../src/core/types.js';
 import { REPO } from './helpers/project.js';
 
 const result = (n: number): ScanResult => ({
   root: '/p',
+  mapper: { name: 'flax', why: 'the default' },
   files: [],
   skipped: Array.from({ length: n }, (_, i) => ({ path: `${i}.py`, reason: 'binary' })),
   stats: { filesScanned: n, candidates: n, sites: n, proposed: n, ms: 1 },
@@ -33,6 +36,40 @@ describe('counts in words', () => {
       const source = readFileSync(join(REPO, file), 'utf8');
       expect(source, file).not.toMatch(/\$\{[^}]+\} (files|sites|changes|lines|keys|warnings)\b/);
     }
+  });
+});
+
+describe('--json, a file at a time', () => {
+  const plan = (path: string, text: string) => planFile(path, `/p/${path}`, Buffer.from(text), DEFAULT_SCAN_OPTIONS);
+
+  it('prints, piece by piece, what JSON.stringify prints of the whole document, with and without files', async () => {
+    const files = [await plan('a.py', 'import torch\nmodel.load_state_dict(sd)\n'), await plan('b/c.py', 'import torch\n\n\ndef f(net, sd):\n    net.load_state_dict(sd, strict=False)\n')];
+    for (const r of [{ ...result(2), files }, result(0), { ...result(0), files: files.slice(0, 1) }]) {
+      const chunks = [...jsonChunks(r, r.files)];
+      expect(chunks).toHaveLength(r.files.length + 2);
+      const text = chunks.join('');
+      const doc = JSON.parse(text);
+      expect(doc.files.map((f: { path: string }) => f.path)).toEqual(r.files.map((f) => f.path));
+      expect(doc.files[0]?.sites[0]?.replacement).toBe(r.files[0]?.sites[0]?.replacement);
+      expect([doc.version, doc.root, doc.mapper, doc.skipped, doc.stats]).toEqual([1, r.root, r.mapper, r.skipped, r.stats]);
+      expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    }
+  });
+
+  it('lets each file go as it is printed', () => {
+    const list = ['a', 'b', 'c'];
+    const seen: string[][] = [];
+    for (const item of letGo(list)) seen.push([item, ...list]);
+    expect(seen).toEqual([['a', 'b', 'c'], ['b', 'c'], ['c']]);
+    expect(list).toEqual([]);
+  });
+
+  it('escapes every control character, in any piece', async () => {
+    const file = await plan('x\u001b[31m\u2028\u0085.py', 'model.load_state_dict(sd)\n');
+    const text = [...jsonChunks(result(1), [file])].join('');
+    expect(text).not.toMatch(/[\u001b\u2028\u0085]/);
+    expect(text).toContain('x\\u001b[31m\\u2028\\u0085.py');
+    expect(JSON.parse(text).files[0].path).toBe(file.path);
   });
 });
 

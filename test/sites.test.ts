@@ -140,6 +140,19 @@ describe('long comment runs (blanked for the parser, which is quadratic in them)
     expect(masked).toContain('# short\n# short\n# short\n');
   });
 
+  it('blanks a run from its eighth line on, wherever it stands (indented, at the end without a line break), and no shorter one', async () => {
+    const { maskCommentRuns } = await import('../src/core/parser.js');
+    const run = (n: number, indent = '') => Array.from({ length: n }, (_, k) => `${indent}# line ${k}`).join('\n');
+    for (const text of [`x = 1\ny = 2\n${run(7)}\nz = 3\n`, `x = 1\ny = 2\n${run(4)}\n\n${run(4)}\n`, `${run(9)}\n`.replace('# line 2', 'w = 0')]) {
+      expect(maskCommentRuns(text)).toBe(text);
+    }
+    for (const text of [`x = 1\ny = 2\n${run(8)}\nz = 3\n`, `x = 1\ny = 2\n${run(8, '\t  ')}`, `x = 1\n${run(9)}`]) {
+      const masked = maskCommentRuns(text);
+      expect(masked.length).toBe(text.length);
+      expect(masked).not.toContain('# line 7');
+    }
+  });
+
   it('plans a site after 3,000 comment lines with the original text in the rewrite', async () => {
     const text = `import torch\nmodel.load_state_dict(sd)\n${'# old code: model.load_state_dict(x)\n'.repeat(3000)}model.load_state_dict(\n    sd,\n${'    # note\n'.repeat(10)})\n`;
     const plan = await planText(text);

@@ -70,10 +70,32 @@ function jsonPlan(plan: FilePlan) {
   };
 }
 
-/** The `--json` document (design.md: version 1); every control character in it is a JSON escape. */
-export function jsonText(result: ScanResult): string {
-  const json = JSON.stringify({ version: 1, root: result.root, mapper: result.mapper, files: result.files.map(jsonPlan), skipped: result.skipped, stats: result.stats }, null, 2);
-  return `${escapeJsonControls(json)}\n`;
+/** `value` as `JSON.stringify(value, null, 2)` prints it `depth` levels in. */
+const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+
+/**
+ * The `--json` document (design.md: version 1) in pieces, a file at a time, so that it is never
+ * whole in memory (each candidate file's preamble is in it: tens of MB on a large project); the
+ * pieces joined are `JSON.stringify(document, null, 2)` and a line break. `files` are taken one at
+ * a time (see `letGo`). Every control character in it is a JSON escape.
+ */
+export function* jsonChunks(result: Omit<ScanResult, 'files'>, files: Iterable<FilePlan>): Generator<string> {
+  const { root, mapper, skipped, stats } = result;
+  yield escapeJsonControls(`${indentedJson({ version: 1, root, mapper }, 0).slice(0, -2)},\n  "files": [`);
+  let first = true;
+  for (const file of files) {
+    yield escapeJsonControls(`${first ? '' : ','}\n    ${indentedJson(jsonPlan(file), 2)}`);
+    first = false;
+  }
+  yield escapeJsonControls(`${first ? '' : '\n  '}],\n${indentedJson({ skipped, stats }, 0).slice(2)}\n`);
+}
+
+/**
+ * The items of `list`, each let go (removed from the list) as it is taken: printing a plan's
+ * preamble makes it one flat string of its own (tens of kB a file), which is garbage once printed.
+ */
+export function* letGo<T>(list: T[]): Generator<T> {
+  for (let item = list.shift(); item !== undefined; item = list.shift()) yield item;
 }
 
 export function writeResultLine(r: WriteResult, paint: Paint): string {

@@ -78,6 +78,17 @@ async function withInkEnv<T>(env: NodeJS.ProcessEnv, load: () => Promise<T>): Pr
   }
 }
 
+/** Resolves when `stream` can take more (drain), or will take nothing more (an error, closed). */
+function writable(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.on(event, done);
+  });
+}
+
 export async function run(io: Io): Promise<number> {
   // Error messages can quote a path from the project: shown, never emitted raw.
   let errPaint = painter(colorEnabled(null, Boolean(io.stderr.isTTY), io.env));
@@ -149,7 +160,7 @@ export async function run(io: Io): Promise<number> {
   const started = performance.now();
   const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { acceptedWarnings, checkText, dryRunText, jsonText, mapperLine, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonChunks, letGo, mapperLine, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
   let result;
   try {
@@ -176,7 +187,12 @@ export async function run(io: Io): Promise<number> {
 
   switch (mode) {
     case 'json':
-      io.stdout.write(jsonText(result));
+      // a piece at a time, waiting whenever the pipe is full, so that the document is never whole in memory
+      // (and stopping when the reader has gone)
+      for (const chunk of jsonChunks(result, letGo(result.files))) {
+        if (io.stdout.destroyed) break;
+        if (io.stdout.write(chunk) === false) await writable(io.stdout);
+      }
       return 0;
     case 'check':
       if (cli.format === 'github') {

@@ -42,8 +42,20 @@ function mayBind(text: string, i: number, length: number, loose: boolean): boole
   return loose && (LOOSE_AFTER.test(after) || LOOSE_BEFORE.test(before));
 }
 
-/** For each of `names`, the offsets of its whole-word occurrences that may bind it (one pass over the text). */
-export function bindingOffsets(text: string, names: readonly string[]): Map<string, number[]> {
+/** Whether an offset lies in one of `regions` (sorted [start, end) pairs), asked of offsets in increasing order. */
+function regionFilter(regions: ReadonlyArray<readonly [number, number]>): (offset: number) => boolean {
+  let r = 0;
+  return (offset) => {
+    while (r < regions.length && (regions[r] as readonly [number, number])[1] <= offset) r++;
+    return r < regions.length && (regions[r] as readonly [number, number])[0] <= offset;
+  };
+}
+
+/**
+ * For each of `names`, the offsets of its whole-word occurrences that may bind it (one pass over the
+ * text, or over `regions` of it, sorted [start, end) pairs: where the module's own bindings can be).
+ */
+export function bindingOffsets(text: string, names: readonly string[], regions: ReadonlyArray<readonly [number, number]> = [[0, text.length]]): Map<string, number[]> {
   const out = new Map<string, number[]>(names.map((n) => [n, []]));
   if (names.length === 0) return out;
   const found = (name: string, i: number) => {
@@ -53,9 +65,17 @@ export function bindingOffsets(text: string, names: readonly string[]): Map<stri
   // one regular expression for the ASCII names (\b is ASCII's word boundary, so a non-ASCII
   // letter next to a match is checked after), a search for each other one
   const ascii = [...new Set(names)].filter((n) => /^[A-Za-z0-9_]+$/.test(n));
-  if (ascii.length > 0) for (const m of text.matchAll(new RegExp(`\\b(?:${ascii.join('|')})\\b`, 'g'))) found(m[0], m.index);
+  const words = ascii.length > 0 ? new RegExp(`\\b(?:${ascii.join('|')})\\b`, 'g') : null;
+  // One search of the whole text per pattern, its hits kept when in a region: a search per region
+  // ran on past the region's end to the next hit, wherever that was (quadratic in a file of many
+  // definitions and few hits).
+  if (words) {
+    const inRegions = regionFilter(regions);
+    for (let m = words.exec(text); m; m = words.exec(text)) if (inRegions(m.index)) found(m[0], m.index);
+  }
   for (const name of names.filter((n) => !ascii.includes(n))) {
-    for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + name.length)) found(name, i);
+    const inRegions = regionFilter(regions);
+    for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + name.length)) if (inRegions(i)) found(name, i);
   }
   for (const offsets of out.values()) offsets.sort((a, b) => a - b);
   return out;

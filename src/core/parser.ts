@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser, type Node, type Range, type Tree } from 'web-tree-sitter';
+import { lastAtOrBefore } from './text.js';
 
 export type { Node, Parser, Range, Tree };
 
@@ -35,8 +36,18 @@ const CHUNK = 1024;
 /** Parses Python source, or only `ranges` of it; the caller must `delete()` the tree when done with it. */
 export function parseWith(parser: Parser, text: string, ranges?: Range[]): Tree {
   // Chunks of a bounded size: web-tree-sitter copies each chunk the callback returns into WASM
-  // memory, and with included ranges it asks again at every jump between ranges.
-  const tree = parser.parse((index) => text.slice(index, index + CHUNK), null, ranges ? { includedRanges: ranges } : undefined);
+  // memory, and with included ranges it asks again at every jump between ranges, so a chunk
+  // inside a range ends where the range does (tree-sitter reads nothing past it).
+  const starts = ranges?.map((r) => r.startIndex);
+  const read = (index: number) => {
+    let end = index + CHUNK;
+    if (ranges && starts) {
+      const range = ranges[lastAtOrBefore(starts, index)];
+      if (range && index >= range.startIndex && index < range.endIndex) end = Math.min(end, range.endIndex);
+    }
+    return text.slice(index, end);
+  };
+  const tree = parser.parse(read, null, ranges ? { includedRanges: ranges } : undefined);
   if (!tree) throw new Error('the Python parser returned no tree');
   return tree;
 }
@@ -84,6 +95,20 @@ export function nodesAtWord(root: Node, text: string, word: string): Node[] {
 
 /** Runs of at least this many comment-only lines are blanked before parsing. */
 const COMMENT_RUN = 8;
+/** True when COMMENT_RUN comment-only lines follow one another somewhere (the first two lines count here). */
+function hasCommentRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; ) {
+    let k = i;
+    while (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9) k++;
+    if (text.charCodeAt(k) !== 35 /* # */) run = 0;
+    else if (++run >= COMMENT_RUN) return true;
+    const lf = text.indexOf('\n', k);
+    if (lf === -1) break;
+    i = lf + 1;
+  }
+  return false;
+}
 
 /**
  * The text to hand the parser: long runs of comment-only lines become spaces of the same length.
@@ -93,6 +118,8 @@ const COMMENT_RUN = 8;
  * an encoding line) are never blanked.
  */
 export function maskCommentRuns(text: string): string {
+  // most files have no such run: one search says so without splitting the text into lines
+  if (!hasCommentRun(text)) return text;
   const lines = text.split('\n');
   let run: number[] = [];
   let changed = false;

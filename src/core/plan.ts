@@ -4,7 +4,7 @@ import { importStatements, moduleBindings, starImports } from './bindings.js';
 import { getParser, maskCommentRuns, parseWith, sourceOf, type Parser, type Tree } from './parser.js';
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
-import { preambleSource } from './preamble-source.js';
+import { preambleSource, type PreambleSource } from './preamble-source.js';
 import { controlWarnings } from './control-warning.js';
 import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
@@ -13,25 +13,28 @@ import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
-import { focusRanges } from './statements.js';
+import { Focus, moduleRegions } from './focus.js';
+import { fileStructure } from './statements.js';
 import { LineIndex, decode, sha256 } from './text.js';
 import type { Decision, Decisions, Edit, FilePlan, ScanOptions, Site } from './types.js';
 
+/** How many times a focused parse is widened to what the evidence read before the whole file is parsed instead. */
+const MAX_WIDENINGS = 4;
+
 /**
- * The tree planning reads: only the statements that matter when the lexer is sure of them and they
- * parse cleanly, else the whole file (so a syntax error is always reported from a full parse), or
- * the code before a tokenizer error (`locateSyntaxError`).
+ * The tree planning reads: only the statements `focus` keeps when the lexer is sure of them and they
+ * parse cleanly (with `focus` as the tree's coverage), else the whole file (so a syntax error is
+ * always reported from a full parse), or the code before a tokenizer error (`locateSyntaxError`).
  */
-function parseForPlan(parser: Parser, text: string, lines: LineIndex, focus: boolean, binders: ReadonlyMap<string, readonly number[]>): { tree: Tree; error: SyntaxProblem | null } {
-  const masked = maskCommentRuns(text);
-  const ranges = focus ? focusRanges(text, lines, binders) : null;
+function parseForPlan(parser: Parser, text: string, masked: string, lines: LineIndex, focus: Focus | null): { tree: Tree; error: SyntaxProblem | null; coverage: Focus | null } {
+  const ranges = focus?.ranges(lines) ?? null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
-    if (!focused.rootNode.hasError) return { tree: focused, error: null };
+    if (!focused.rootNode.hasError) return { tree: focused, error: null, coverage: focus };
     focused.delete();
   }
   const whole = parseWith(parser, masked);
-  return whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null };
+  return { ...(whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null }), coverage: null };
 }
 
 /** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
@@ -39,71 +42,102 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
   return planWith(await getParser(), path, absPath, bytes, options, focus);
 }
 
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan {
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true): FilePlan {
   const { text, bom, eol } = decode(bytes);
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
   // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
-  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)]);
-  const { tree, error } = parseForPlan(parser, text, lines, focus, binders);
-  try {
-    const root = tree.rootNode;
-    const importNodes = importStatements(root, text);
-    const bindings = moduleBindings(root, importNodes, binders);
-    const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName, options.mapper);
-    const sites: Site[] = [];
-    let index: ProjectIndex | null = null;
-    for (const found of findCalls(root, text, path, lines)) {
-      const start = lines.position(found.call.startIndex);
-      const end = lines.position(found.call.endIndex);
-      const rewrite = rewriteCall(text, found, options.targetName, lines, options.mapper);
-      const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
-      const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
-      const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
-      const receiver = sourceOf(text, found.receiver);
-      // What this file alone says; the scanner settles the kind again once every file is indexed.
-      index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
-      sites.push({
-        id: `${path}:${start.line}:${start.column}`,
-        path,
-        line: start.line,
-        column: start.column,
-        endLine: end.line,
-        endColumn: end.column,
-        receiver,
-        ...withConflict(siteKind(index, found.clues, found.state === null, receiver, options.include), conflict),
-        ...(conflict ? { conflict } : {}),
-        clues: found.clues,
-        original: text.slice(edit.start, edit.end),
-        replacement: edit.text,
-        warnings: [...controlWarnings(text, lines, Math.min(edit.start, found.call.startIndex), Math.max(edit.end, found.call.endIndex)), ...(rewrite?.warnings ?? [])],
-        edit,
-        lines: statementLines(text, found.call, lines),
-        ...(hintsAt !== undefined ? { hintsAt } : {}),
-      });
+  const structure = fileStructure(text);
+  // (only where the module's own bindings can be, when the lexer knows where that is)
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)], structure ? moduleRegions(text, structure) : undefined);
+  const masked = maskCommentRuns(text);
+  let focus = focused && structure ? Focus.of(text, structure, binders) : null;
+  for (let widenings = 0; ; widenings++) {
+    const { tree, error, coverage } = parseForPlan(parser, text, masked, lines, focus);
+    try {
+      const plan = planTree(parser, tree, error, coverage, { path, absPath, bytes, text, bom, eol, lines, source, binders, options });
+      if (plan) return plan;
+    } finally {
+      tree.delete();
     }
-    let preamble: FilePlan['preamble'] = null;
-    if (sites.length > 0 && keyMapper === 'absent') {
-      const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
-      const first = Math.min(...sites.map((s) => s.edit.start));
-      const edit = placePreamble(text, lines, root, first, imports, body, eol);
-      preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
-    }
-    return {
-      path,
-      absPath,
-      sites,
-      preamble,
-      hash: sha256(bytes),
-      text,
-      bom,
-      eol,
-      parseError: error ? describeSyntaxError(error) : null,
-    };
-  } finally {
-    tree.delete();
+    // the evidence read statements the focused tree lacked: keep them too, or parse the whole file
+    if (focus && widenings < MAX_WIDENINGS) focus.widen();
+    else focus = null;
   }
+}
+
+interface FileInput {
+  path: string;
+  absPath: string;
+  bytes: Uint8Array;
+  text: string;
+  bom: boolean;
+  eol: '\n' | '\r\n';
+  lines: LineIndex;
+  source: PreambleSource;
+  binders: ReadonlyMap<string, readonly number[]>;
+  options: ScanOptions;
+}
+
+/** The plan read from `tree`; null when it read a statement that `coverage` (a focused tree) lacks. */
+function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, file: FileInput): FilePlan | null {
+  const { path, absPath, bytes, text, bom, eol, lines, source, binders, options } = file;
+  const root = tree.rootNode;
+  const importNodes = importStatements(root, text);
+  const bindings = moduleBindings(root, importNodes, binders);
+  const { keyMapper, mapperTaken, targetTaken } = nameConflicts(text, bindings, options.targetName, options.mapper);
+  const sites: Site[] = [];
+  let index: ProjectIndex | null = null;
+  const found = findCalls(root, text, path, lines, coverage ?? undefined);
+  if (coverage && coverage.misses.length > 0) return null;
+  for (const call of found) {
+    const start = lines.position(call.call.startIndex);
+    const end = lines.position(call.call.endIndex);
+    const rewrite = rewriteCall(text, call, options.targetName, lines, options.mapper);
+    const raw = rewrite?.edit ?? { start: call.call.startIndex, end: call.call.endIndex, text: sourceOf(text, call.call) };
+    const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
+    const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
+    const receiver = sourceOf(text, call.receiver);
+    // What this file alone says; the scanner settles the kind again once every file is indexed.
+    index ??= fileIndex(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const conflict = mapperTaken ?? (rewrite?.assigns ? targetTaken : null);
+    sites.push({
+      id: `${path}:${start.line}:${start.column}`,
+      path,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      receiver,
+      ...withConflict(siteKind(index, call.clues, call.state === null, receiver, options.include), conflict),
+      ...(conflict ? { conflict } : {}),
+      clues: call.clues,
+      original: text.slice(edit.start, edit.end),
+      replacement: edit.text,
+      warnings: [...controlWarnings(text, lines, Math.min(edit.start, call.call.startIndex), Math.max(edit.end, call.call.endIndex)), ...(rewrite?.warnings ?? [])],
+      edit,
+      lines: statementLines(text, call.call, lines),
+      ...(hintsAt !== undefined ? { hintsAt } : {}),
+    });
+  }
+  let preamble: FilePlan['preamble'] = null;
+  if (sites.length > 0 && keyMapper === 'absent') {
+    const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
+    const first = Math.min(...sites.map((s) => s.edit.start));
+    const edit = placePreamble(text, lines, root, first, imports, body, eol);
+    preamble = { line: lines.position(edit.start).line, endLine: lines.position(edit.end).line, text: edit.text, edit };
+  }
+  return {
+    path,
+    absPath,
+    sites,
+    preamble,
+    hash: sha256(bytes),
+    text,
+    bom,
+    eol,
+    parseError: error ? describeSyntaxError(error) : null,
+  };
 }
 
 /** The tag of the preamble's edit (site ids hold a colon and a path, so none is this). */

@@ -1,5 +1,6 @@
 /** Finding `X.load_state_dict(...)` calls in a parse tree, with the clues to what their receivers are. */
 import { receiverClues, type ClueContext } from './evidence/clues.js';
+import type { Coverage } from './evidence/tree.js';
 import { nodesAtWord, type Node } from './parser.js';
 import { stateArgument } from './rewrite.js';
 import type { LineIndex } from './text.js';
@@ -20,10 +21,14 @@ function hasErrorAncestor(node: Node): boolean {
   return false;
 }
 
-/** Every call whose function is an attribute named `load_state_dict`, outside broken code, in source order. */
-export function findCalls(root: Node, text: string, path: string, lines: LineIndex): FoundCall[] {
+/**
+ * Every call whose function is an attribute named `load_state_dict`, outside broken code, in source
+ * order. `coverage` is given when the tree holds only part of the file: the clues then note there
+ * every statement they read that the tree lacks (and the caller parses again).
+ */
+export function findCalls(root: Node, text: string, path: string, lines: LineIndex, coverage?: Coverage): FoundCall[] {
   const found: FoundCall[] = [];
-  const ctx: ClueContext = { text, path, lines, root };
+  const ctx: ClueContext = { text, path, lines, root, ...(coverage ? { coverage } : {}) };
   for (const name of nodesAtWord(root, text, 'load_state_dict')) {
     const fn = name.parent;
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.startIndex !== name.startIndex) continue;

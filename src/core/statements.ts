@@ -1,234 +1,267 @@
 /**
- * Where a Python file's top-level statements begin, found by a small lexer (strings, f-strings,
- * brackets, comments, backslash continuations) instead of a parse. The planner uses it to parse
- * only the statements that can matter (those holding a site, an import or `KeyMapper`, and the
- * file's header): WASM parsing runs at a few MB/s, this lexer at hundreds.
+ * The statements of a Python file and how they nest, found by a small lexer (strings, f-strings,
+ * brackets, comments, backslash continuations, indentation) instead of a parse. The focused parse
+ * (`focus.ts`) uses it to hand tree-sitter only the statements planning reads: WASM parsing runs
+ * at a few MB/s, this lexer at hundreds.
  *
- * Anything this lexer is not sure of (an unterminated string or bracket, a lone `\r`, a line
- * that no statement can begin with, such as a backslash or a merge conflict marker, a quote inside
- * an f-string expression that could close it) makes it return null, and the caller parses the
- * whole file.
+ * Each logical line is the header of a clause (`if ...:`, `else:`, `def f():` with its decorators)
+ * or a simple statement; a block is a statement with its clauses, each clause with the statements
+ * of its indented body. Indentation is counted as tree-sitter's scanner counts it (a tab is 8
+ * columns, a form feed starts again at 0).
+ *
+ * Anything the lexer is not sure of (an unterminated string or bracket, a lone `\r`, a line that no
+ * statement can begin with, such as a backslash or a merge conflict marker, a quote inside an
+ * f-string expression that could close it, indentation that mixes tabs and spaces or does not
+ * match the blocks around it, a header with no body, a clause with no statement to continue) makes
+ * it return null, and the caller parses the whole file.
  */
-import type { Range } from 'web-tree-sitter';
-import { lastAtOrBefore, type LineIndex } from './text.js';
+import { Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, Unsure, skipString } from './lexer-strings.js';
 
-export interface Statement {
-  /** Offset of the start of the statement's first line (decorators and `else`/`except` parts included). */
+export interface Clause {
+  /** Offset of the start of its first line (its decorators' for a decorated definition). */
   start: number;
-  /** Offset where the next statement begins, or the text's length. */
+  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
+  headerEnd: number;
+  /** The statements of its indented body: none for a simple statement, or a body on the header's own line. */
+  body: Block[];
+  block: Block;
+  /** Its place among the file's clauses, in source order. */
+  index: number;
+}
+
+export interface Block {
+  id: number;
+  /** Offset of the start of its first line. */
+  start: number;
+  /** Offset where the next statement outside it begins (the text's length for the last one). */
   end: number;
-  /** How the statement begins: `import`/`from`, a string literal, or anything else. */
-  lead: 'import' | 'string' | 'other';
+  clauses: Clause[];
+  /** The clause whose body holds it; null at top level. */
+  parent: Clause | null;
+  /** How it begins: an import, a string literal (a docstring), a definition, or anything else. */
+  lead: 'import' | 'string' | 'def' | 'class' | 'other';
+  /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
+  keyword: number;
+  /** Index of its last clause, nested ones included. */
+  last: number;
 }
 
-/** Thrown where the lexer is not sure what the text means; `at` is the offset, for debugging. */
-class Unsure extends Error {
-  constructor(readonly at: number) {
-    super(`unsure at ${at}`);
-  }
+export interface Structure {
+  /** The top-level statements. */
+  roots: Block[];
+  blocks: Block[];
+  /** Every clause in source order. */
+  clauses: Clause[];
+  /** The clauses' starts, for lookups by offset. */
+  starts: number[];
 }
 
-const NL = 10;
-const CR = 13;
-const FF = 12;
-const HASH = 35;
-const BACKSLASH = 92;
-const SQ = 39;
-const DQ = 34;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
+/** A top-level statement (the tests' view of the lexer). */
+export interface Statement {
+  start: number;
+  end: number;
+  lead: Block['lead'];
+}
 
-/** What the code loop does at each ASCII character; 0 (most of them, and all non-ASCII) is nothing. */
-const Act = { None: 0, Newline: 1, Comment: 2, Quote: 3, Backslash: 4, Return: 5, Open: 6, Close: 7 } as const;
-const CODE = new Uint8Array(128);
-CODE[NL] = Act.Newline;
-CODE[HASH] = Act.Comment;
-CODE[SQ] = Act.Quote;
-CODE[DQ] = Act.Quote;
-CODE[BACKSLASH] = Act.Backslash;
-CODE[CR] = Act.Return;
-for (const c of '([{') CODE[c.charCodeAt(0)] = Act.Open;
-for (const c of ')]}') CODE[c.charCodeAt(0)] = Act.Close;
-
-const NO_DELIMITERS: readonly string[] = [];
+const COLON = 58;
+const SPACE = 32;
+const TAB = 9;
 
 /** Characters no Python statement begins with (`)]}` are caught as unbalanced brackets). */
 const NOT_A_START = new Set([...'\\<>=,;?!$`|&^/%'].map((c) => c.charCodeAt(0)));
 
-const IDENT = /[\p{L}\p{N}_]/u;
-const PREFIX = /^[rbuft]{1,3}$/i;
-const FORMATTED = /[ft]/i;
-
-/** True when the string opening at `quote` has an f or t prefix (a formatted string). */
-function isFormatted(text: string, quote: number): boolean {
-  let k = quote;
-  while (k > 0 && quote - k < 4 && /[a-z]/i.test(text[k - 1] as string)) k--;
-  if (k === quote) return false;
-  const prefix = text.slice(k, quote);
-  if (!PREFIX.test(prefix) || IDENT.test(text[k - 1] ?? '')) return false;
-  return FORMATTED.test(prefix);
+/** True when `word` stands at `k` as a whole word. */
+function wordAt(text: string, k: number, word: string): boolean {
+  if (!text.startsWith(word, k)) return false;
+  const next = text.charCodeAt(k + word.length);
+  return !(next < 128 ? (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 95 : IDENT.test(text[k + word.length] ?? ''));
 }
 
-/** The offset after a backslash escape at `i` (a backslash-CRLF counts as one escape). */
-function afterEscape(text: string, i: number): number {
-  return text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === NL ? i + 3 : i + 2;
-}
+type Kind = Block['lead'] | 'decorator' | 'continuation';
 
-/**
- * `i` is at an opening quote: the offset after the closing one. `outer` holds the delimiters of
- * the f-strings this one is inside (`"`, `'''`, ...).
- */
-function skipString(text: string, i: number, outer: readonly string[]): number {
-  const q = text.charCodeAt(i);
-  const quote = text[i] as string;
-  const triple = text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q;
-  // The enclosing f-string's own delimiter: before Python 3.12 it closes that string, since it nests.
-  if (outer.some((d) => d === quote || (triple && d === quote.repeat(3)))) throw new Unsure(i);
-  if (isFormatted(text, i)) return skipFormatted(text, i, [...outer, triple ? quote.repeat(3) : quote], triple);
-  let j = i + (triple ? 3 : 1);
-  if (triple) {
-    // Long strings (docstrings) are jumped through: find the closing quotes, then look for an
-    // escape before them (only between the two, so that each character is looked at about once).
-    const closing = quote.repeat(3);
-    let end = text.indexOf(closing, j);
-    for (;;) {
-      if (end === -1) throw new Unsure(i);
-      while (j < end && text.charCodeAt(j) !== BACKSLASH) j++;
-      if (j >= end) return end + 3;
-      j = afterEscape(text, j);
-      if (j > end) end = text.indexOf(closing, j);
-    }
+/** What a logical line starting at `k` is. */
+function kindAt(text: string, k: number): Kind {
+  switch (text.charCodeAt(k)) {
+    case 64: // @
+      return 'decorator';
+    case 101: // e
+      return wordAt(text, k, 'else') || wordAt(text, k, 'elif') || wordAt(text, k, 'except') ? 'continuation' : 'other';
+    case 102: // f
+      if (wordAt(text, k, 'finally')) return 'continuation';
+      if (wordAt(text, k, 'from')) return 'import';
+      break;
+    case 105: // i
+      if (wordAt(text, k, 'import')) return 'import';
+      break;
+    case 100: // d
+      if (wordAt(text, k, 'def')) return 'def';
+      break;
+    case 99: // c
+      if (wordAt(text, k, 'class')) return 'class';
+      break;
+    case 97: // a
+      if (wordAt(text, k, 'async') && /^async[ \t]+def(?![\p{L}\p{N}_])/u.test(text.slice(k, k + 40))) return 'def';
+      break;
   }
-  for (;;) {
-    if (j >= text.length) throw new Unsure(i);
+  return isStringStart(text, k) ? 'string' : 'other';
+}
+
+/** A string prefix letter: r, b, u, f or t, in either case. */
+const PREFIX_LETTER = new Set([...'rbuftRBUFT'].map((c) => c.charCodeAt(0)));
+
+/** True when a string literal starts at `k` (a quote, after at most three prefix letters). */
+function isStringStart(text: string, k: number): boolean {
+  for (let j = k; j < k + 4; j++) {
     const c = text.charCodeAt(j);
-    if (c === q) return j + 1;
-    if (c === BACKSLASH) j = afterEscape(text, j);
-    else if (c === NL || c === CR) throw new Unsure(j);
-    else j++;
+    if (c === 34 || c === 39) return true;
+    if (!PREFIX_LETTER.has(c)) return false;
   }
+  return false;
 }
 
-/** An f-string (or t-string) from its opening quote: literal text, `{{`/`}}`, and replacement fields. */
-function skipFormatted(text: string, i: number, outer: readonly string[], triple: boolean): number {
-  const q = text.charCodeAt(i);
-  let j = i + (triple ? 3 : 1);
-  for (;;) {
-    if (j >= text.length) throw new Unsure(i);
-    const c = text.charCodeAt(j);
-    if (c === q) {
-      if (!triple) return j + 1;
-      if (text.charCodeAt(j + 1) === q && text.charCodeAt(j + 2) === q) return j + 3;
-      j++;
-    } else if (c === BACKSLASH) {
-      const next = text.charCodeAt(j + 1);
-      j = next === OPEN_BRACE || next === CLOSE_BRACE ? j + 1 : afterEscape(text, j);
-    } else if ((c === NL || c === CR) && !triple) {
-      throw new Unsure(j);
-    } else if (c === OPEN_BRACE) {
-      j = text.charCodeAt(j + 1) === OPEN_BRACE ? j + 2 : skipField(text, j + 1, outer, q, triple);
-    } else if (c === CLOSE_BRACE) {
-      if (text.charCodeAt(j + 1) !== CLOSE_BRACE) throw new Unsure(j);
-      j += 2;
-    } else {
-      j++;
-    }
-  }
-}
-
-/** After `{` in an f-string: the expression, a conversion and a format spec; the offset after the closing `}`. */
-function skipField(text: string, i: number, outer: readonly string[], q: number, triple: boolean): number {
-  let depth = 0;
-  let j = i;
-  for (;;) {
-    if (j >= text.length) throw new Unsure(i);
-    const c = text.charCodeAt(j);
-    const act = c < 128 ? CODE[c] : Act.None;
-    if (act === Act.Quote) j = skipString(text, j, outer);
-    else if (act === Act.Comment || act === Act.Backslash) throw new Unsure(j);
-    else if (act === Act.Open) {
-      depth++;
-      j++;
-    } else if (act === Act.Close) {
-      if (depth === 0) {
-        if (c !== CLOSE_BRACE) throw new Unsure(j);
-        return j + 1;
-      }
-      depth--;
-      j++;
-    } else if (c === 58 /* : */ && depth === 0) {
-      return skipSpec(text, j + 1, outer, q, triple);
-    } else {
-      j++;
-    }
-  }
-}
-
-/** A format spec after `:`: literal text with nested `{...}` fields, up to the `}` that ends the field. */
-function skipSpec(text: string, i: number, outer: readonly string[], q: number, triple: boolean): number {
-  let j = i;
-  for (;;) {
-    if (j >= text.length) throw new Unsure(i);
-    const c = text.charCodeAt(j);
-    if (c === CLOSE_BRACE) return j + 1;
-    if (c === OPEN_BRACE) j = skipField(text, j + 1, outer, q, triple);
-    else if (c === q || c === BACKSLASH || (!triple && (c === NL || c === CR))) throw new Unsure(j);
-    else j++;
-  }
-}
-
-function leadOf(text: string, start: number): Statement['lead'] | 'continuation' | 'decorator' {
-  const head = text.slice(start, start + 12);
-  if (/^(?:import|from)(?![\p{L}\p{N}_])/u.test(head)) return 'import';
-  if (/^(?:else|elif|except|finally)(?![\p{L}\p{N}_])/u.test(head)) return 'continuation';
-  if (head.startsWith('@')) return 'decorator';
-  if (/^[rbuft]{0,3}['"]/i.test(head)) return 'string';
-  return 'other';
-}
-
-/** The top-level statements of `text` in order, or null when the lexer is not sure where they begin. */
-export function topLevelStatements(text: string): Statement[] | null {
+/** The file's statements and how they nest, or null when the lexer is not sure of them. */
+export function fileStructure(text: string): Structure | null {
   try {
-    return statementsOrThrow(text);
+    return structureOrThrow(text);
   } catch (error) {
     if (error instanceof Unsure) return null;
     throw error;
   }
 }
 
-function statementsOrThrow(text: string): Statement[] {
-  const found: Statement[] = [];
+/** The top-level statements of `text` in order, or null when the lexer is not sure where they begin. */
+export function topLevelStatements(text: string): Statement[] | null {
+  return fileStructure(text)?.roots.map(({ start, end, lead }) => ({ start, end, lead })) ?? null;
+}
+
+/** For tests and debugging: the offset where the lexer gave up, or null when it did not. */
+export function unsureAt(text: string): number | null {
+  try {
+    structureOrThrow(text);
+    return null;
+  } catch (error) {
+    if (error instanceof Unsure) return error.at;
+    throw error;
+  }
+}
+
+/** A body being filled: the clause it belongs to (null for the module) and its indentation. */
+interface Open {
+  clause: Clause | null;
+  indent: number;
+  body: Block[];
+}
+
+const NO_BODY: Block[] = [];
+
+function structureOrThrow(text: string): Structure {
   const n = text.length;
+  const roots: Block[] = [];
+  const blocks: Block[] = [];
+  const clauses: Clause[] = [];
+  const starts: number[] = [];
+  const open: Open[] = [{ clause: null, indent: 0, body: roots }];
   let pendingDecorator = -1;
+  let colon = false; // the last logical line's code ends with `:` (a header whose body follows)
+
+  /** The last statement of `body` ends where the line at `at` begins. */
+  const endLast = (body: Block[], at: number) => {
+    const last = body[body.length - 1];
+    if (last) {
+      last.end = at;
+      last.last = clauses.length - 1;
+    }
+  };
+
+  /** A logical line at `lineStart`, its code at `code`, indented `width` columns. */
+  const logicalLine = (lineStart: number, code: number, width: number) => {
+    let top = open[open.length - 1] as Open;
+    if (colon) {
+      if (width <= top.indent) throw new Unsure(code); // a header with no body
+      const header = clauses[clauses.length - 1] as Clause;
+      header.body = [];
+      top = { clause: header, indent: width, body: header.body };
+      open.push(top);
+      colon = false;
+    } else if (width > top.indent) {
+      throw new Unsure(code); // an unexpected indent
+    } else if (width < top.indent) {
+      if (pendingDecorator !== -1) throw new Unsure(code); // decorators with nothing to decorate
+      while (width < top.indent) {
+        endLast(top.body, lineStart);
+        open.pop();
+        top = open[open.length - 1] as Open;
+      }
+      if (width !== top.indent) throw new Unsure(code); // a dedent to no enclosing level
+    }
+    const kind = kindAt(text, code);
+    if (kind === 'continuation') {
+      const owner = top.body[top.body.length - 1];
+      if (!owner || pendingDecorator !== -1) throw new Unsure(code);
+      const clause: Clause = { start: lineStart, headerEnd: n, body: NO_BODY, block: owner, index: clauses.length };
+      owner.clauses.push(clause);
+      addClause(clause);
+      return;
+    }
+    if (pendingDecorator === -1) endLast(top.body, lineStart);
+    if (kind === 'decorator') {
+      if (pendingDecorator === -1) pendingDecorator = lineStart;
+      return;
+    }
+    const start = pendingDecorator === -1 ? lineStart : pendingDecorator;
+    pendingDecorator = -1;
+    const block: Block = { id: blocks.length, start, end: n, clauses: [], parent: top.clause, lead: kind, keyword: kind === 'def' || kind === 'class' ? code : -1, last: 0 };
+    blocks.push(block);
+    top.body.push(block);
+    const clause: Clause = { start, headerEnd: n, body: NO_BODY, block, index: clauses.length };
+    block.clauses.push(clause);
+    addClause(clause);
+  };
+  const addClause = (clause: Clause) => {
+    const previous = clauses[clauses.length - 1];
+    if (previous) previous.headerEnd = clause.start;
+    clauses.push(clause);
+    starts.push(clause.start);
+  };
+
   let depth = 0;
   let continued = false;
   let lineStart = true;
+  let physical = 0; // where the current physical line starts
+  let commentAt = -1; // where a comment starts on it
   let i = 0;
   while (i < n) {
     if (lineStart) {
       lineStart = false;
-      let k = i;
-      while (text.charCodeAt(k) === FF) k++; // a form feed resets the indentation: the line is still at column 0
-      const first = text.charCodeAt(k);
-      const blank = k >= n || first === 32 || first === 9 || first === NL || first === CR || first === HASH;
-      if (depth === 0 && !continued && !blank) {
-        // A line that cannot begin a statement: a backslash (it joins the next line, whose
-        // indentation then counts), a merge conflict marker, stray punctuation.
-        if (NOT_A_START.has(first)) throw new Unsure(k);
-        const lead = leadOf(text, k);
-        const previous = found[found.length - 1];
-        if (lead === 'decorator') {
-          if (pendingDecorator === -1) pendingDecorator = i;
-        } else if (!(lead === 'continuation' && previous && pendingDecorator === -1)) {
-          // (a continuation stays part of the statement before; its end moves on when the next one begins)
-          const start = pendingDecorator === -1 ? i : pendingDecorator;
-          if (previous) previous.end = start;
-          found.push({ start, end: n, lead: lead === 'continuation' ? 'other' : lead });
-          pendingDecorator = -1;
+      physical = i;
+      commentAt = -1;
+      if (depth === 0 && !continued) {
+        let k = i;
+        let width = 0;
+        let spaces = false;
+        let tabs = false;
+        for (;; k++) {
+          const c = text.charCodeAt(k);
+          if (c === SPACE) {
+            width++;
+            spaces = true;
+          } else if (c === TAB) {
+            width += 8;
+            tabs = true;
+          } else if (c === FF) {
+            width = 0;
+          } else break;
         }
+        const first = text.charCodeAt(k);
+        if (k < n && first !== NL && first !== CR && first !== HASH) {
+          // A line that cannot begin a statement: a backslash (it joins the next line, whose
+          // indentation then counts), a merge conflict marker, stray punctuation.
+          if (NOT_A_START.has(first) || (spaces && tabs)) throw new Unsure(k);
+          logicalLine(i, k, width);
+        }
+        i = k;
       }
       continued = false;
-      i = k;
     }
     const c = text.charCodeAt(i);
     switch (c < 128 ? CODE[c] : Act.None) {
@@ -236,10 +269,17 @@ function statementsOrThrow(text: string): Statement[] {
         i++;
         break;
       case Act.Newline:
+        if (depth === 0) {
+          // the last code character of the line, before a comment and trailing blanks
+          let e = commentAt === -1 ? i : commentAt;
+          for (let b = text.charCodeAt(e - 1); e > physical && (b === SPACE || b === TAB || b === CR || b === FF); b = text.charCodeAt(e - 1)) e--;
+          if (e > physical) colon = text.charCodeAt(e - 1) === COLON;
+        }
         i++;
         lineStart = true;
         break;
       case Act.Comment: {
+        commentAt = i;
         const lf = text.indexOf('\n', i);
         i = lf === -1 ? n : lf;
         break;
@@ -267,86 +307,7 @@ function statementsOrThrow(text: string): Statement[] {
         i++;
     }
   }
-  if (depth !== 0 || continued || pendingDecorator !== -1) throw new Unsure(n);
-  return found;
-}
-
-/** For tests and debugging: the offset where the lexer gave up, or null when it did not. */
-export function unsureAt(text: string): number | null {
-  try {
-    statementsOrThrow(text);
-    return null;
-  } catch (error) {
-    if (error instanceof Unsure) return error.at;
-    throw error;
-  }
-}
-
-/** A statement that defines a function or class (its names are its own; the evidence looks at other code). */
-const DEFINES = /^(?:@|def\b|class\b|async\s+def\b)/;
-const RECEIVER_BEFORE = /([\p{L}_][\p{L}\p{N}_]*)(?:\s*\[[^\]\n]*\])?(?:\s*\.\s*[\p{L}_][\p{L}\p{N}_]*(?:\s*\[[^\]\n]*\])?)*\s*\.\s*$/u;
-
-/** The first names of the sites' receivers (`model` of `model.load_state_dict`, `models` of `models[0].net...`); `self` left out. */
-function receiverRoots(text: string): Set<string> {
-  const roots = new Set<string>();
-  const word = 'load_state_dict';
-  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) {
-    const root = RECEIVER_BEFORE.exec(text.slice(Math.max(0, i - 200), i))?.[1];
-    if (root && root !== 'self') roots.add(root);
-  }
-  return roots;
-}
-
-/** Words whose statements are parsed: the sites, and what `findCalls` and the preamble's placement look up. */
-const FOCUS_WORDS = ['load_state_dict', 'import', 'KeyMapper'];
-
-/** True for statements that may belong to the leading import region: `if`/`try`/`with` blocks and `__dunder__` assignments. */
-function mayBeInImportRegion(text: string, s: Statement): boolean {
-  return s.lead !== 'other' || /^(?:(?:if|try|with)(?![\p{L}\p{N}_])|__\w+__[ \t]*=)/u.test(text.slice(s.start, s.start + 40));
-}
-
-/**
- * The parts of `text` that planning needs parsed: the header (every statement up to and including
- * the first that cannot belong to the leading import region, which is all the preamble's placement
- * looks at), each top-level statement holding one of FOCUS_WORDS, and each holding an offset of
- * `binders` (`bindingOffsets`: where names may be bound). Null when the whole file should be parsed.
- */
-export function focusRanges(text: string, lines: LineIndex, binders: ReadonlyMap<string, readonly number[]> = new Map()): Range[] | null {
-  const statements = topLevelStatements(text);
-  if (!statements || statements.length === 0) return null;
-  const keep = new Uint8Array(statements.length);
-  for (let k = 0; k < statements.length; k++) {
-    keep[k] = 1;
-    if (!mayBeInImportRegion(text, statements[k] as Statement)) break;
-  }
-  const starts = statements.map((s) => s.start);
-  // (text before the first statement belongs to the header, index 0)
-  for (const word of FOCUS_WORDS) {
-    for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) keep[lastAtOrBefore(starts, i)] = 1;
-  }
-  for (const offsets of binders.values()) for (const i of offsets) keep[lastAtOrBefore(starts, i)] = 1;
-  // Module-level code that names a site's receiver (`model = Tracker()` above `model.load_state_dict(sd)`):
-  // where the receiver is bound is the strongest evidence of what it is.
-  for (const root of receiverRoots(text)) {
-    for (let i = text.indexOf(root); i !== -1; i = text.indexOf(root, i + root.length)) {
-      if (IDENT.test(text[i - 1] ?? '') || IDENT.test(text[i + root.length] ?? '')) continue;
-      const k = lastAtOrBefore(starts, i);
-      if (!DEFINES.test(text.slice(statements[k]?.start ?? 0, (statements[k]?.start ?? 0) + 12))) keep[k] = 1;
-    }
-  }
-  const spans: { start: number; end: number }[] = [];
-  statements.forEach((s, k) => {
-    if (!keep[k]) return;
-    const last = spans[spans.length - 1];
-    if (last && last.end === s.start) last.end = s.end;
-    else spans.push({ start: k === 0 ? 0 : s.start, end: s.end });
-  });
-  if (spans.length === 1 && spans[0]?.start === 0 && spans[0].end === text.length) return null; // all of it
-  return spans.map(({ start, end }) => ({ startIndex: start, endIndex: end, startPosition: point(lines, start), endPosition: point(lines, end) }));
-}
-
-/** A tree-sitter point: 0-based row, column in UTF-16 code units (web-tree-sitter's unit for strings). */
-function point(lines: LineIndex, offset: number): { row: number; column: number } {
-  const row = lines.row(offset);
-  return { row, column: offset - lines.lineStart(row) };
+  if (depth !== 0 || continued || pendingDecorator !== -1 || colon) throw new Unsure(n);
+  for (const body of open) endLast(body.body, n);
+  return { roots, blocks, clauses, starts };
 }

@@ -11,7 +11,7 @@ import type { Clue, EvidenceRule } from '../types.js';
 import { CONSTRUCTORS, MODULE_ONLY_RETURNS, MODULE_USES, PASS_THROUGH, RETURNS_SELF, STATE_USES } from './known.js';
 import { bindingAt, refsIn, type Ref } from './refs.js';
 import {
-  MAX_DEPTH, annotationName, brief, className, clsName, dotted, enclosing, lastName, methodReturn, positionalArgs, sameNode, scopeOf,
+  MAX_DEPTH, annotationName, brief, className, clsName, dotted, enclosing, lastName, methodReturn, positionalArgs, sameNode, scopeEnd, scopeOf,
   selfName, sourceAt, src, unwrap, type Context,
 } from './tree.js';
 
@@ -111,7 +111,7 @@ function valueClues(ctx: Context, raw: Node | null, index: number | null, subjec
       }
       // `self.get_criterion()`: what that method of the class returns.
       if (object?.type === 'identifier' && object.text === selfName(fnOfValue) && depth < MAX_DEPTH) {
-        const returned = methodReturn(value, method);
+        const returned = methodReturn(ctx, value, method);
         if (returned) return valueClues(ctx, returned, index, subject, rule, depth + 1);
       }
       if (object && CONSTRUCTORS.has(method)) {
@@ -296,7 +296,7 @@ function identifierClues(ctx: Context, node: Node, at: number, subject: string, 
   for (let scope = scopeOf(node); ; scope = scope ? scopeOf(scope) : null) {
     if (scope?.type === 'class_definition') continue; // class bodies do not enclose their methods' names
     const start = scope ? scope.startIndex : 0;
-    const end = scope ? scope.endIndex : ctx.text.length;
+    const end = scope ? scopeEnd(ctx, scope) : ctx.text.length;
     const refs = refsIn(ctx, node, start, end, scope);
     clues.push(...isinstanceGuard(ctx, refs, at, subject));
     const binding = bindingAt(refs, at);
@@ -313,12 +313,13 @@ function selfAttributeClues(ctx: Context, node: Node, at: number, subject: strin
   const fn = enclosing(node, 'function_definition');
   const attr = node.childForFieldName('attribute')?.text ?? '';
   if (!cls) return [];
-  const refs = refsIn(ctx, node, cls.startIndex, cls.endIndex);
-  const clues: Clue[] = depth === 0 ? isinstanceGuard(ctx, refs.filter((r) => fn && r.node.startIndex >= fn.startIndex && r.node.endIndex <= fn.endIndex), at, subject) : [];
+  const refs = refsIn(ctx, node, cls.startIndex, scopeEnd(ctx, cls));
+  const clues: Clue[] = depth === 0 ? isinstanceGuard(ctx, refs.filter((r) => fn && r.node.startIndex >= fn.startIndex && r.node.endIndex <= scopeEnd(ctx, fn)), at, subject) : [];
   const assigned = refs.filter((r) => r.role.type === 'assign');
   // Every assignment of the class counts (they are spread over __init__, setup, ...); the first that tells wins.
   for (const ref of assigned) clues.push(...bindingClues(ctx, ref, subject, depth));
   // A class-level annotation or assignment: `model: nn.Module`, `optimizer = None`.
+  ctx.coverage?.needStatements(cls.startIndex, attr);
   const body = cls.childForFieldName('body');
   for (const stmt of body?.namedChildren ?? []) {
     const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
@@ -377,7 +378,7 @@ export function receiverClues(ctx: Context, call: Node, receiver: Node, state: N
         if (imported?.type === 'verdict' && imported.source.rule === 'imported-module') clues.push({ ...imported, what: `${subject} is a function of an imported module, not a model` });
         if (imported?.type === 'class' && imported.how === 'import') clues.push({ ...imported, expr: dotted(r) as string, subject });
       }
-      const refs = refsIn(ctx, r, fn ? fn.startIndex : 0, fn ? fn.endIndex : ctx.text.length);
+      const refs = refsIn(ctx, r, fn ? fn.startIndex : 0, fn ? scopeEnd(ctx, fn) : ctx.text.length);
       const binding = bindingAt(refs, call.startIndex);
       if (binding) clues.push(...bindingClues(ctx, binding, subject, 0));
       clues.push(...usageClues(ctx, refs, subject));

@@ -36,6 +36,9 @@ function commonPrefix(a: string, b: string): number {
   return n;
 }
 
+/** How many files' bytes the index keeps at once (`bytesOf`). */
+const BYTES_KEPT = 64;
+
 export class ProjectIndex {
   private readonly classes = new Map<string, ClassFact[]>();
   /** The last part of every file's module name (`mod` for `src/pkg/mod.py`) -> those files and their dotted names. */
@@ -76,10 +79,21 @@ export class ProjectIndex {
     return this.classes.has(path);
   }
 
-  /** The file's bytes, read once. */
+  /**
+   * The file's bytes, kept for the last BYTES_KEPT files asked for (a large project's lookups reach
+   * thousands of files: kept all, their bytes grew the scan's memory with the project).
+   */
   bytesOf(path: string): Buffer | null {
-    if (!this.texts.has(path)) this.texts.set(path, this.read(path));
-    return this.texts.get(path) ?? null;
+    const kept = this.texts.get(path);
+    if (kept !== undefined) {
+      this.texts.delete(path); // to the back: the least recently read go first
+      this.texts.set(path, kept);
+      return kept;
+    }
+    const bytes = this.read(path);
+    this.texts.set(path, bytes);
+    if (this.texts.size > BYTES_KEPT) this.texts.delete(this.texts.keys().next().value as string);
+    return bytes;
   }
 
   /** The 1-based line of a byte offset in a file (1 when the file cannot be read). */

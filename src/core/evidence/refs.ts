@@ -1,6 +1,6 @@
 /** Where a receiver's text stands in a scope, and what it does there: bound, imported, used. */
 import type { Node } from '../parser.js';
-import { IDENT_CHAR, SCOPES, sameNode, src, type Context } from './tree.js';
+import { IDENT_CHAR, SCOPES, sameNode, scopeEnd, src, type Context } from './tree.js';
 
 /** One place a receiver's text stands: bound there, used there, or checked there. */
 export interface Ref {
@@ -109,11 +109,17 @@ function nestedScopes(ctx: Context, scope: Node | null): Array<[number, number]>
   if (ranges) return ranges;
   ranges = [];
   const start = scope ? scope.startIndex : 0;
-  const end = scope ? scope.endIndex : ctx.text.length;
+  const end = scope ? scopeEnd(ctx, scope) : ctx.text.length;
   DEFINITION.lastIndex = start;
   for (let m = DEFINITION.exec(ctx.text); m && m.index < end; m = DEFINITION.exec(ctx.text)) {
     const last = ranges[ranges.length - 1];
     if (m.index === start || (last && m.index < last[1])) continue;
+    if (ctx.coverage && m[0] !== 'lambda') {
+      // a partial tree may lack the definition, or hold only part of it: the lexer knows where it ends
+      const defEnd = ctx.coverage.definitionEnd(m.index);
+      if (defEnd !== undefined) ranges.push([m.index, defEnd]);
+      continue;
+    }
     const keyword = ctx.root.descendantForIndex(m.index, m.index + m[0].length);
     const def = keyword?.parent;
     if (!keyword || keyword.startIndex !== m.index || !def || !SCOPES.has(def.type) || def.startIndex !== m.index) continue;
@@ -149,6 +155,7 @@ function findRefs(ctx: Context, receiver: Node, start: number, end: number, scop
     // (spaces around the dot are rare enough to miss); a plain name is not preceded by a dot.
     if (isAttr ? ctx.text.slice(i - dotBefore.length, i) !== dotBefore : ctx.text[i - 1] === '.') continue;
     if (nested.some(([from, to]) => i >= from && i < to)) continue;
+    if (ctx.coverage && !ctx.coverage.seen(i)) continue;
     let node = ctx.root.descendantForIndex(i, i + word.length);
     if (!node || node.startIndex !== i || node.endIndex !== i + word.length || node.type !== 'identifier') continue;
     if (isAttr) {

@@ -4,12 +4,30 @@ import type { LineIndex } from '../text.js';
 import type { ClueSource, EvidenceRule } from '../types.js';
 import type { Ref } from './refs.js';
 
+/**
+ * What a tree parsed from part of the file holds (the focused parse, `focus.ts`). The clue readers
+ * ask it wherever they would read a statement the tree may lack; it notes each one it lacks, and the
+ * planner then parses again with those statements in, so a plan never rests on what was left out.
+ */
+export interface Coverage {
+  /** True when the tree holds the statement at `offset`; otherwise notes it as needed. */
+  seen(offset: number): boolean;
+  /** Where the `def`/`async def`/`class` whose tree node starts at `offset` ends in the file; undefined when none starts there. */
+  definitionEnd(offset: number): number | undefined;
+  /** Notes as needed every statement the tree lacks of the methods named `name` of the class at `classOffset`. */
+  needMethods(classOffset: number, name: string): void;
+  /** Notes as needed the class's own simple statements holding `word` that the tree lacks. */
+  needStatements(classOffset: number, word: string): void;
+}
+
 /** One file's tree and text as the clue readers see them, with what they have already found. */
 export interface Context {
   text: string;
   path: string;
   lines: LineIndex;
   root: Node;
+  /** Present when the tree holds only part of the file. */
+  coverage?: Coverage;
   /** Refs already found, by range and receiver text: sites in one function often share a receiver. */
   refs?: Map<string, Ref[]>;
   /** The ranges of the functions, classes and lambdas nested in a scope, by the scope's start. */
@@ -39,6 +57,11 @@ export function sourceAt(ctx: Context, rule: EvidenceRule, node: Node): ClueSour
   const row = ctx.lines.row(node.startIndex);
   const lineText = ctx.text.slice(ctx.lines.lineStart(row), ctx.lines.lineStart(row + 1)).trim();
   return { rule, text: lineText.length > 120 ? `${lineText.slice(0, 117)}...` : lineText, path: ctx.path, line: row + 1 };
+}
+
+/** Where a scope (a function, class or lambda) ends in the file: a partial tree may hold only the start of it. */
+export function scopeEnd(ctx: Context, scope: Node): number {
+  return ctx.coverage?.definitionEnd(scope.startIndex) ?? scope.endIndex;
 }
 
 /** The nearest enclosing function, class or lambda of a node, or null at module level. */
@@ -85,8 +108,9 @@ export function clsName(fn: Node | null): string | null {
 }
 
 /** What `self.<name>()` returns: the value of the first `return` of that method of the enclosing class. */
-export function methodReturn(node: Node, name: string): Node | null {
+export function methodReturn(ctx: Context, node: Node, name: string): Node | null {
   const cls = enclosing(node, 'class_definition');
+  if (cls) ctx.coverage?.needMethods(cls.startIndex, name);
   for (const stmt of cls?.childForFieldName('body')?.namedChildren ?? []) {
     const fn = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (fn?.type !== 'function_definition' || fn.childForFieldName('name')?.text !== name) continue;
