@@ -87,8 +87,8 @@ describe('--dry-run on a realistic project', () => {
     expect(r.stdout).toMatch(/^zoo\/models\/resnet\.py: nothing proposed\n {2}zoo\/models\/resnet\.py:14:16 {2}super: not proposed: /m);
     expect(r.stdout).toMatch(/^ {2}scripts\/evaluate\.py:11:27 {2}warning: `strict=False` dropped/m);
     expect(r.stdout).toMatch(/^ {2}scripts\/evaluate\.py:11:27 {2}warning: the result is used/m);
-    // an explicit mode: no fallback note; the summary is the only stderr line
-    expect(r.stderr.split('\n')).toHaveLength(2);
+    // an explicit mode: no fallback note; the mapper and the summary are the only stderr lines
+    expect(r.stderr.split('\n')).toEqual(['mapper flax: no file of the project imports flax.nnx', expect.stringMatching(SUMMARY), '']);
     expect(lastLine(r.stderr)).toMatch(SUMMARY);
     expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 warnings · \d+ ms$/);
 
@@ -185,7 +185,8 @@ describe('--json', () => {
     expect(r.stdout.startsWith('{')).toBe(true);
     expect(r.stdout.endsWith('}\n')).toBe(true);
     const plan = JSON.parse(r.stdout) as JsonPlan;
-    expect(Object.keys(plan).sort()).toEqual(['files', 'root', 'skipped', 'stats', 'version']);
+    expect(Object.keys(plan).sort()).toEqual(['files', 'mapper', 'root', 'skipped', 'stats', 'version']);
+    expect(plan.mapper).toEqual({ name: 'flax', why: 'no file of the project imports flax.nnx' });
     expect(plan.version).toBe(1);
     expect(plan.root).toBe(dir);
     expect(plan.files.map((f) => f.path)).toEqual([...ZOO_CHANGED, 'zoo/models/resnet.py']);
@@ -264,6 +265,7 @@ describe('--yes', () => {
       '  scripts/evaluate.py:11:27  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
       '  scripts/evaluate.py:11:27  warning: the result is used: torch returns (missing_keys, unexpected_keys), KeyMapper.from_torch returns the variables',
       '  zoo/models/__init__.py:10:9  warning: `strict=False` dropped: KeyMapper.from_torch has no strict mode (pass target= to check the keys)',
+      'mapper flax: no file of the project imports flax.nnx',
     ]);
     expect(lastLine(r.stderr)).toMatch(/^6 files scanned · 4 with load_state_dict · 7 sites · 3 proposed · 3 written · 0 refused · 0 errors · 3 warnings · \d+ ms$/);
 
@@ -490,7 +492,7 @@ describe('options that shape the proposal', () => {
 
     const bad = await runCli(['--mapper', 'haiku', dir]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('switcheroo-migrate: --mapper takes flax or reference (got "haiku") (see --help)\n');
+    expect(bad.stderr).toBe('switcheroo-migrate: --mapper takes flax, nnx or reference (got "haiku") (see --help)\n');
   });
 });
 

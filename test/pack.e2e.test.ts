@@ -53,7 +53,7 @@ it('the packed tarball, its dependencies inside, installs offline into an empty 
   expect(out).toContain('+class KeyMapper:\n'); // the python preamble shipped
   expect(out).toContain('def from_torch(cls, state, target=None, hints=None):'); // the flax flavour, the default
   expect(out).toMatch(/^ {2}opt\.py:2:5 {2}non-module: not proposed: /m); // the grammar shipped: it tells receivers apart
-  expect(String(dry.stderr)).toMatch(/^2 files scanned · 2 with load_state_dict · 2 sites · 1 proposed · \d+ ms$/);
+  expect(String(dry.stderr)).toMatch(/^mapper flax: no file of the project imports flax.nnx\n2 files scanned · 2 with load_state_dict · 2 sites · 1 proposed · \d+ ms$/);
   expect(await readTree(dir)).toEqual(before);
 
   const reference = await execa(bin, ['--json', '--mapper', 'reference', dir], { cwd: app, reject: false });

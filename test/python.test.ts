@@ -51,7 +51,7 @@ describe('Python KeyMapper preambles (pytest)', () => {
       const result = await pytest(venvPython, ['test/python']);
       expect(result.exitCode, result.all).toBe(0);
       // the end-to-end files must really run here, not skip for want of torch/jax/flax (or of the built bin)
-      expect(result.all ?? '', result.all).not.toMatch(/SKIPPED \[\d+\] test\/python\/test_(?:models|layers|hints)_e2e\.py/);
+      expect(result.all ?? '', result.all).not.toMatch(/SKIPPED \[\d+\] test\/python\/test_(?:(?:models|layers|hints|nnx)_e2e|nnx_layers)\.py/);
       expect(result.all ?? '').toMatch(/\d+ passed/);
     },
     TIMEOUT,

@@ -11,6 +11,7 @@ import { REPO } from './helpers/project.js';
 
 const result = (n: number): ScanResult => ({
   root: '/p',
+  mapper: { name: 'flax', why: 'the default' },
   files: [],
   skipped: Array.from({ length: n }, (_, i) => ({ path: `${i}.py`, reason: 'binary' })),
   stats: { filesScanned: n, candidates: n, sites: n, proposed: n, ms: 1 },
@@ -50,7 +51,7 @@ describe('--json, a file at a time', () => {
       const doc = JSON.parse(text);
       expect(doc.files.map((f: { path: string }) => f.path)).toEqual(r.files.map((f) => f.path));
       expect(doc.files[0]?.sites[0]?.replacement).toBe(r.files[0]?.sites[0]?.replacement);
-      expect([doc.version, doc.root, doc.skipped, doc.stats]).toEqual([1, r.root, r.skipped, r.stats]);
+      expect([doc.version, doc.root, doc.mapper, doc.skipped, doc.stats]).toEqual([1, r.root, r.mapper, r.skipped, r.stats]);
       expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     }
   });

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { preambleNames } from '../core/preamble-source.js';
 import { checkTargetName, isIdentifier } from '../core/target-name.js';
-import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type SiteKind } from '../core/types.js';
+import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type Mapper, type SiteKind } from '../core/types.js';
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
 
@@ -20,7 +20,9 @@ export interface CliOptions {
   /** True when no mode flag was given (the mode then depends on the terminal). */
   modeDefaulted: boolean;
   include: SiteKind[];
-  mapper: 'flax' | 'reference';
+  mapper: Mapper;
+  /** True when --mapper was not given: nnx when the project imports flax.nnx, else flax. */
+  mapperAuto: boolean;
   targetName: string;
   maxFileSize: number;
   preamble: 'inline' | 'module';
@@ -56,7 +58,9 @@ showing every change for review before anything is written.
                           (the same as --json)
       --json-schema       print the JSON Schema (draft 2020-12) of the --json plan
       --include KINDS     also propose sites of these kinds, comma-separated (non-module,unknown)
-      --mapper NAME       preamble flavour: flax (default) or reference
+      --mapper NAME       flax (Linen variables), nnx (KeyMapper.load_into(model, ...): a Flax NNX
+                          module loaded in place) or reference; default: nnx when the project
+                          imports flax.nnx, else flax
       --preamble WHERE    inline (default): the KeyMapper class in each changed file; module: one
                           shared keymapper.py that each changed file imports (module=PATH puts it at
                           PATH, relative to the project root)
@@ -164,9 +168,11 @@ export function parseCli(argv: string[]): CliOptions {
     }
   }
   const mapper = values.mapper ?? 'flax';
-  if (mapper !== 'flax' && mapper !== 'reference') throw new ArgsError(`--mapper takes flax or reference (got "${mapper}")`);
+  if (mapper !== 'flax' && mapper !== 'nnx' && mapper !== 'reference') throw new ArgsError(`--mapper takes flax, nnx or reference (got "${mapper}")`);
   const { preamble, helperPath } = parsePreamble(values.preamble ?? 'inline');
-  const target = checkTargetName(values['target-name'] ?? 'variables', preambleNames(mapper));
+  // without --mapper the scan may settle on nnx: the name must suit both
+  const reserved = values.mapper === undefined ? new Map([...preambleNames('nnx'), ...preambleNames('flax')]) : preambleNames(mapper);
+  const target = checkTargetName(values['target-name'] ?? 'variables', reserved);
   if (!target.ok) throw new ArgsError(target.error);
   return {
     paths: positionals.length > 0 ? positionals : ['.'],
@@ -176,6 +182,7 @@ export function parseCli(argv: string[]): CliOptions {
     modeDefaulted: modes.length === 0,
     include: include as SiteKind[],
     mapper,
+    mapperAuto: values.mapper === undefined,
     targetName: target.name,
     preamble,
     helperPath,

@@ -17,7 +17,7 @@ export const PLAN_SCHEMA = {
   description:
     'What `switcheroo-migrate --json` prints: every load_state_dict call site found, its proposed rewrite, and the KeyMapper preamble of each file. Nothing is written. Lines and columns are 1-based; columns count characters (code points). Paths are relative to `root`, with `/` separators.',
   type: 'object',
-  required: ['version', 'root', 'files', 'skipped', 'stats'],
+  required: ['version', 'root', 'mapper', 'files', 'skipped', 'stats'],
   additionalProperties: false,
   properties: {
     version: { const: 1, description: 'The plan format; stays 1 while changes only add fields.' },
@@ -31,6 +31,19 @@ export const PLAN_SCHEMA = {
         path: { ...text, description: 'Relative to the root.' },
         module: { ...text, description: 'The dotted module the files import it as, from its own sys.path entry (`mypkg.keymapper`).' },
         create: { type: 'boolean', description: 'False where the file is there already (a KeyMapper of an earlier run): it is reused.' },
+      },
+    },
+    mapper: {
+      type: 'object',
+      required: ['name', 'why'],
+      additionalProperties: false,
+      description: 'The KeyMapper flavour the rewrites and preambles are written for, and why it was chosen.',
+      properties: {
+        name: {
+          enum: ['flax', 'nnx', 'reference'],
+          description: '`flax`: `variables = KeyMapper.from_torch(state)` (Linen variables); `nnx`: `KeyMapper.load_into(model, state, ...)` (a Flax NNX module loaded in place); `reference`: the original ml-switcheroo class.',
+        },
+        why: { ...text, description: '`--mapper NAME`, `the project imports flax.nnx (path:line)` or `no file of the project imports flax.nnx`.' },
       },
     },
     files: { type: 'array', items: { $ref: '#/$defs/file' }, description: 'Files with at least one call site, sorted by path.' },
@@ -96,7 +109,7 @@ export const PLAN_SCHEMA = {
           type: 'array',
           items: { $ref: '#/$defs/hint' },
           minItems: 1,
-          description: "The hints the rewrite passes to KeyMapper.from_torch(..., hints={module: value}) (flax mapper), read from the model class `evidence.class` names; absent when none. Sorted by module.",
+          description: "The hints the rewrite passes to KeyMapper.from_torch or load_into (..., hints={module: value}) (flax and nnx mappers; nnx writes only `linear_t`), read from the model class `evidence.class` names; absent when none. Sorted by module.",
         },
       },
     },

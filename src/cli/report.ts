@@ -87,9 +87,9 @@ const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, nu
  * a time (see `letGo`). Every control character in it is a JSON escape.
  */
 export function* jsonChunks(result: Omit<ScanResult, 'files'>, files: Iterable<FilePlan>): Generator<string> {
-  const { root, skipped, stats } = result;
+  const { root, mapper, skipped, stats } = result;
   const helper = result.helper ? { helper: { path: result.helper.path, module: result.helper.module, create: result.helper.text !== null } } : {};
-  yield escapeJsonControls(`${indentedJson({ version: 1, root, ...helper }, 0).slice(0, -2)},\n  "files": [`);
+  yield escapeJsonControls(`${indentedJson({ version: 1, root, mapper, ...helper }, 0).slice(0, -2)},\n  "files": [`);
   let first = true;
   for (const file of files) {
     yield escapeJsonControls(`${first ? '' : ','}\n    ${indentedJson(jsonPlan(file), 2)}`);
@@ -116,6 +116,11 @@ export function writeResultLine(r: WriteResult, paint: Paint): string {
 export function acceptedWarnings(plan: FilePlan, decisions: Decisions, paint: Paint): { lines: string[]; warnings: number } {
   const accepted = plan.sites.filter((s) => s.proposed && decisions.get(s.id)?.type === 'accepted');
   return { lines: accepted.flatMap((s) => siteNote(s, paint)), warnings: accepted.reduce((n, s) => n + s.warnings.length, 0) };
+}
+
+/** `mapper nnx: the project imports flax.nnx (model.py:3)`: the line --dry-run and --yes print above their summary. */
+export function mapperLine(result: ScanResult): string {
+  return `mapper ${result.mapper.name}: ${result.mapper.why}`;
 }
 
 /**

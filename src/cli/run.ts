@@ -123,6 +123,7 @@ export async function run(io: Io): Promise<number> {
     include: cli.include,
     targetName: cli.targetName,
     mapper: cli.mapper,
+    mapperAuto: cli.mapperAuto,
     maxFileSize: cli.maxFileSize,
     preamble: cli.preamble,
     helperPath: cli.helperPath,
@@ -168,7 +169,7 @@ export async function run(io: Io): Promise<number> {
   const started = performance.now();
   const { scanProject } = await import('../core/scan.js');
   const { acceptProposed } = await import('../core/plan.js');
-  const { acceptedWarnings, checkText, dryRunText, jsonChunks, letGo, summaryLine, writeResultLine } = await import('./report.js');
+  const { acceptedWarnings, checkText, dryRunText, jsonChunks, letGo, mapperLine, summaryLine, writeResultLine } = await import('./report.js');
   let lock: RootLock | null = null;
   let result;
   try {
@@ -213,6 +214,7 @@ export async function run(io: Io): Promise<number> {
       return result.stats.proposed > 0 ? 1 : 0;
     case 'dry-run':
       io.stdout.write(dryRunText(result, decisions, paint, !io.stdout.isTTY));
+      io.stderr.write(`${shown(mapperLine(result), errPaint)}\n`);
       summary(null, result.files.reduce((n, plan) => n + acceptedWarnings(plan, decisions, paint).warnings, 0));
       return 0;
     default: {
@@ -231,6 +233,7 @@ export async function run(io: Io): Promise<number> {
       } finally {
         await lock?.release();
       }
+      io.stderr.write(`${shown(mapperLine(result), errPaint)}\n`);
       summary(writes, warned);
       if (io.interrupted()) return 130;
       return writes.every((w) => w.status === 'written') ? 0 : 1;

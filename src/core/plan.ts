@@ -110,7 +110,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
   const root = tree.rootNode;
   const importNodes = importStatements(root, text);
   const bindings = moduleBindings(root, importNodes, binders);
-  const { keyMapper, mapperTaken } = nameConflicts(text, bindings);
+  const { keyMapper, mapperTaken } = nameConflicts(text, bindings, options.mapper);
   const names = scopeNames(text, root, importNodes, options.mapper, coverage ?? undefined);
   let sites: Site[] = [];
   let index: ProjectIndex | null = null;
@@ -122,7 +122,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
     // in a notebook, lines count within the cell
     const cell = src.notebook ? cellAt(src.notebook, found.call.startIndex) : undefined;
     const shift = cell?.row ?? 0;
-    const rewrite = rewriteCall(text, found, options.targetName, lines);
+    const rewrite = rewriteCall(text, found, options.targetName, lines, options.mapper);
     const raw = rewrite?.edit ?? { start: found.call.startIndex, end: found.call.endIndex, text: sourceOf(text, found.call) };
     const edit: Edit = { ...raw, text: raw.text.replace(/\r?\n/g, eol) };
     const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;

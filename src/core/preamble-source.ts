@@ -41,12 +41,34 @@ function splitPreamble(source: string): PreambleSource {
   return { imports, body: `${text.slice(classAt).trimEnd()}\n` };
 }
 
-/** The preamble flavour's source, from dist/python/keymapper_<flavour>.py. */
+function readSource(file: string): PreambleSource {
+  return splitPreamble(readFileSync(fileURLToPath(new URL(`../python/${file}`, import.meta.url)), 'utf8'));
+}
+
+/** Where the class's docstring ends (just after its line), in `body`. */
+function afterDocstring(body: string): number {
+  const open = body.indexOf('"""');
+  const close = open === -1 ? -1 : body.indexOf('"""', open + 3);
+  if (close === -1) throw new Error('the preamble source has no class docstring');
+  return body.indexOf('\n', close) + 1;
+}
+
+/**
+ * The nnx flavour: keymapper_nnx.py's docstring, the flax class's code (the layer rules load_into
+ * calls, and from_torch), then keymapper_nnx.py's methods; the imports of both. test/python composes
+ * it the same way (`nnx_source.compose`).
+ */
+function composeNnx(flax: PreambleSource, nnx: PreambleSource): PreambleSource {
+  const imports = [...flax.imports, ...nnx.imports.filter((i) => !flax.imports.some((f) => f.name === i.name))];
+  const head = afterDocstring(nnx.body);
+  return { imports, body: nnx.body.slice(0, head) + flax.body.slice(afterDocstring(flax.body)) + nnx.body.slice(head) };
+}
+
+/** The preamble flavour's source, from dist/python/keymapper_<flavour>.py (nnx: composed with flax's). */
 export function preambleSource(mapper: ScanOptions['mapper']): PreambleSource {
   let source = cache.get(mapper);
   if (!source) {
-    const url = new URL(`../python/keymapper_${mapper}.py`, import.meta.url);
-    source = splitPreamble(readFileSync(fileURLToPath(url), 'utf8'));
+    source = mapper === 'nnx' ? composeNnx(preambleSource('flax'), readSource('keymapper_nnx.py')) : readSource(`keymapper_${mapper}.py`);
     cache.set(mapper, source);
   }
   return source;

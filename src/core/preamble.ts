@@ -7,7 +7,7 @@ import { describeBinding, type Binding } from './bindings.js';
 import { importInsertions, type Insertion } from './import-groups.js';
 import { sourceOf, type Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
-import type { Edit } from './types.js';
+import type { Edit, Mapper } from './types.js';
 import type { LineIndex } from './text.js';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
@@ -137,12 +137,12 @@ export function placePreamble(text: string, lines: LineIndex, root: Node, limit:
   return { start, end, text: out + text.slice(at, end) };
 }
 
-/** A `class KeyMapper` with a `from_torch` method: the mapper (the preamble's own, or one like it). */
-function isMapperClass(node: Node): boolean {
+/** A `class KeyMapper` with the method the rewrite calls (`from_torch`, or nnx's `load_into`): the mapper (the preamble's own, or one like it). */
+function isMapperClass(node: Node, method: string): boolean {
   const body = node.childForFieldName('body');
   return Boolean(body?.namedChildren.some((s) => {
     const def = s?.type === 'decorated_definition' ? s.childForFieldName('definition') : s;
-    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === 'from_torch';
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === method;
   }));
 }
 
@@ -151,9 +151,9 @@ function isMapperClass(node: Node): boolean {
  * mapper class), or the first module-level binding that is something else (then no rewrite can
  * call it). Function-local bindings and imports under `if TYPE_CHECKING:` do not count.
  */
-function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'present' | Binding {
+function keyMapperState(bindings: readonly Binding[] | undefined, method: string): 'absent' | 'present' | Binding {
   const live = (bindings ?? []).filter((b) => b.runtime);
-  const other = live.find((b) => b.kind !== 'import' && !(b.kind === 'class' && isMapperClass(b.node)));
+  const other = live.find((b) => b.kind !== 'import' && !(b.kind === 'class' && isMapperClass(b.node, method)));
   if (other) return other;
   return live.length > 0 ? 'present' : 'absent';
 }
@@ -162,12 +162,13 @@ function keyMapperState(bindings: readonly Binding[] | undefined): 'absent' | 'p
  * What the file's module-level `KeyMapper` means for its rewrites: whether the mapper is there, and
  * why no site can be proposed (`mapperTaken`) when the name is bound to something else.
  */
-export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>) {
-  const keyMapper = keyMapperState(bindings.get('KeyMapper'));
+export function nameConflicts(text: string, bindings: ReadonlyMap<string, Binding[]>, mapper: Mapper = 'flax') {
+  const method = mapper === 'nnx' ? 'load_into' : 'from_torch';
+  const keyMapper = keyMapperState(bindings.get('KeyMapper'), method);
   return {
     keyMapper: typeof keyMapper === 'object' ? ('taken' as const) : keyMapper,
     mapperTaken: typeof keyMapper === 'object'
-      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.from_torch: rename it first`
+      ? `\`KeyMapper\` is bound in this file to something else (${describeBinding(text, keyMapper)}), and the rewrite calls KeyMapper.${method}: rename it first`
       : null,
   };
 }

@@ -1,7 +1,10 @@
-/** One call site -> one edit: `R.load_state_dict(S, ...)` -> `variables = KeyMapper.from_torch(S)`. */
+/**
+ * One call site -> one edit: `R.load_state_dict(S, ...)` -> `variables = KeyMapper.from_torch(S)`,
+ * or under the nnx mapper `KeyMapper.load_into(R, S, ...)` (the module loaded in place).
+ */
 import { sourceOf, type Node } from './parser.js';
 import type { FoundCall } from './sites.js';
-import type { Edit } from './types.js';
+import type { Edit, Mapper } from './types.js';
 import { LineIndex, indentOf } from './text.js';
 
 export interface Rewrite {
@@ -97,16 +100,60 @@ function trailingComments(text: string, after: Node[], stateRow: number, closeRo
   return found.sort((a, b) => a.row - b.row);
 }
 
+/**
+ * `(R, S, strict=...)` for load_into: the argument list as written with the receiver put first,
+ * where nothing is dropped; else the state alone (comments kept) and `strict=` after it. A
+ * positional strict becomes `strict=`; `assign=` is dropped with a warning.
+ */
+function loadIntoArguments(text: string, found: FoundCall, state: Node, lines: LineIndex, warnings: string[]): { text: string; stateEnd: number } {
+  const receiver = sourceOf(text, found.receiver);
+  const args = found.args;
+  const items = args.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+  let strict: string | null = null;
+  let verbatim = true;
+  items.forEach((arg, i) => {
+    if (arg === state) return;
+    const name = arg.type === 'keyword_argument' ? arg.childForFieldName('name')?.text : null;
+    if (name === 'strict' || (name === null && i === 1)) {
+      strict = sourceOf(text, name ? (arg.childForFieldName('value') ?? arg) : arg);
+      if (!name) verbatim = false;
+    } else {
+      verbatim = false;
+      warnings.push(name === 'assign' ? `\`${sourceOf(text, arg)}\` dropped: KeyMapper.load_into always sets the module's variables (in their own dtype)` : `argument \`${sourceOf(text, arg)}\` dropped: KeyMapper.load_into takes the state, strict= and hints=`);
+    }
+  });
+  if (verbatim) {
+    const written = sourceOf(text, args);
+    const open = /^\((\r?\n)([ \t]*)/.exec(written);
+    const head = open ? `(${open[1]}${open[2]}${receiver},` : `(${receiver}, `;
+    const rest = open ? written.slice(1) : written.slice(1).replace(/^[ \t]+/, '');
+    const shift = head.length - (written.length - rest.length);
+    return { text: head + rest, stateEnd: state.endIndex - args.startIndex + shift };
+  }
+  const kept = newArguments(text, args, state, lines);
+  const strictText = strict === null ? '' : `, strict=${strict}`;
+  const withStrict = kept.text.slice(0, kept.stateEnd) + strictText + kept.text.slice(kept.stateEnd);
+  const multiline = withStrict.startsWith('(\n') || withStrict.startsWith('(\r\n');
+  const head = multiline ? `(${/^\((\r?\n[ \t]*)/.exec(withStrict)?.[1] ?? ''}${receiver},` : `(${receiver}, `;
+  return { text: head + withStrict.slice(1), stateEnd: head.length - 1 + kept.stateEnd };
+}
+
 function isStatement(call: Node): boolean {
   const parent = call.parent;
   return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }
 
 /** The edit and warnings for a site; null when no state argument can be identified. */
-export function rewriteCall(text: string, found: FoundCall, targetName: string, lines: LineIndex): Rewrite | null {
+export function rewriteCall(text: string, found: FoundCall, targetName: string, lines: LineIndex, mapper: Mapper = 'flax'): Rewrite | null {
   const state = stateArgument(found.args);
   if (!state) return null;
   const warnings: string[] = [];
+  if (mapper === 'nnx') {
+    // the module is loaded in place and torch's (missing, unexpected) returned: the code around stays
+    const args = loadIntoArguments(text, found, state, lines, warnings);
+    const call = `KeyMapper.load_into${args.text}`;
+    return { edit: { start: found.call.startIndex, end: found.call.endIndex, text: call }, warnings, assigns: false, call, hintsAt: call.length - 'KeyMapper.load_into'.length - args.stateEnd };
+  }
   let positional = 0;
   for (const arg of found.args.namedChildren) {
     if (!arg || arg.type === 'comment') continue;

@@ -5,6 +5,7 @@
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, type ClassFact } from './evidence/facts.js';
+import { nnxImportLine } from './mapper-choice.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
 import { planWith } from './plan.js';
@@ -24,9 +25,9 @@ interface Found {
 
 export type FileOutcome = Found &
   (
-    | { type: 'ignored'; read: boolean; classes?: ClassFact[] }
+    | { type: 'ignored'; read: boolean; classes?: ClassFact[]; nnx?: number | null }
     | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan; classes: ClassFact[] }
+    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; nnx: number | null }
   );
 
 /**
@@ -79,15 +80,18 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
-        if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true };
+        if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
         const plan = planNotebook(parser(), path, abs, bytes, options);
         if ('skipped' in plan) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: plan.skipped } };
-        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text)) };
+        const nnx = options.mapperAuto ? nnxImportLine(Buffer.from(plan.text)) : null;
+        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text)), nnx };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
-      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes };
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes };
+      // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
+      const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
+      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes, nnx };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

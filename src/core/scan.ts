@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
+import { MapperChooser } from './mapper-choice.js';
+import { planWith } from './plan.js';
+import { encode } from './text.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { fileScanner, type FileOutcome } from './scan-file.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { withHelperImport } from './plan.js';
-import { notebookSource } from './notebook/plan-notebook.js';
+import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
 import type { Parser } from './parser.js';
 import { startPool, type Batch } from './scan-pool.js';
 import { discoverTarget, resolveTarget, type ScanRequest } from './target.js';
@@ -90,10 +93,21 @@ export async function scanProject(
       return null;
     }
   });
-  // Kinds, then (flax) the hints read from each model's source, against the files indexed so far.
+  // Without --mapper: nnx once a file imports flax.nnx; a file planned before that is planned again.
+  const chooser = new MapperChooser(options);
+  const plannedNnx = new Set<string>();
+  const withMapper = (plan: FilePlan) => {
+    if (chooser.mapper === options.mapper || plannedNnx.has(plan.path)) return plan;
+    plannedNnx.add(plan.path);
+    const mapped = { ...options, mapper: chooser.mapper };
+    if (!plan.notebook) return planWith(parser, plan.path, plan.absPath, encode(plan.text, plan.bom), mapped);
+    const replanned = planNotebook(parser, plan.path, plan.absPath, encode(plan.notebook.json, plan.bom), mapped);
+    return 'skipped' in replanned ? plan : replanned;
+  };
+  // Kinds, then (flax, nnx) the hints read from each model's source, against the files indexed so far.
   const settle = (plan: FilePlan) => {
-    const settled = settlePlan(plan, index, options.include);
-    return options.mapper === 'flax' ? settleHints(settled, index, parser) : settled;
+    const settled = settlePlan(withMapper(plan), index, options.include);
+    return chooser.mapper === 'reference' ? settled : settleHints(settled, index, parser, chooser.mapper);
   };
   let filesScanned = 0;
   let candidates = 0;
@@ -105,6 +119,7 @@ export async function scanProject(
     onEvent({ type: 'skipped', skipped: item });
   };
   const count = (outcome: FileOutcome) => {
+    if (outcome.type !== 'skipped') chooser.note(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.nnx);
     index.add(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
     if (outcome.type === 'skipped') {
       if (outcome.read) filesScanned++;
@@ -132,7 +147,10 @@ export async function scanProject(
   const direct = new Set<string>();
   const linked: FileOutcome[] = [];
   const take = (outcome: FileOutcome) => {
-    if (context.has(outcome.rel)) index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+    if (context.has(outcome.rel)) {
+      index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+      if (outcome.type !== 'skipped') chooser.note(outcome.rel, outcome.nnx);
+    }
     else if (outcome.viaLink) linked.push(outcome);
     else {
       if (outcome.abs) direct.add(outcome.abs);
@@ -205,8 +223,8 @@ export async function scanProject(
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
   files = files.map(settle);
   const layout = diskLayout(root);
-  const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, options, [...discovered.files, ...discovered.context]) : null;
-  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, options));
+  const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, { ...options, mapper: chooser.mapper }, [...discovered.files, ...discovered.context]) : null;
+  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, { ...options, mapper: chooser.mapper }));
   files.sort(byPath);
   skipped.sort(byPath);
   return {
@@ -214,6 +232,7 @@ export async function scanProject(
     files,
     ...(helper ? { helper } : {}),
     skipped,
+    mapper: chooser.choice(),
     stats: {
       filesScanned,
       candidates,

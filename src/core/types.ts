@@ -267,6 +267,13 @@ export interface ScanStats {
   ms: number;
 }
 
+/** Which KeyMapper flavour a run writes, and why (`--mapper`, or what the project imports). */
+export interface MapperChoice {
+  name: Mapper;
+  /** `--mapper nnx`; `the project imports flax.nnx (model.py:3)`; `no file imports flax.nnx`. */
+  why: string;
+}
+
 export interface ScanResult {
   root: string;
   files: FilePlan[];
@@ -274,6 +281,7 @@ export interface ScanResult {
   helper?: SharedHelper;
   skipped: Skipped[];
   stats: ScanStats;
+  mapper: MapperChoice;
 }
 
 /**
@@ -286,13 +294,20 @@ export type Decision = { type: 'accepted' } | { type: 'skipped' } | { type: 'edi
 /** Decisions keyed by `Site.id`. */
 export type Decisions = ReadonlyMap<string, Decision>;
 
+export type Mapper = 'flax' | 'nnx' | 'reference';
+
 export interface ScanOptions {
   /** Kinds proposed besides `module` (from `--include`). */
   include: SiteKind[];
   /** Name assigned by statement rewrites. */
   targetName: string;
-  /** Preamble flavour. */
-  mapper: 'flax' | 'reference';
+  /** Preamble flavour (the rewrite too: `nnx` loads in place with `KeyMapper.load_into`). */
+  mapper: Mapper;
+  /**
+   * True when `--mapper` was not given: the scan then settles on `nnx` when any file of the project
+   * imports `flax.nnx`, else keeps `mapper` (flax).
+   */
+  mapperAuto?: boolean;
   /** Files larger than this many bytes are skipped with a reason. */
   maxFileSize: number;
   /** `inline`: the class in each file; `module`: one shared helper file, imported by each file (`--preamble module[=PATH]`). */

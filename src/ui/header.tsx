@@ -67,6 +67,9 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
   // The path takes what is left of the line, cut from the left: its file name stays.
   const room = width - displayWidth(`${where}  ${tally.join('  ')}  `);
   const shownPath = path && room >= 8 ? cutStart(path, room) : '';
+  // the mapper and why, or only its name, where the line has room: never cut
+  const scanned = `scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`;
+  const mapper = [scan.mapper ? ` · mapper ${scan.mapper.name}: ${scan.mapper.why}` : '', scan.mapper ? ` · mapper ${scan.mapper.name}` : ''].find((m) => shownWidth(scanned + m) <= width) ?? '';
   const view = viewLine(state, width);
   return (
     <Box flexDirection="column" width={width}>
@@ -94,7 +97,8 @@ export function Header({ state, width, animate }: { state: ReviewState; width: n
         </Text>
       ) : (
         <Text wrap="truncate-end" {...style('muted')}>
-          {`scanned ${count(scan.filesScanned, 'file')} · ${count(scan.sites, 'site')} in ${count(plans.length, 'file')}${skipped}`}
+          {scanned}
+          {mapper ? <Shown text={mapper} /> : null}
         </Text>
       )}
       {view === null ? null : (

@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import type { Decision, FilePlan, ScanResult, Site, Skipped, WriteResult } from '../core/types.js';
+import type { Decision, FilePlan, MapperChoice, ScanResult, Site, Skipped, WriteResult } from '../core/types.js';
 import { acceptAll, acceptRestOfFile, decideOne, openSummary, skipRestOfFile, undo } from './review-decide.js';
 import { checkedEdit, startEdit, submitEdit } from './review-edit.js';
 import { editorPieces, keyOfChar } from './keys.js';
@@ -36,6 +36,8 @@ export interface ScanState {
   candidates: number;
   sites: number;
   skipped: Skipped[];
+  /** The KeyMapper flavour the rewrites are written for, and why (known when the scan is done). */
+  mapper?: MapperChoice;
 }
 
 /** One undo step: the decisions it replaced and where the cursor was. */
@@ -159,7 +161,7 @@ const where = (site: Site): string => (site.cell === undefined ? `${site.path}:$
  * does one whose rewrite changed (its hints), and the reviewer is told. Decisions the reviewer took on
  * a site that was not proposed, and edits, stay.
  */
-function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { decisions: ReviewState['decisions']; message: string | null } {
+function withdrawSettled(state: ReviewState, files: readonly FilePlan[], mapper?: MapperChoice): { decisions: ReviewState['decisions']; message: string | null } {
   const before = new Map(state.plans.flatMap((p) => p.sites.map((site) => [site.id, site] as const)));
   const accepted = files.flatMap((p) => p.sites).filter((site) => before.get(site.id)?.proposed === true && state.decisions.get(site.id)?.type === 'accepted');
   const dropped = accepted.filter((site) => !site.proposed);
@@ -172,8 +174,12 @@ function withdrawSettled(state: ReviewState, files: readonly FilePlan[]): { deci
   if (first) parts.push(`${count(dropped.length, 'acceptance')} taken back: with every file read, the receiver is not a model (${where(first)}: ${first.reason}). y accepts it anyway.`);
   const other = changed[0];
   if (other) {
+    // the project's mapper (a file read later imports flax.nnx), the name, or else the hints changed the rewrite
     const was = before.get(other.id);
-    const why = other.target !== undefined && other.target !== was?.target ? `it assigns \`${other.target}\` now` : "the hints read from the model's source";
+    const inPlace = (text: string | undefined) => text?.includes('KeyMapper.load_into(') ?? false;
+    const remapped = mapper && inPlace(other.replacement) !== inPlace(was?.replacement);
+    const renamed = other.target !== undefined && other.target !== was?.target;
+    const why = remapped ? `mapper ${mapper.name}: ${mapper.why}` : renamed ? `it assigns \`${other.target}\` now` : "the hints read from the model's source";
     parts.push(`${count(changed.length, 'acceptance')} taken back: with every file read, the rewrite changed (${where(other)}: ${why}). y accepts the new one.`);
   }
   return { decisions, message: parts.join(' ') };
@@ -213,9 +219,9 @@ function step(state: ReviewState, action: ReviewAction): ReviewState {
     case 'scan-skipped':
       return { ...state, scan: { ...state.scan, skipped: [...state.scan.skipped, action.skipped] } };
     case 'scan-done': {
-      const { stats, files, skipped } = action.result;
-      const scan: ScanState = { status: 'done', ...stats, skipped };
-      const settled = withdrawSettled(state, files);
+      const { stats, files, skipped, mapper } = action.result;
+      const scan: ScanState = { status: 'done', ...stats, skipped, mapper };
+      const settled = withdrawSettled(state, files, mapper);
       const next = { ...withPlans({ ...state, scan, root: action.result.root, summaryWanted: false, decisions: settled.decisions }, files), ...(settled.message ? { message: settled.message } : {}) };
       if (next.plans.length === 0 && state.screen !== 'done') return finish(next, 0, `No load_state_dict calls found in ${count(stats.filesScanned, 'file')}. Nothing to do.`);
       if (!state.summaryWanted) return next;

@@ -43,6 +43,13 @@ const RULES: Array<[string, Known | null]> = [
   ['torch.ao.quantization.', null],
   ['torch.ao.nn.', MODULE()],
   ['torchvision.models.', MODULE('a torchvision model')],
+  // a Flax NNX port's model (the nnx mapper loads into it); its optimizer and other objects are not
+  ['flax.nnx.Optimizer', STATE('a Flax NNX optimizer')],
+  ['flax.nnx.training.', STATE('a Flax NNX optimizer or metric')],
+  ['flax.nnx.optimizer.', STATE('a Flax NNX optimizer')],
+  ['flax.nnx.Module', MODULE('a Flax NNX module')],
+  ['flax.nnx.module.Module', MODULE('a Flax NNX module')],
+  ['flax.nnx.Sequential', MODULE('a Flax NNX module')],
   ['torchaudio.models.', MODULE('a torchaudio model')],
   ['torchdata.', STATE('a data loader')],
   ['torchmetrics.', STATE('a metric')],

@@ -4,7 +4,7 @@
  * guess and warn), every (in, out) Linear, every attention with its head count. The name rule is the
  * mapper's own (src/python/keymapper_flax.py: EMBED_NAMES, EMBED_WORDS, `_rule`).
  */
-import type { SiteHint } from '../types.js';
+import type { Mapper, SiteHint } from '../types.js';
 import type { Found } from './walk.js';
 
 const EMBED_NAMES = new Set(['wte', 'wpe', 'embed_tokens', 'embed_positions']);
@@ -36,7 +36,9 @@ function hintFor(found: Found): string | null {
 
 const sameFound = (a: Found, b: Found) => a.kind === b.kind && a.heads?.value === b.heads?.value;
 
-export function chooseHints(found: Found[]): { hints: SiteHint[]; warnings: string[] } {
+export function chooseHints(found: Found[], mapper: Mapper = 'flax'): { hints: SiteHint[]; warnings: string[] } {
+  // An NNX module says itself what each layer is and its head counts: only an (in, out) Linear needs saying.
+  const nnx = mapper === 'nnx';
   // The last way a module is built wins (a class's own assignment after its base's); two ways in one class are ambiguous.
   const byModule = new Map<string, Found>();
   const ambiguous = new Map<string, Found[]>();
@@ -53,9 +55,11 @@ export function chooseHints(found: Found[]): { hints: SiteHint[]; warnings: stri
     const where = `\`${f.text}\` (${f.path}:${f.line})`;
     const alternatives = ambiguous.get(key);
     if (alternatives) {
+      if (nnx && !alternatives.some((a) => hintFor(a) === 'linear_t')) continue;
       warnings.push(`hints: ${shown} is built more than one way (${alternatives.map((a) => `\`${a.text}\` (${a.path}:${a.line})`).join(', ')}): no hint is written for it`);
       continue;
     }
+    if (nnx && hintFor(f) !== 'linear_t') continue;
     if (f.kind === 'attention' && f.heads?.value == null) {
       const why = f.heads && f.heads.value === null ? f.heads.why : 'its head count is not given';
       warnings.push(`hints: no head count for the attention at ${shown}, ${where}: ${why}. KeyMapper leaves its kernels 2-D and warns: add ${shown}: 'attention:H' to hints=`);

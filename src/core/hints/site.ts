@@ -7,7 +7,7 @@
 import type { ClassFact } from '../evidence/facts.js';
 import type { ProjectIndex, Target } from '../evidence/index.js';
 import { parseWith, type Parser } from '../parser.js';
-import type { Evidence, FilePlan, Site, SiteHint } from '../types.js';
+import type { Evidence, FilePlan, Mapper, Site, SiteHint } from '../types.js';
 import { placeHints } from '../notebook/place.js';
 import { readClass, type ClassSource } from './class-source.js';
 import { chooseHints } from './choose.js';
@@ -66,13 +66,13 @@ function rootBinding(parser: Parser, evidence: Evidence, src: ClassSource, name:
 }
 
 /** The hints a site's model class gives, and warnings for what its source cannot say. */
-export function siteHints(index: ProjectIndex, parser: Parser, site: Site): { hints: SiteHint[]; warnings: string[] } {
+export function siteHints(index: ProjectIndex, parser: Parser, site: Site, mapper: Mapper = 'flax'): { hints: SiteHint[]; warnings: string[] } {
   const cls = site.evidence.class;
   const fact = cls && site.kind === 'module' && site.hintsAt !== undefined ? index.classAt(cls.path, cls.qualname) : null;
   if (!cls || !fact) return { hints: [], warnings: [] };
   const w: Walk = { r: readerFor(index, parser), found: [], stack: new Set(), budget: BUDGET };
   walkClass(w, cls.path, fact, [], (src) => rootBinding(parser, site.evidence, src, fact.name), 0);
-  return chooseHints(w.found);
+  return chooseHints(w.found, mapper);
 }
 
 /** A Python string literal for a module path or a hint value. */
@@ -121,10 +121,10 @@ function withSiteHints(plan: FilePlan, site: Site, hints: SiteHint[], warnings: 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The plan with every site's hints settled against `index`; the same object when nothing changes. */
-export function settleHints(plan: FilePlan, index: ProjectIndex, parser: Parser): FilePlan {
+export function settleHints(plan: FilePlan, index: ProjectIndex, parser: Parser, mapper: Mapper = 'flax'): FilePlan {
   let changed = false;
   const sites = plan.sites.map((site) => {
-    const { hints, warnings } = placeHints(plan, siteHints(index, parser, site));
+    const { hints, warnings } = placeHints(plan, siteHints(index, parser, site, mapper));
     if (same(site.hints, hints.length > 0 ? hints : null) && same(site.hinted?.warnings ?? [], warnings)) return site;
     changed = true;
     return withSiteHints(plan, site, hints, warnings);
