@@ -67,8 +67,10 @@ it(`${TRIALS} signals at random moments: every file is its original or its full 
     else if (result.signal) outcomes.beforeHandlers++;
     else outcomes.completed++;
     if (written > 0 && written < FILES) outcomes.partial++;
-    // Killed by the signal itself only before the handlers are installed, when nothing is written yet.
-    const ok = result.exitCode === 130 || (result.exitCode === 0 && written === FILES) || (Boolean(result.signal) && written === 0);
+    // Killed by the signal itself only outside the handlers' lifetime: before they are installed
+    // (nothing written yet), or in Node's own teardown after the run has ended (everything written;
+    // seen once under heavy load). Never with some files written and others not.
+    const ok = result.exitCode === 130 || (result.exitCode === 0 && written === FILES) || (Boolean(result.signal) && (written === 0 || written === FILES));
     expect(ok, `exit ${result.exitCode} / ${result.signal} with ${written} written`).toBe(true);
   }
   console.log(`signals: ${JSON.stringify(outcomes)} over ${TRIALS} trials x ${FILES} files`);
