@@ -1,13 +1,9 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { commandFor, editorKeys, footerText, reviewFooterKeys, reviewKeys, summaryKeys, textOpFor } from '../../src/ui/keys.js';
+import { NO_KEY } from './press.js';
 
-const none: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
-};
-const key = (patch: Partial<Key>): Key => ({ ...none, ...patch });
+const key = (patch: Partial<Key>): Key => ({ ...NO_KEY, ...patch });
 
 describe('key map', () => {
   it('maps every documented key of the review', () => {
@@ -24,7 +20,7 @@ describe('key map', () => {
       ['z', {}, 'fold'], ['Z', { shift: true }, 'fold-all'],
     ];
     for (const [input, patch, command] of cases) expect(commandFor(reviewKeys, input, key(patch)), input || JSON.stringify(patch)).toBe(command);
-    expect(commandFor(reviewKeys, 'x', none)).toBe(null);
+    expect(commandFor(reviewKeys, 'x', NO_KEY)).toBe(null);
     expect(commandFor(reviewKeys, 'y', key({ ctrl: true }))).toBe(null);
   });
 
@@ -41,10 +37,10 @@ describe('key map', () => {
   });
 
   it('gives the summary its own keys', () => {
-    expect(commandFor(summaryKeys, 'w', none)).toBe('write');
-    expect(commandFor(summaryKeys, 'b', none)).toBe('back');
+    expect(commandFor(summaryKeys, 'w', NO_KEY)).toBe('write');
+    expect(commandFor(summaryKeys, 'b', NO_KEY)).toBe('back');
     expect(commandFor(summaryKeys, '', key({ escape: true }))).toBe('back');
-    expect(commandFor(summaryKeys, 'q', none)).toBe('quit');
+    expect(commandFor(summaryKeys, 'q', NO_KEY)).toBe('quit');
   });
 
   it('fits the footer to the width, keeping the help hint', () => {
@@ -58,7 +54,7 @@ describe('key map', () => {
   });
 
   it('turns keys into inline edits', () => {
-    expect(textOpFor('x', none)).toEqual({ type: 'insert', text: 'x' });
+    expect(textOpFor('x', NO_KEY)).toEqual({ type: 'insert', text: 'x' });
     expect(textOpFor('\r', key({ return: true }))).toEqual({ type: 'newline' });
     // Ink says `delete` for Backspace (DEL) and Delete (ESC [ 3 ~) alike: the bytes decide
     expect(textOpFor('', key({ delete: true }))).toEqual({ type: 'backspace' });

@@ -2,7 +2,6 @@
  * Issue 13 in the reducer: search, filters, folds and jumps. Every key that changes a decision is
  * tried under each filter: it acts on the shown sites only, and `u` takes the step back whole.
  */
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { Decision, ScanResult, Site } from '../../src/core/types.js';
 import { initialState, reviewReducer, type ReviewAction, type ReviewState } from '../../src/ui/review-state.js';
@@ -10,18 +9,8 @@ import { entries } from '../../src/ui/review-view.js';
 import { viewLine } from '../../src/ui/header.js';
 import { shownWidth } from '../../src/core/columns.js';
 import { plan, site } from './plans.js';
+import { ENTER, ESC, press, SHIFT_TAB, TAB } from './press.js';
 
-const none: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
-};
-const CONTEXT = { paging: { page: 10, min: 0, max: 0 }, inlineEditor: true };
-const press = (input: string, patch: Partial<Key> = {}): ReviewAction => ({ type: 'key', input, key: { ...none, ...patch }, ...CONTEXT });
-const ENTER = press('\r', { return: true });
-const ESC = press('', { escape: true });
-const TAB = press('', { tab: true });
-const SHIFT_TAB = press('', { tab: true, shift: true });
 const run = (state: ReviewState, ...actions: ReviewAction[]) => actions.reduce(reviewReducer, state);
 
 /** A site proposed although not a module, as `--include non-module` makes it. */

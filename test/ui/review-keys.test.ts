@@ -3,23 +3,12 @@
  * drawn), every menu acts on its highlighted item, writing takes a deliberate key, keys during the
  * scan do what they say, and the end of a run says what was and was not written.
  */
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult, WriteResult } from '../../src/core/types.js';
 import { initialState, reviewReducer, type ReviewAction, type ReviewState } from '../../src/ui/review-state.js';
 import { plan, site } from './plans.js';
+import { DOWN, ENTER, ESC, press } from './press.js';
 
-const none: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
-};
-const CONTEXT = { paging: { page: 10, min: 0, max: 0 }, inlineEditor: true };
-/** A key as Ink reports it, turned into the action the key handler dispatches. */
-const press = (input: string, patch: Partial<Key> = {}): ReviewAction => ({ type: 'key', input, key: { ...none, ...patch }, ...CONTEXT });
-const ENTER = press('\r', { return: true });
-const DOWN = press('', { downArrow: true });
-const ESC = press('', { escape: true });
 
 const two = plan('two.py', [site('two.py', 3), site('two.py', 9)]);
 const three = plan('three.py', [site('three.py', 3), site('three.py', 9), site('three.py', 15)]);
