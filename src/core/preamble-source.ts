@@ -56,7 +56,7 @@ function afterDocstring(body: string): number {
 /**
  * The nnx flavour: keymapper_nnx.py's docstring, the flax class's code (the layer rules load_into
  * calls, and from_torch), then keymapper_nnx.py's methods; the imports of both. test/python composes
- * it the same way (`nnx_source.compose`).
+ * it the same way (`keymapper_source.compose`).
  */
 function composeNnx(flax: PreambleSource, nnx: PreambleSource): PreambleSource {
   const imports = [...flax.imports, ...nnx.imports.filter((i) => !flax.imports.some((f) => f.name === i.name))];

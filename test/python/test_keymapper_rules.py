@@ -46,11 +46,7 @@ except ImportError:
     torch = None
 
 
-def load(flavour):
-    path = PY_DIR / f"keymapper_{flavour}.py"
-    ns = {"__name__": f"keymapper_{flavour}"}
-    exec(compile(path.read_text(), str(path), "exec"), ns)
-    return ns["KeyMapper"]
+from keymapper_source import load  # noqa: E402
 
 
 KM = load("flax")

@@ -25,14 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TOL = 1e-4
 
 
-def load():
-    path = ROOT / "src" / "python" / "keymapper_flax.py"
-    ns = {"__name__": "keymapper_flax"}
-    exec(compile(path.read_text(), str(path), "exec"), ns)
-    return ns["KeyMapper"]
+from keymapper_source import load  # noqa: E402
 
 
-KM = load()
+KM = load("flax")
 
 
 def randn(*shape, seed=0):

@@ -31,11 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOL = 1e-4
 
 
-def load(flavour):
-    path = ROOT / "src" / "python" / f"keymapper_{flavour}.py"
-    ns = {"__name__": f"keymapper_{flavour}"}
-    exec(compile(path.read_text(), str(path), "exec"), ns)  # as the tool injects it
-    return ns["KeyMapper"]
+from keymapper_source import load  # noqa: E402
 
 
 FLAX_KM = load("flax")

@@ -14,9 +14,9 @@ import torch.nn as tnn  # noqa: E402
 from flax import nnx  # noqa: E402
 from torch.nn.utils.parametrizations import weight_norm  # noqa: E402
 
-from nnx_source import load  # noqa: E402
+from keymapper_source import load  # noqa: E402
 
-KM = load()
+KM = load("nnx")
 TOL = 1e-4
 R = nnx.Rngs(0)
 

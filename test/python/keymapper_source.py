@@ -1,5 +1,7 @@
-"""The nnx preamble as src/core/preamble-source.ts composes it: keymapper_nnx.py's docstring, the flax
-class's code after its docstring, then keymapper_nnx.py's methods; the imports of both."""
+"""The KeyMapper class of each flavour as the tool injects it: keymapper_flax.py and
+keymapper_reference.py as they are; nnx as src/core/preamble-source.ts composes it
+(keymapper_nnx.py's docstring, the flax class's code after its docstring, then keymapper_nnx.py's
+methods; the imports of both)."""
 from pathlib import Path
 
 PYTHON = Path(__file__).resolve().parents[2] / "src" / "python"
@@ -21,7 +23,13 @@ def compose():
     return "\n".join(imports) + "\n\n\n" + nnx_head + flax_rest + nnx_rest
 
 
-def load():
-    ns = {"__name__": "keymapper_nnx"}
-    exec(compile(compose(), "keymapper_nnx (composed)", "exec"), ns)
+def load(flavour):
+    """The KeyMapper class of `flavour` (flax, reference or nnx)."""
+    if flavour == "nnx":
+        source, name = compose(), "keymapper_nnx (composed)"
+    else:
+        path = PYTHON / f"keymapper_{flavour}.py"
+        source, name = path.read_text(), str(path)
+    ns = {"__name__": f"keymapper_{flavour}"}
+    exec(compile(source, name, "exec"), ns)
     return ns["KeyMapper"]
