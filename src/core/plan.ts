@@ -308,13 +308,16 @@ const CALLS_MAPPER = /(?<![\p{L}\p{N}_])KeyMapper(?![\p{L}\p{N}_])/u;
 
 /** The preamble goes in when a change written calls KeyMapper: an accepted one, or an edit that still does. */
 export function preambleIncluded(plan: FilePlan, decisions: Decisions): boolean {
-  return plan.preamble !== null && writtenChanges(plan, decisions).some((c) => CALLS_MAPPER.test(c.text));
+  return plan.preamble !== null && callsMapper(writtenChanges(plan, decisions));
 }
+
+const callsMapper = (changes: ReadonlyArray<{ text: string }>) => changes.some((c) => CALLS_MAPPER.test(c.text));
 
 /** The edits the decisions call for, the preamble included when it goes in; each tagged with its site's id, or `preamble`. */
 export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[] {
-  const edits = writtenChanges(plan, decisions).map((c) => c.edit);
-  if (plan.preamble && preambleIncluded(plan, decisions)) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
+  const changes = writtenChanges(plan, decisions);
+  const edits = changes.map((c) => c.edit);
+  if (plan.preamble && callsMapper(changes)) edits.push({ ...plan.preamble.edit, tag: PREAMBLE_TAG });
   return edits;
 }
 

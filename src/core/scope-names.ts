@@ -44,6 +44,15 @@ function needWord(text: string, node: Node, word: string, coverage: Coverage | u
   for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) coverage.seen(m.index);
 }
 
+/** `f` with each argument's answer kept. */
+function remembered<T>(f: (key: string) => T): (key: string) => T {
+  const answers = new Map<string, T>();
+  return (key) => {
+    if (!answers.has(key)) answers.set(key, f(key));
+    return answers.get(key) as T;
+  };
+}
+
 export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper'], coverage?: Coverage): ScopeLookup {
   const reserved = preambleNames(mapper);
   const forbidden = (name: string) => KEYWORDS.has(name) || BUILTINS.has(name) || reserved.has(name) || name.startsWith(PRIVATE_PREFIX);
@@ -53,7 +62,8 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
     if (!found) cache.set(node.id, (found = namesIn(text, node)));
     return found;
   };
-  const moduleUses = (name: string): boolean => {
+  // module-level answers search the whole text: each is found once per file, not once per site asking
+  const moduleUses = remembered((name: string): boolean => {
     const offsets = bindingOffsets(text, [name]).get(name) ?? [];
     for (const at of offsets) {
       const node = root.descendantForIndex(at, at + name.length);
@@ -61,9 +71,10 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
       if (!node || node.id === root.id || node.type === 'ERROR') return true;
     }
     return (moduleBindings(root, imports, new Map([[name, offsets]])).get(name) ?? []).length > 0;
-  };
+  });
   /** At module level `self.x` is an attribute of some object named `self`: found in the text. */
-  const inText = (name: string) => new RegExp(`(?<![\\p{L}\\p{N}_.])${escape(name)}(?![\\p{L}\\p{N}_])`, 'u').test(text);
+  const inText = remembered((name: string) => new RegExp(`(?<![\\p{L}\\p{N}_.])${escape(name)}(?![\\p{L}\\p{N}_])`, 'u').test(text));
+  const moduleNumbered = remembered((stem: string) => [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}_])${escape(stem)}_\\d+(?![\\p{L}\\p{N}_])`, 'gu'))].map((m) => m[0]));
   return {
     usedIn: (scope) => (name) => {
       if (name.startsWith('self.')) {
@@ -82,7 +93,7 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
       if (scope) needWord(text, self ? selfScope(scope) : scope, stem, coverage, true);
       const words = scope
         ? [...(self ? namesOf(selfScope(scope)).selfAttributes : namesOf(scope).names)]
-        : [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}_])${escape(stem)}_\\d+(?![\\p{L}\\p{N}_])`, 'gu'))].map((m) => m[0]);
+        : moduleNumbered(stem);
       return words.flatMap((w) => {
         const m = pattern.exec(w);
         return m ? [Number(m[1])] : [];
