@@ -5,6 +5,7 @@
  */
 import type { ScanResult, Site } from '../core/types.js';
 import { visible } from '../core/visible.js';
+import { firstLine } from './report.js';
 
 /** A message: `%`, CR and LF would end or garble the command (the escapes of actions/toolkit's command.ts). */
 function escapeData(text: string): string {
@@ -27,7 +28,6 @@ function command(properties: Record<string, string | number>, lines: string[]): 
   return `::warning ${props}::${escapeData(lines.map(visible).join('\n'))}`;
 }
 
-const firstLine = (text: string) => text.split('\n')[0]?.replace(/\r$/, '') ?? '';
 
 function siteMessage(site: Site): string[] {
   const more = (text: string) => (text.includes('\n') ? ' ...' : '');

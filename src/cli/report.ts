@@ -57,11 +57,13 @@ export function dryRunText(result: ScanResult, decisions: Decisions, paint: Pain
   return out.length ? `${out.join('\n').replace(/\n+$/, '')}\n` : '';
 }
 
+/** A change's first line (a multi-line call is shown by it). */
+export const firstLine = (text: string) => text.split('\n')[0]?.replace(/\r$/, '') ?? '';
+
 /** The `--check` output: one line per proposed change. */
 export function checkText(result: ScanResult, paint: Paint): string {
-  const first = (text: string) => text.split('\n')[0]?.replace(/\r$/, '') ?? '';
   const lines = result.files.flatMap((f) =>
-    f.sites.filter((s) => s.proposed).map((s) => shown(`${siteWhere(s)}: ${s.kind}: ${first(s.original)} -> ${first(s.replacement)}`, paint)),
+    f.sites.filter((s) => s.proposed).map((s) => shown(`${siteWhere(s)}: ${s.kind}: ${firstLine(s.original)} -> ${firstLine(s.replacement)}`, paint)),
   );
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

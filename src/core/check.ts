@@ -14,28 +14,28 @@ export async function checkEdit(plan: FilePlan, siteId: string, text: string): P
   if (plan.notebook) return checkCellEdit(plan, plan.notebook, site, text);
   const before = plan.text.slice(0, site.lines.start);
   const after = applyEdits(plan.text, [linesEdit(plan, site, text)]);
-  const error = editSyntaxError(await getParser(), after, maskCommentRuns(after), new LineIndex(after));
-  if (!error) return null;
-  const editLine = before.split('\n').length;
-  const where = error.line - editLine + 1;
-  const why = error.message ? `: ${error.message}` : '';
-  return where >= 1 && where <= text.split('\n').length
-    ? `the edit does not parse: line ${where} of the edit, column ${error.column} (line ${error.line} of ${plan.path})${why}`
-    : `the edit does not parse: the file breaks at line ${error.line}, column ${error.column}${why}`;
+  return parseMessage(after, before.split('\n').length, text, { within: (line) => `line ${line} of ${plan.path}`, breaks: 'the file' });
 }
 
 /** In a notebook, the edited cell is checked on its own (a cell holds whole statements), its IPython lines masked. */
 async function checkCellEdit(plan: FilePlan, map: NotebookMap, site: Site, text: string): Promise<string | null> {
   const [cell] = changedCells(map, plan.text, [linesEdit(plan, site, text)]);
   if (!cell) return null;
-  const masked = maskCell(cell.after).text;
-  const error = editSyntaxError(await getParser(), masked, maskCommentRuns(masked), new LineIndex(masked));
-  if (!error) return null;
   // the edit's first line, counted within its cell
   const firstLine = new LineIndex(plan.text).row(site.lines.start) - (map.cells.find((c) => c.index === cell.index)?.row ?? 0) + 1;
+  return parseMessage(maskCell(cell.after).text, firstLine, text, { within: (line) => `cell ${cell.index + 1}, line ${line} of ${plan.path}`, breaks: `cell ${cell.index + 1}` });
+}
+
+/**
+ * Null when `source` parses, else where it breaks: within the edit (whose first line is `firstLine`
+ * of `source`) when the error is on one of its lines, else in the file or cell around it.
+ */
+async function parseMessage(source: string, firstLine: number, edit: string, place: { within: (line: number) => string; breaks: string }): Promise<string | null> {
+  const error = editSyntaxError(await getParser(), source, maskCommentRuns(source), new LineIndex(source));
+  if (!error) return null;
   const where = error.line - firstLine + 1;
   const why = error.message ? `: ${error.message}` : '';
-  return where >= 1 && where <= text.split('\n').length
-    ? `the edit does not parse: line ${where} of the edit, column ${error.column} (cell ${cell.index + 1}, line ${error.line} of ${plan.path})${why}`
-    : `the edit does not parse: cell ${cell.index + 1} breaks at line ${error.line}, column ${error.column}${why}`;
+  return where >= 1 && where <= edit.split('\n').length
+    ? `the edit does not parse: line ${where} of the edit, column ${error.column} (${place.within(error.line)})${why}`
+    : `the edit does not parse: ${place.breaks} breaks at line ${error.line}, column ${error.column}${why}`;
 }

@@ -11,7 +11,10 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '__pycache__', 'site-packages
 /** Directories nobody migrates, even where git tracks them (ruff's default excludes skip them too): vendored environments. */
 const ENVIRONMENTS = new Set(['venv', '.venv', 'site-packages', 'node_modules']);
 
-const isSource = (path: string) => path.endsWith('.py') || path.endsWith('.ipynb');
+/** True for the files the scan plans: Python files and Jupyter notebooks. */
+export function isPythonFile(path: string): boolean {
+  return path.endsWith('.py') || path.endsWith('.ipynb');
+}
 
 /**
  * Whether a path below the root lies in a vendored environment: a directory named like one, or
@@ -54,7 +57,7 @@ async function gitFiles(root: string): Promise<string[] | null> {
   ]);
   if (listed.exitCode !== 0 || ignored.exitCode === 0) return null;
   const isVenv = venvCheck(root);
-  return [...new Set(listed.stdout.split('\0').filter((p) => isSource(p) && !inEnvironment(p, isVenv)))];
+  return [...new Set(listed.stdout.split('\0').filter((p) => isPythonFile(p) && !inEnvironment(p, isVenv)))];
 }
 
 /** A walk (synchronous: far quicker than a promise per directory) that skips the design's list of directories and never follows a directory symlink. */
@@ -74,7 +77,7 @@ function walkFiles(root: string, skipped: Skipped[]): string[] {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) visit(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && isSource(entry.name)) {
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && isPythonFile(entry.name)) {
         out.push(relative(root, full).split(sep).join('/'));
       }
     }

@@ -6,7 +6,7 @@
  */
 import { diffArrays } from 'diff';
 import type { Edit } from './types.js';
-import { LineIndex } from './text.js';
+import { LineIndex, nextLineStart, splitLines } from './text.js';
 
 /** An edit and what made it (a site id, or `preamble`). */
 export interface TaggedEdit extends Edit {
@@ -47,17 +47,6 @@ interface Change {
   adds: Tagged[];
 }
 
-/** The text's lines, each with its line break (the last one may have none). */
-function splitLines(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-
-/** Start of the line after the one holding `offset` (or the text's end). */
-function nextLineStart(text: string, offset: number): number {
-  const lf = text.indexOf('\n', offset);
-  return lf === -1 ? text.length : lf + 1;
-}
-
 /** The changes of one region of whole lines: common lines at either end, and between changes, are not changes. */
 function regionChanges(old: string[], neu: string[], oldFrom: number, newFrom: number, tags: readonly string[]): Change[] {
   let head = 0;
@@ -92,8 +81,8 @@ function regionChanges(old: string[], neu: string[], oldFrom: number, newFrom: n
   return changes;
 }
 
-/** The line changes the edits make: each edit widened to whole lines, edits sharing a line taken together. */
-function changesOf(text: string, edits: readonly TaggedEdit[]): Change[] {
+/** The line changes the edits make (`all` is the text's lines): each edit widened to whole lines, edits sharing a line taken together. */
+function changesOf(text: string, all: readonly string[], edits: readonly TaggedEdit[]): Change[] {
   const lines = new LineIndex(text);
   // At one offset an insertion goes before a replacement, as applyEdits has it.
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
@@ -128,7 +117,6 @@ function changesOf(text: string, edits: readonly TaggedEdit[]): Change[] {
     found.push(...regionChanges(old, neu, oldFrom, oldFrom + delta, tags));
     delta += neu.length - old.length;
   }
-  const all = splitLines(text);
   const changes: Change[] = [];
   found.forEach((change, i) => {
     slideDown(change, all, found[i + 1]?.oldFrom ?? all.length);
@@ -187,7 +175,7 @@ export function editHunks(text: string, edits: readonly TaggedEdit[], context: n
     hunks.push(hunk);
     hunk = null;
   };
-  for (const change of changesOf(text, edits)) {
+  for (const change of changesOf(text, old, edits)) {
     if (hunk && change.oldFrom - oldAt > 2 * context) close();
     if (!hunk) {
       const from = Math.max(0, change.oldFrom - context);

@@ -7,7 +7,7 @@
 import type { Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
 import { STDLIB_MODULES } from './python-names.js';
-import type { LineIndex } from './text.js';
+import { nextLineStart, type LineIndex } from './text.js';
 
 export interface Insertion {
   offset: number;
@@ -49,11 +49,6 @@ function groupSection(text: string, nodes: Node[]): Group['section'] {
   if (sections.size === 1) return [...sections][0] as Section;
   if ([...sections].every((s) => s === 'third' || s === 'unknown')) return 'third';
   return 'mixed';
-}
-
-function nextLineStart(text: string, offset: number): number {
-  const lf = text.indexOf('\n', offset);
-  return lf === -1 ? text.length : lf + 1;
 }
 
 /** Import statements split where a blank line or anything but comments comes between two of them. */

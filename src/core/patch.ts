@@ -4,7 +4,7 @@
  */
 import { diffWordsWithSpace } from 'diff';
 import { editHunks, hunkHeader, hunkText, type Hunk, type HunkLine, type TaggedEdit } from './hunks.js';
-import { cellAt } from './notebook/notebook.js';
+import { editsByCell } from './notebook/notebook.js';
 import { decidedEdits, PREAMBLE_TAG } from './plan.js';
 import type { Decisions, FilePlan, SharedHelper } from './types.js';
 
@@ -56,14 +56,10 @@ const withEnd = (text: string) => (text === '' || text.endsWith('\n') ? text : `
 function notebookParts(plan: FilePlan, edits: readonly TaggedEdit[], context: number): CellPart[] {
   const map = plan.notebook;
   if (!map) return [];
-  const byCell = new Map<number, TaggedEdit[]>();
-  for (const edit of edits) {
-    const cell = edit.tag === PREAMBLE_TAG ? undefined : cellAt(map, edit.start);
-    if (cell) byCell.set(cell.index, [...(byCell.get(cell.index) ?? []), { ...edit, start: edit.start - cell.start, end: Math.min(edit.end, cell.end) - cell.start }]);
-  }
+  const byCell = editsByCell(map, edits.filter((e) => e.tag !== PREAMBLE_TAG));
   const parts: Array<CellPart & { at: number }> = [];
   for (const cell of map.cells) {
-    const mine = byCell.get(cell.index);
+    const mine = byCell.get(cell.index)?.map((e) => ({ ...e, start: e.start - cell.start, end: e.end - cell.start }));
     if (!mine) continue;
     const hunks = editHunks(withEnd(plan.text.slice(cell.start, cell.end)), mine, context);
     if (hunks.length > 0) parts.push({ name: `${plan.path} · cell ${cell.index + 1}`, created: false, hunks, at: cell.index });

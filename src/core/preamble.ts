@@ -8,7 +8,7 @@ import { importInsertions, type Insertion } from './import-groups.js';
 import { sourceOf, type Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
 import type { Edit, Mapper } from './types.js';
-import type { LineIndex } from './text.js';
+import { nextLineStart, type LineIndex } from './text.js';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 /** Compound statements that may hold imports at the top of a file (`try: import x`, `if TYPE_CHECKING:`). */
@@ -42,12 +42,6 @@ function isGuardedImports(node: Node): boolean {
   const blocksOk = (n: Node): boolean =>
     n.namedChildren.every((c) => !c || (c.type === 'block' ? c.namedChildren.every((s) => !s || statementOk(s)) : !CLAUSES.has(c.type) || blocksOk(c)));
   return blocksOk(node) && imports > 0;
-}
-
-/** Offset of the start of the line after the one holding `offset` (or the text's end). */
-function nextLineStart(text: string, offset: number): number {
-  const lf = text.indexOf('\n', offset);
-  return lf === -1 ? text.length : lf + 1;
 }
 
 interface Region {

@@ -71,8 +71,7 @@ function commonDir(dirs: readonly string[]): string {
 /** Where the helper goes and the module its own entry imports it as. */
 export function helperPlace(layout: Layout, changed: readonly string[], requested: string | null): { path: string; module: string; entry: string } {
   if (requested !== null) {
-    const dir = dirOf(requested);
-    const entry = layout.isPackage(dir) && dir !== '' ? dirOf(topPackage(layout, dir)) : dir;
+    const entry = entryOf(layout, requested);
     const module = moduleFrom(entry, requested);
     if (module === null) throw new UsageError(`--preamble module=${requested}: Python cannot import that path (every directory in it must be a Python name)`);
     return { path: requested, module, entry };
@@ -150,8 +149,7 @@ export function sharedHelper(root: string, layout: Layout, plans: readonly FileP
   // an earlier run's helper, wherever it went, stays the one shared helper
   const earlier = options.helperPath === null ? discovered.find((path) => posix.basename(path) === 'keymapper.py' && holdsMapper(readOr(join(root, path)))) : undefined;
   const chosen = options.helperPath === null ? (earlier ?? null) : posix.normalize(relative(root, resolve(root, options.helperPath)).split(sep).join('/'));
-  const requested = chosen;
-  const place = helperPlace(layout, (proposed.length > 0 ? proposed : needing).map((p) => p.path), requested);
+  const place = helperPlace(layout, (proposed.length > 0 ? proposed : needing).map((p) => p.path), chosen);
   const absPath = join(root, place.path);
   if (!isInside(root, absPath) || place.path.startsWith('../')) throw new UsageError(`--preamble module=${place.path}: the helper must lie inside the project (${root})`);
   let existing: string | null = null;

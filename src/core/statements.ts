@@ -15,7 +15,7 @@
  * match the blocks around it, a header with no body, a clause with no statement to continue) makes
  * it return null, and the caller parses the whole file.
  */
-import { Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, Unsure, skipString } from './lexer-strings.js';
+import { Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
 
 export interface Clause {
   /** Offset of the start of its first line (its decorators' for a decorated definition). */
@@ -67,8 +67,6 @@ const COLON = 58;
 const SPACE = 32;
 const TAB = 9;
 
-/** Characters no Python statement begins with (`)]}` are caught as unbalanced brackets). */
-const NOT_A_START = new Set([...'\\<>=,;?!$`|&^/%'].map((c) => c.charCodeAt(0)));
 
 /** True when `word` stands at `k` as a whole word. */
 function wordAt(text: string, k: number, word: string): boolean {

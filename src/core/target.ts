@@ -7,7 +7,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { discoverFiles } from './discover.js';
+import { discoverFiles, isPythonFile } from './discover.js';
 import { UsageError } from './errors.js';
 import { repoRootOf } from './git.js';
 import { comparePaths, isInside } from './paths.js';
@@ -30,10 +30,6 @@ export interface ScanTarget {
   skipped: Skipped[];
 }
 
-/** True for the files the scan plans: Python files and Jupyter notebooks. */
-export function isPythonFile(path: string): boolean {
-  return path.endsWith('.py') || path.endsWith('.ipynb');
-}
 
 const toRel = (root: string, abs: string) => relative(root, abs).split(sep).join('/');
 

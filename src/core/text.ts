@@ -78,3 +78,14 @@ export class LineIndex {
 export function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)?.[0] ?? '';
 }
+
+/** Start of the line after the one holding `offset` (or the text's end). */
+export function nextLineStart(text: string, offset: number): number {
+  const lf = text.indexOf('\n', offset);
+  return lf === -1 ? text.length : lf + 1;
+}
+
+/** The text's lines, each with its line break (the last one may have none). */
+export function splitLines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}

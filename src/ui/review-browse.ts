@@ -1,7 +1,8 @@
 /** The review's steps that change what the list shows or where the cursor is, never a decision. Pure. */
 import { count } from '../core/count.js';
+import { SITE_KINDS } from '../core/types.js';
 import type { ReviewState } from './review-state.js';
-import { KINDS, NO_FILTERS, entries, filterWords, filtering, searchMatches, shownPhrase, type Entry, type Filters } from './review-view.js';
+import { NO_FILTERS, entries, filterWords, filtering, searchMatches, shownPhrase, type Entry, type Filters } from './review-view.js';
 
 /** The reducer's actions that change what the list shows, or where the cursor is on it. */
 export type BrowseAction =
@@ -114,7 +115,7 @@ function toggleFilter(s: ReviewState, which: 'pending' | 'proposed' | 'matches')
 /** `t`/`T`: the kind filter, through the kinds the project has, then none. */
 function cycleKind(s: ReviewState, delta: 1 | -1): ReviewState {
   const present = new Set(s.plans.flatMap((p) => p.sites.map((site) => site.kind)));
-  const cycle = [null, ...KINDS.filter((k) => present.has(k))];
+  const cycle = [null, ...SITE_KINDS.filter((k) => present.has(k))];
   const index = cycle.indexOf(s.filters.kind);
   const kind = cycle[(index + delta + cycle.length) % cycle.length] ?? null;
   return withFilters(s, { ...s.filters, kind });

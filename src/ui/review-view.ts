@@ -5,8 +5,6 @@
 import type { Decisions, FilePlan, Site, SiteKind } from '../core/types.js';
 import { count } from '../core/count.js';
 
-export const KINDS: readonly SiteKind[] = ['module', 'non-module', 'unknown', 'super', 'unsupported'];
-
 /** The list's filters: each hides the sites it does not let through. */
 export interface Filters {
   /** Only sites that wait for a decision (proposed, undecided). */

@@ -7,7 +7,7 @@
 import type { ClassFact } from '../evidence/facts.js';
 import type { ProjectIndex } from '../evidence/index.js';
 import { parseWith, type Node, type Parser } from '../parser.js';
-import { toExpr, type Expr } from './expr.js';
+import { named, toExpr, type Expr } from './expr.js';
 
 export interface Param {
   name: string;
@@ -50,9 +50,7 @@ export interface ClassSource {
 
 const NESTED = new Set(['function_definition', 'class_definition', 'lambda']);
 
-function kids(node: Node | null): Node[] {
-  return node ? node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
-}
+const kids = (node: Node | null): Node[] => (node ? named(node) : []);
 
 /** The class's lines: from its header to the first line indented no deeper than it (a closing bracket aside). */
 function classSlice(text: string, start: number, indent: number): string {

@@ -46,7 +46,8 @@ function stringValue(node: Node, text: string): string | null {
   return m && !(m[2] as string).includes('\\') ? (m[2] as string) : null;
 }
 
-function named(node: Node): Node[] {
+/** A node's named children but comments. */
+export function named(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 

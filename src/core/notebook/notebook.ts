@@ -8,6 +8,7 @@ import { diffArrays } from 'diff';
 import type { Edit, NotebookMap } from '../types.js';
 import { field, jsonString, parseJsonRanges, JsonError, type JsonValue } from './json-ranges.js';
 import { maskCell } from './ipython.js';
+import { splitLines } from '../text.js';
 
 /** The notebook format versions this reads and writes: 4.0 to 4.5. */
 const MAJOR = 4;
@@ -103,17 +104,25 @@ export function cellAt(map: NotebookMap, offset: number) {
 }
 
 /**
+ * The edits by the index of the cell each starts in, each cut at its cell's end (one that removes a
+ * cell's last line may reach into the line end joining it to the next, which is not the cell's).
+ */
+export function editsByCell<E extends Edit>(map: NotebookMap, edits: readonly E[]): Map<number, E[]> {
+  const byCell = new Map<number, E[]>();
+  for (const edit of edits) {
+    const cell = cellAt(map, edit.start);
+    if (cell) byCell.set(cell.index, [...(byCell.get(cell.index) ?? []), { ...edit, end: Math.min(edit.end, cell.end) }]);
+  }
+  return byCell;
+}
+
+/**
  * Each changed cell's old and new source under `edits` (offsets in the plan's text, each within
  * one cell; one that removes a cell's last line may reach into the line end joining it to the
  * next, which is not the cell's), in cell order.
  */
 export function changedCells(map: NotebookMap, text: string, edits: readonly Edit[]): { index: number; before: string; after: string }[] {
-  const byCell = new Map<number, Edit[]>();
-  for (const edit of edits) {
-    const cell = cellAt(map, edit.start);
-    if (!cell) continue;
-    byCell.set(cell.index, [...(byCell.get(cell.index) ?? []), { ...edit, end: Math.min(edit.end, cell.end) }]);
-  }
+  const byCell = editsByCell(map, edits);
   const out: { index: number; before: string; after: string }[] = [];
   for (const cell of map.cells) {
     const mine = byCell.get(cell.index);
@@ -126,11 +135,6 @@ export function changedCells(map: NotebookMap, text: string, edits: readonly Edi
     if (after !== before) out.push({ index: cell.index, before, after });
   }
   return out;
-}
-
-/** `a\nb\n` -> [`a\n`, `b\n`]: a source as nbformat stores it. */
-function sourceLines(source: string): string[] {
-  return source.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 /** Whether the notebook writes non-ASCII characters as `\uXXXX` (json.dumps' ensure_ascii). */
@@ -149,7 +153,7 @@ function indentAt(json: string, offset: number): string {
 function sourceValue(json: string, old: JsonValue, source: string, ascii: boolean): string {
   if (old.type === 'string') return jsonString(source, ascii);
   if (old.type !== 'array') throw new Error('a notebook cell source that is neither a string nor a list');
-  const lines = sourceLines(source);
+  const lines = splitLines(source);
   const oldItems = old.items.filter((i): i is Extract<JsonValue, { type: 'string' }> => i.type === 'string');
   const items: string[] = [];
   let at = 0;
@@ -194,7 +198,7 @@ function newCell(json: string, sibling: Extract<JsonValue, { type: 'object' }>, 
     source: (() => {
       // as the sibling keeps its source: one string, or a list of lines
       if (field(sibling, 'source')?.type === 'string') return jsonString(source, ascii);
-      const lines = sourceLines(source).map((l) => `${keyIndent}${unit}${jsonString(l, ascii)}`);
+      const lines = splitLines(source).map((l) => `${keyIndent}${unit}${jsonString(l, ascii)}`);
       return lines.length === 0 ? '[]' : `[\n${lines.join(',\n')}\n${keyIndent}]`;
     })(),
   };
