@@ -4,7 +4,7 @@
  */
 import type { Clue, ClueSource, Evidence, EvidenceClass, SiteKind } from '../types.js';
 import type { ClassFact } from './facts.js';
-import type { ProjectIndex } from './index.js';
+import type { ClassVerdict, ProjectIndex } from './index.js';
 import { CONSTRUCTORS, FACTORY_WORDS, MODULE_ONLY_RETURNS, PASS_THROUGH, RETURNS_SELF, TUPLE_RESULTS, knownVerdict } from './known.js';
 import { nameWords, wordVerdict } from './words.js';
 
@@ -34,6 +34,14 @@ function classOf(index: ProjectIndex, path: string, fact: ClassFact): EvidenceCl
 }
 
 /** What a class or factory named `expr` in `path` is: a model, training state, or null when nothing tells. */
+/** A project class's verdict as a site's kind (`where` names the class); null when its bases tell nothing. */
+function verdictKind(index: ProjectIndex, where: string, verdict: ClassVerdict, path: string, fact: ClassFact): ClassKind | null {
+  if (verdict.kind === 'module') return { kind: verdict.kind, what: `${where} ${verdict.what}`, cls: classOf(index, path, fact) };
+  if (verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
+  if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
+  return null;
+}
+
 function classKind(index: ProjectIndex, path: string, expr: string, how: string): ClassKind | null {
   const target = index.resolve(path, expr);
   const last = expr.split('.').pop() as string;
@@ -44,10 +52,7 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
   if (target.type === 'class') {
     const where = `\`${expr}\` (${target.path}:${index.lineOf(target.path, target.fact.offset)})`;
     const verdict = index.classVerdict(target.path, target.fact);
-    if (verdict.kind === 'module') return { kind: verdict.kind, what: `${where} ${verdict.what}`, cls: classOf(index, target.path, target.fact) };
-    if (verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
-    if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
-    return byName(target.fact.name, `${where} ${verdict.what}; it `);
+    return verdictKind(index, where, verdict, target.path, target.fact) ?? byName(target.fact.name, `${where} ${verdict.what}; it `);
   }
   if (target.type === 'module') {
     return how === 'import' ? { kind: 'non-module', what: `\`${expr}\` is an imported module (${target.qualified}), not a model` } : null;
@@ -71,11 +76,9 @@ function classKind(index: ProjectIndex, path: string, expr: string, how: string)
   }
   // Not defined or imported in the file: a class of that name elsewhere in the project, else its name.
   for (const candidate of index.classesNamed(last)) {
-    const verdict = index.classVerdict(candidate.path, candidate.fact);
     const where = `\`${last}\` (${candidate.path}:${index.lineOf(candidate.path, candidate.fact.offset)})`;
-    if (verdict.kind === 'module') return { kind: verdict.kind, what: `${where} ${verdict.what}`, cls: classOf(index, candidate.path, candidate.fact) };
-    if (verdict.kind === 'non-module') return { kind: verdict.kind, what: `${where} ${verdict.what}` };
-    if (verdict.kind === 'plain') return { kind: 'non-module', what: `${where} is not an nn.Module` };
+    const found = verdictKind(index, where, index.classVerdict(candidate.path, candidate.fact), candidate.path, candidate.fact);
+    if (found) return found;
   }
   return byName(last, `\`${expr}\` `);
 }
