@@ -127,6 +127,8 @@ export async function run(io: Io): Promise<number> {
     maxFileSize: cli.maxFileSize,
     preamble: cli.preamble,
     helperPath: cli.helperPath,
+    // --json and --check print no diff and write nothing: each plan lets go of its file's text
+    keepText: mode !== 'json' && mode !== 'check',
   };
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   if (mode === 'undo') {

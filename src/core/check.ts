@@ -6,23 +6,26 @@ import { LineIndex } from './text.js';
 import { changedCells } from './notebook/notebook.js';
 import { maskCell } from './notebook/ipython.js';
 import type { FilePlan, NotebookMap, Site } from './types.js';
+import { planText } from './plan-text.js';
 
 /** Null when the file parses with `text` as the site's whole lines, else one sentence saying where it breaks. */
 export async function checkEdit(plan: FilePlan, siteId: string, text: string): Promise<string | null> {
   const site = plan.sites.find((s) => s.id === siteId);
   if (!site) return `no site ${siteId} in ${plan.path}`;
   if (plan.notebook) return checkCellEdit(plan, plan.notebook, site, text);
-  const before = plan.text.slice(0, site.lines.start);
-  const after = applyEdits(plan.text, [linesEdit(plan, site, text)]);
+  const source = planText(plan);
+  const before = source.slice(0, site.lines.start);
+  const after = applyEdits(source, [linesEdit(plan, site, text)]);
   return parseMessage(after, before.split('\n').length, text, { within: (line) => `line ${line} of ${plan.path}`, breaks: 'the file' });
 }
 
 /** In a notebook, the edited cell is checked on its own (a cell holds whole statements), its IPython lines masked. */
 async function checkCellEdit(plan: FilePlan, map: NotebookMap, site: Site, text: string): Promise<string | null> {
-  const [cell] = changedCells(map, plan.text, [linesEdit(plan, site, text)]);
+  const source = planText(plan);
+  const [cell] = changedCells(map, source, [linesEdit(plan, site, text)]);
   if (!cell) return null;
   // the edit's first line, counted within its cell
-  const firstLine = new LineIndex(plan.text).row(site.lines.start) - (map.cells.find((c) => c.index === cell.index)?.row ?? 0) + 1;
+  const firstLine = new LineIndex(source).row(site.lines.start) - (map.cells.find((c) => c.index === cell.index)?.row ?? 0) + 1;
   return parseMessage(maskCell(cell.after).text, firstLine, text, { within: (line) => `cell ${cell.index + 1}, line ${line} of ${plan.path}`, breaks: `cell ${cell.index + 1}` });
 }
 

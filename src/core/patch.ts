@@ -7,6 +7,7 @@ import { editHunks, hunkHeader, hunkText, type Hunk, type HunkLine, type TaggedE
 import { editsByCell } from './notebook/notebook.js';
 import { decidedEdits, PREAMBLE_TAG } from './plan.js';
 import type { Decisions, FilePlan, SharedHelper } from './types.js';
+import { planText } from './plan-text.js';
 
 export interface DiffSegment {
   text: string;
@@ -34,7 +35,7 @@ export interface DiffHunk {
 
 /** The file's hunks under the decisions (the preamble's among them when it goes in). */
 export function fileHunks(plan: FilePlan, decisions: Decisions, context: number): Hunk[] {
-  return editHunks(plan.text, decidedEdits(plan, decisions), context);
+  return editHunks(planText(plan), decidedEdits(plan, decisions), context);
 }
 
 /** A notebook's part of a diff: a changed cell, or the preamble's new cell, with its hunks numbered within it. */
@@ -61,7 +62,7 @@ function notebookParts(plan: FilePlan, edits: readonly TaggedEdit[], context: nu
   for (const cell of map.cells) {
     const mine = byCell.get(cell.index)?.map((e) => ({ ...e, start: e.start - cell.start, end: e.end - cell.start }));
     if (!mine) continue;
-    const hunks = editHunks(withEnd(plan.text.slice(cell.start, cell.end)), mine, context);
+    const hunks = editHunks(withEnd(planText(plan).slice(cell.start, cell.end)), mine, context);
     if (hunks.length > 0) parts.push({ name: `${plan.path} · cell ${cell.index + 1}`, created: false, hunks, at: cell.index });
   }
   if (plan.preamble && edits.some((e) => e.tag === PREAMBLE_TAG)) {
@@ -83,7 +84,7 @@ export function fileDiff(plan: FilePlan, decisions: Decisions, context = 3): str
   // The BOM goes back in, so that the patch's first line matches the file's bytes for `git apply`.
   const bom = plan.bom ? '\uFEFF' : '';
   const edits = decidedEdits(plan, decisions).map((e) => ({ ...e, start: e.start + bom.length, end: e.end + bom.length }));
-  const hunks = editHunks(bom + plan.text, edits, context);
+  const hunks = editHunks(bom + planText(plan), edits, context);
   if (hunks.length === 0) return '';
   return `${[`--- a/${plan.path}`, `+++ b/${plan.path}`, ...hunks.flatMap(hunkText)].join('\n')}\n`;
 }

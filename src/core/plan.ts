@@ -17,6 +17,7 @@ import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { Focus, moduleRegions } from './focus.js';
 import { fileStructure } from './statements.js';
+import { planText } from './plan-text.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
 import { cellImports, preambleCell } from './notebook/preamble-cell.js';
@@ -210,15 +211,16 @@ function helperPreamble(text: string, lines: LineIndex, root: Node | null, sites
  */
 export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperImport, options: ScanOptions): FilePlan {
   if (plan.preamble === null) return plan;
-  const lines = new LineIndex(plan.text);
-  if (plan.notebook) return { ...plan, ...helperPreamble(plan.text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
+  const text = planText(plan);
+  const lines = new LineIndex(text);
+  if (plan.notebook) return { ...plan, ...helperPreamble(text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
   // the focused parse always holds the file's header, all that the import's placement reads
-  const structure = fileStructure(plan.text);
-  const binders = bindingOffsets(plan.text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))], structure ? moduleRegions(plan.text, structure) : undefined);
-  const focus = structure ? Focus.of(plan.text, structure, binders) : null;
-  const { tree } = parseForPlan(parser, plan.text, maskCommentRuns(plan.text), lines, focus);
+  const structure = fileStructure(text);
+  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))], structure ? moduleRegions(text, structure) : undefined);
+  const focus = structure ? Focus.of(text, structure, binders) : null;
+  const { tree } = parseForPlan(parser, text, maskCommentRuns(text), lines, focus);
   try {
-    return { ...plan, ...helperPreamble(plan.text, lines, tree.rootNode, plan.sites, undefined, helper, plan.eol) };
+    return { ...plan, ...helperPreamble(text, lines, tree.rootNode, plan.sites, undefined, helper, plan.eol) };
   } finally {
     tree.delete();
   }
@@ -236,13 +238,14 @@ export function acceptProposed(plans: readonly FilePlan[]): Map<string, Decision
 
 /** The site's whole lines as the file has them (LF line ends). */
 export function originalLines(plan: FilePlan, site: Site): string {
-  return plan.text.slice(site.lines.start, site.lines.end).replace(/\r\n/g, '\n');
+  return planText(plan).slice(site.lines.start, site.lines.end).replace(/\r\n/g, '\n');
 }
 
 /** The site's whole lines as its proposal writes them (LF line ends): what the editors start from. */
 export function proposedLines(plan: FilePlan, site: Site): string {
   const { lines, edit } = site;
-  return (plan.text.slice(lines.start, edit.start) + site.replacement + plan.text.slice(edit.end, lines.end)).replace(/\r\n/g, '\n');
+  const text = planText(plan);
+  return (text.slice(lines.start, edit.start) + site.replacement + text.slice(edit.end, lines.end)).replace(/\r\n/g, '\n');
 }
 
 /**
@@ -252,12 +255,13 @@ export function proposedLines(plan: FilePlan, site: Site): string {
  */
 export function linesEdit(plan: FilePlan, site: Site, text: string): Edit {
   const { start, end } = site.lines;
+  const source = planText(plan);
   if (text.trim() === '') {
-    const lineEnd = plan.text.startsWith('\r\n', end) ? end + 2 : plan.text.startsWith('\n', end) ? end + 1 : end;
+    const lineEnd = source.startsWith('\r\n', end) ? end + 2 : source.startsWith('\n', end) ? end + 1 : end;
     return { start, end: lineEnd, text: '' };
   }
   const want = text.replace(/\r?\n/g, plan.eol);
-  const have = plan.text.slice(start, end);
+  const have = source.slice(start, end);
   let head = 0;
   while (head < want.length && head < have.length && want[head] === have[head]) head++;
   let tail = 0;
@@ -323,14 +327,14 @@ export function decidedEdits(plan: FilePlan, decisions: Decisions): TaggedEdit[]
 
 /** The file's new text (without BOM, same line endings) under the decisions. */
 export function renderFile(plan: FilePlan, decisions: Decisions): string {
-  return applyEdits(plan.text, decidedEdits(plan, decisions));
+  return applyEdits(planText(plan), decidedEdits(plan, decisions));
 }
 
 /** The edits of a notebook's cells, and the preamble's new cell when it goes in, under the decisions. */
 export function notebookChanges(plan: FilePlan, edits: readonly TaggedEdit[]) {
   const preamble = plan.preamble && edits.some((e) => e.tag === PREAMBLE_TAG) ? plan.preamble : null;
   const map = plan.notebook as NotebookMap;
-  return { cells: changedCells(map, plan.text, edits.filter((e) => e.tag !== PREAMBLE_TAG)), newCell: preamble?.text ?? null };
+  return { cells: changedCells(map, planText(plan), edits.filter((e) => e.tag !== PREAMBLE_TAG)), newCell: preamble?.text ?? null };
 }
 
 /** The bytes to write under the decisions: the new text, or a notebook's JSON with its changed cells. */

@@ -8,7 +8,7 @@ import { importInsertions, type Insertion } from './import-groups.js';
 import { sourceOf, type Node } from './parser.js';
 import { importLine, type PreambleImport } from './preamble-source.js';
 import type { Edit, Mapper } from './types.js';
-import { nextLineStart, type LineIndex } from './text.js';
+import { nextLineStart, ownCopy, type LineIndex } from './text.js';
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 /** Compound statements that may hold imports at the top of a file (`try: import x`, `if TYPE_CHECKING:`). */
@@ -125,10 +125,11 @@ export function placePreamble(text: string, lines: LineIndex, root: Node, limit:
   let out = '';
   let at = start;
   for (const insertion of insertions) {
-    out += text.slice(at, insertion.offset) + (eol === '\n' ? insertion.text : insertion.text.replace(/\n/g, eol));
+    // (the file's own lines copied: the class body is one string that every plan shares, these are the file's)
+    out += ownCopy(text.slice(at, insertion.offset)) + (eol === '\n' ? insertion.text : insertion.text.replace(/\n/g, eol));
     at = insertion.offset;
   }
-  return { start, end, text: out + text.slice(at, end) };
+  return { start, end, text: out + ownCopy(text.slice(at, end)) };
 }
 
 /** A `class KeyMapper` with the method the rewrite calls (`from_torch`, or nnx's `load_into`): the mapper (the preamble's own, or one like it). */

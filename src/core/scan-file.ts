@@ -83,8 +83,8 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
         if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
         const plan = planNotebook(parser(), path, abs, bytes, options);
         if ('skipped' in plan) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: plan.skipped } };
-        const nnx = options.mapperAuto ? nnxImportLine(Buffer.from(plan.text)) : null;
-        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text)), nnx };
+        const nnx = options.mapperAuto ? nnxImportLine(Buffer.from(plan.text ?? '')) : null;
+        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text ?? '')), nnx };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);

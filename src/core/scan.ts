@@ -7,6 +7,7 @@ import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
 import { MapperChooser } from './mapper-choice.js';
 import { planWith } from './plan.js';
+import { planText, withoutText } from './plan-text.js';
 import { encode } from './text.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
@@ -96,14 +97,28 @@ export async function scanProject(
   // Without --mapper: nnx once a file imports flax.nnx; a file planned before that is planned again.
   const chooser = new MapperChooser(options);
   const plannedNnx = new Set<string>();
+  /** Plans whose file could not be read again (see withMapper), with why. */
+  const gone = new Map<string, string>();
   const withMapper = (plan: FilePlan) => {
     if (chooser.mapper === options.mapper || plannedNnx.has(plan.path)) return plan;
     plannedNnx.add(plan.path);
     const mapped = { ...options, mapper: chooser.mapper };
-    if (!plan.notebook) return planWith(parser, plan.path, plan.absPath, encode(plan.text, plan.bom), mapped);
+    if (!plan.notebook) {
+      // a plan that let go of its text is planned again from the file as it is now; gone since, it is skipped
+      let bytes: Uint8Array;
+      try {
+        bytes = plan.text === null ? readFileSync(plan.absPath) : encode(plan.text, plan.bom);
+      } catch (error) {
+        gone.set(plan.path, `could not be read again to plan it for nnx (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        return { ...plan, sites: [] };
+      }
+      return planWith(parser, plan.path, plan.absPath, bytes, mapped);
+    }
     const replanned = planNotebook(parser, plan.path, plan.absPath, encode(plan.notebook.json, plan.bom), mapped);
     return 'skipped' in replanned ? plan : replanned;
   };
+  /** A plan without its text when the caller needs none (see ScanOptions.keepText). */
+  const letGo = (plan: FilePlan) => (options.keepText === false ? withoutText(plan) : plan);
   // Kinds, then (flax, nnx) the hints read from each model's source, against the files indexed so far.
   const settle = (plan: FilePlan) => {
     const settled = settlePlan(withMapper(plan), index, options.include);
@@ -130,7 +145,7 @@ export async function scanProject(
       filesScanned++;
       candidates++;
       // Settled against the files indexed so far; again against all of them at the end.
-      const plan = settle(outcome.plan);
+      const plan = letGo(settle(outcome.plan));
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;
@@ -221,10 +236,12 @@ export async function scanProject(
   }
   progress();
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
-  files = files.map(settle);
+  files = files.map(settle).filter((plan) => !gone.has(plan.path));
+  for (const [path, reason] of gone) skipped.push({ path, reason });
   const layout = diskLayout(root);
   const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, { ...options, mapper: chooser.mapper }, [...discovered.files, ...discovered.context]) : null;
   if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, { ...options, mapper: chooser.mapper }));
+  files = files.map(letGo);
   files.sort(byPath);
   skipped.sort(byPath);
   return {
@@ -246,7 +263,7 @@ export async function scanProject(
 /** A plan that imports the shared helper, with the import its place calls for (`from mypkg.keymapper import KeyMapper`). */
 function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, options: ScanOptions): FilePlan {
   if (plan.preamble === null) return plan;
-  const helperImport = helperImportFor(layout, plan.path, plan.text, helper);
+  const helperImport = helperImportFor(layout, plan.path, planText(plan), helper);
   const placed = helperImport.module === 'keymapper' && helperImport.warning === null ? plan : withHelperImport(parser, plan, helperImport, options);
   return { ...placed, helper };
 }

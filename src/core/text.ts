@@ -28,6 +28,14 @@ export function encode(text: string, bom: boolean): Buffer {
   return bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
 }
 
+/**
+ * A copy of `s` that holds no reference to a string it was cut from: V8 keeps the whole of a
+ * string alive for any slice of it, so what outlives a file's text (see plan-text.ts) is copied.
+ */
+export function ownCopy(s: string): string {
+  return structuredClone(s);
+}
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -242,8 +242,11 @@ export interface FilePlan {
   preamble: PreamblePlan | null;
   /** sha256 of the bytes read at scan time. */
   hash: string;
-  /** Decoded text without the BOM. */
-  text: string;
+  /**
+   * Decoded text without the BOM; null once the scan let it go (`ScanOptions.keepText` false:
+   * `--json`, `--check`), when `planText` reads the file again and checks it against `hash`.
+   */
+  text: string | null;
   bom: boolean;
   eol: '\n' | '\r\n';
   /** Set when the file has syntax errors elsewhere; sites inside broken code are dropped. */
@@ -314,6 +317,11 @@ export interface ScanOptions {
   preamble: 'inline' | 'module';
   /** `--preamble module=PATH`: the helper's path, relative to the root; null for the default place. */
   helperPath: string | null;
+  /**
+   * False: each plan lets go of its file's text once planned (a notebook's is kept), so that a
+   * large project's texts are never all in memory; for runs that print no diff and write nothing.
+   */
+  keepText?: boolean;
 }
 
 /** How one file imports the shared helper. */

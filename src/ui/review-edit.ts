@@ -4,6 +4,7 @@ import { SUPER_MESSAGE, decideOne, notOnASite } from './review-decide.js';
 import { canAccept, findSite } from './review-order.js';
 import type { EditState, ReviewState } from './review-state.js';
 import { bufferOf } from './text-edit.js';
+import { planText } from '../core/plan-text.js';
 
 /** `e`: edit the selected site's statement, its whole lines, starting from its edit if it has one, else from the proposal. */
 export function startEdit(s: ReviewState, inline: boolean): ReviewState {
@@ -15,7 +16,7 @@ export function startEdit(s: ReviewState, inline: boolean): ReviewState {
   if (site.kind === 'super') return { ...s, message: SUPER_MESSAGE };
   const decision = s.decisions.get(site.id);
   const offered = decision?.type === 'edited' ? decision.text : proposedLines(plan, site);
-  const firstLine = site.line - (plan.text.slice(site.lines.start, site.edit.start).match(/\n/g)?.length ?? 0);
+  const firstLine = site.line - (planText(plan).slice(site.lines.start, site.edit.start).match(/\n/g)?.length ?? 0);
   const edit: EditState = { siteId: site.id, original: originalLines(plan, site), firstLine, buffer: bufferOf(offered), offered, inline, phase: 'editing', error: null };
   return { ...s, screen: 'edit', edit, pinned: true };
 }

@@ -14,6 +14,7 @@ import { chooseHints } from './choose.js';
 import { toExpr } from './expr.js';
 import { bindCall, type Reader, type Thunk } from './values.js';
 import { walkClass, type Walk } from './walk.js';
+import { planText } from '../plan-text.js';
 
 /** Classes read per site at most (a bound for very large model zoos). */
 const BUDGET = 64;
@@ -104,7 +105,8 @@ function withSiteHints(plan: FilePlan, site: Site, hints: SiteHint[], warnings: 
   const base = withoutHints(site);
   if (hints.length === 0 && warnings.length === 0) return base;
   const at = base.replacement.length - (base.hintsAt as number);
-  const before = plan.text.slice(plan.text.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start) + base.replacement.slice(0, at);
+  const source = planText(plan);
+  const before = source.slice(source.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start) + base.replacement.slice(0, at);
   const after = base.replacement.slice(at).split(/\r?\n/)[0] as string;
   const text = hints.length > 0 ? hintsArgument(hints, before.slice(before.lastIndexOf('\n') + 1), after, plan.eol) : '';
   const replacement = base.replacement.slice(0, at) + text + base.replacement.slice(at);

@@ -1,0 +1,38 @@
+/**
+ * A plan's file text, which a scan that printed no diff and wrote nothing let go of (see
+ * `ScanOptions.keepText`): read again, and checked against the hash of what was planned.
+ */
+import { readFileSync } from 'node:fs';
+import { decode, sha256 } from './text.js';
+import type { FilePlan } from './types.js';
+
+export class ChangedSinceScan extends Error {
+  constructor(path: string) {
+    super(`${path} changed since it was scanned`);
+    this.name = 'ChangedSinceScan';
+  }
+}
+
+/** The bytes the plan was made from: read again when its text was let go (throws `ChangedSinceScan` when they differ). */
+export function planBytes(plan: FilePlan): Buffer | null {
+  if (plan.text !== null) return null;
+  const bytes = readFileSync(plan.absPath);
+  if (sha256(bytes) !== plan.hash) throw new ChangedSinceScan(plan.path);
+  return bytes;
+}
+
+export function planText(plan: FilePlan): string {
+  return plan.text ?? decode(planBytes(plan) as Buffer).text;
+}
+
+/**
+ * The plan without its text, and without any string that still points into it (V8 keeps a whole
+ * string alive for each slice cut from it: a site's receiver would hold its file's text): a copy.
+ * The preamble stays as it is, shared by every plan (`placePreamble` copies what it cuts).
+ */
+export function withoutText(plan: FilePlan): FilePlan {
+  // (a plan already without its text is copied too: settling it again may have read the text, and cut from it)
+  if (plan.notebook) return plan;
+  const { preamble, helper, ...rest } = plan;
+  return { ...structuredClone({ ...rest, text: null }), preamble, ...(helper ? { helper } : {}) };
+}
