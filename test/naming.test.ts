@@ -17,6 +17,48 @@ const RESTORE = `def restore(model, unet, vae, ckpt):
 const assigned = (plan: FilePlan) => plan.sites.filter((s) => s.proposed).map((s) => s.replacement);
 
 describe('names of statement rewrites', () => {
+  it('counts a name the scope reads or binds, not an attribute, a keyword argument, a string or a longer word holding it', async () => {
+    // (the scope's words are found in its text and asked of the tree: each of these must be told apart)
+    const free = [
+      'def f(model, sd):\n    cfg.variables = 1\n    g(variables=2)\n    s = "variables"  # variables\n    model.load_state_dict(sd)\n',
+      'def f(model, sd):\n    variables_x = 1\n    xvariables = 2\n    \u00e9variables = 3\n    model.load_state_dict(sd)\n',
+    ];
+    for (const text of free) expect(assigned(await planText(text)), text).toEqual(['variables = KeyMapper.from_torch(sd)']);
+    const taken = [
+      'def f(model, sd):\n    def inner():\n        return variables\n    model.load_state_dict(sd)\n',
+      'def f(model, sd):\n    print(x, variables)\n    model.load_state_dict(sd)\n',
+      'def f(model, sd):\n    for variables in []:\n        pass\n    model.load_state_dict(sd)\n',
+    ];
+    for (const text of taken) expect(assigned(await planText(text)), text).toEqual(['model_variables = KeyMapper.from_torch(sd)']);
+  });
+
+  it('numbers past the `own_N` names the scope uses, and reads `self.x_N` over the whole class', async () => {
+    const text = `def f(model, sd, other):
+    model.load_state_dict(sd)
+    model_variables = 1
+    model_variables_2 = 2
+    other.model_variables_3 = 3
+    model.load_state_dict(sd)
+`;
+    expect(assigned(await planText(text, { mapper: 'reference' }))).toEqual([
+      'model_variables_3 = KeyMapper.from_torch(sd)',
+      'model_variables_4 = KeyMapper.from_torch(sd)',
+    ]);
+    const cls = `class T:
+    def setup(self):
+        self.net_variables = None
+        self.net_variables_2 = None
+
+    def load(self, sd):
+        self.net.load_state_dict(sd)
+        self.net.load_state_dict(sd)
+`;
+    expect(assigned(await planText(cls, { mapper: 'reference' }))).toEqual([
+      'self.net_variables_3 = KeyMapper.from_torch(sd)',
+      'self.net_variables_4 = KeyMapper.from_torch(sd)',
+    ]);
+  });
+
   it('gives each of several rewrites in one function the name of its receiver', async () => {
     const plan = await planText(RESTORE, { mapper: 'reference' });
     expect(assigned(plan)).toEqual([

@@ -129,6 +129,8 @@ export async function run(io: Io): Promise<number> {
     helperPath: cli.helperPath,
     // --json and --check print no diff and write nothing: each plan lets go of its file's text
     keepText: mode !== 'json' && mode !== 'check',
+    // only the review shows plans as they are found; the others print once every file is indexed
+    settleEach: mode === 'review',
   };
   const paint = painter(colorEnabled(cli.color, Boolean(io.stdout.isTTY), io.env));
   if (mode === 'undo') {

@@ -66,12 +66,15 @@ export function bindingOffsets(text: string, names: readonly string[], regions: 
   // letter next to a match is checked after), a search for each other one
   const ascii = [...new Set(names)].filter((n) => /^[A-Za-z0-9_]+$/.test(n));
   const words = ascii.length > 0 ? new RegExp(`\\b(?:${ascii.join('|')})\\b`, 'g') : null;
-  // One search of the whole text per pattern, its hits kept when in a region: a search per region
-  // ran on past the region's end to the next hit, wherever that was (quadratic in a file of many
-  // definitions and few hits).
+  // Each region searched on its own (cut out, so that a search never runs on past the region's end
+  // to the next hit, wherever that is: quadratic in a file of many definitions and few hits). The
+  // regions begin and end at line starts, so a word is never cut in two.
   if (words) {
-    const inRegions = regionFilter(regions);
-    for (let m = words.exec(text); m; m = words.exec(text)) if (inRegions(m.index)) found(m[0], m.index);
+    for (const [start, end] of regions) {
+      const part = start === 0 && end === text.length ? text : text.slice(start, end);
+      words.lastIndex = 0;
+      for (let m = words.exec(part); m; m = words.exec(part)) found(m[0], start + m.index);
+    }
   }
   for (const name of names.filter((n) => !ascii.includes(n))) {
     const inRegions = regionFilter(regions);

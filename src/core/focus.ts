@@ -21,10 +21,10 @@ import { MAX_DEPTH, type Coverage } from './evidence/tree.js';
 import { boundValue, readsOf, type Read } from './focus-reads.js';
 import type { Block, Clause, Structure } from './statements.js';
 import { lastAtOrBefore, type LineIndex } from './text.js';
+import { isWordAt } from './words.js';
 
 /** Words whose statements are parsed: the sites, and what `findCalls`, the bindings and the preamble's placement look up. */
 const FOCUS_WORDS = ['load_state_dict', 'import', 'KeyMapper', 'from_torch'];
-const IDENT_CHAR = /[\p{L}\p{N}_]/u;
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/gu;
 /** The receiver before `.load_state_dict`: names, attributes and subscripts (`self.models[0].net`). */
 const RECEIVER_BEFORE = /[\p{L}_][\p{L}\p{N}_]*(?:\s*\[[^\]\n]*\])?(?:\s*\.\s*[\p{L}_][\p{L}\p{N}_]*(?:\s*\[[^\]\n]*\])?)*\s*\.\s*$/u;
@@ -36,15 +36,6 @@ function mayBeInImportRegion(text: string, block: Block): boolean {
   const head = text.slice(block.start, block.start + 80);
   return /^(?:(?:if|try|with)(?![\p{L}\p{N}_])|__\w+__[ \t]*=)/u.test(head) && !/^if\b[^\n:]*__name__/.test(head);
 }
-
-/** True when the character at `i` can be part of a name. */
-function identAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-  return IDENT_CHAR.test(text[i] ?? '');
-}
-
-const isWordAt = (text: string, i: number, length: number) => !identAt(text, i - 1) && !identAt(text, i + length);
 
 /**
  * Where the module's own bindings can be, as sorted [start, end) pairs: every top-level statement

@@ -32,6 +32,8 @@ CODE[BACKSLASH] = Act.Backslash;
 CODE[CR] = Act.Return;
 for (const c of '([{') CODE[c.charCodeAt(0)] = Act.Open;
 for (const c of ')]}') CODE[c.charCodeAt(0)] = Act.Close;
+/** The characters whose `CODE` is not `Act.None` (a global search: set `lastIndex` before each). */
+export const ACTED_ON = new RegExp(`[${[...CODE.keys()].filter((c) => CODE[c] !== Act.None).map((c) => `\\x${c.toString(16).padStart(2, '0')}`).join('')}]`, 'g');
 
 export const NO_DELIMITERS: readonly string[] = [];
 

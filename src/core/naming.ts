@@ -103,34 +103,6 @@ export function scopeName(scope: Node | null, notebook = false): string {
 }
 
 /**
- * The names read or bound anywhere in a function or class, nested scopes included (a local of that
- * name would change what they read), and the attributes set or read on `self` there.
- */
-export interface ScopeNames {
-  names: Set<string>;
-  selfAttributes: Set<string>;
-}
-
-export function namesIn(text: string, scope: Node): ScopeNames {
-  const out: ScopeNames = { names: new Set(), selfAttributes: new Set() };
-  // Asked of the tree by type (one call each) rather than visiting every node: attribute and
-  // keyword names are not names the scope reads or binds.
-  const fieldNames = new Set<number>();
-  for (const attribute of scope.descendantsOfType('attribute')) {
-    const attr = attribute?.childForFieldName('attribute');
-    if (!attr) continue;
-    fieldNames.add(attr.startIndex);
-    if (attribute?.childForFieldName('object')?.text === 'self') out.selfAttributes.add(sourceOf(text, attr));
-  }
-  for (const keyword of scope.descendantsOfType('keyword_argument')) {
-    const name = keyword?.childForFieldName('name');
-    if (name) fieldNames.add(name.startIndex);
-  }
-  for (const id of scope.descendantsOfType('identifier')) if (id && !fieldNames.has(id.startIndex)) out.names.add(sourceOf(text, id));
-  return out;
-}
-
-/**
  * What naming one statement rewrite needs: its scope, the call it assigns, its two possible names,
  * and which of them the scope already uses (`used`: a name as it would be written, `self.x`
  * included; `numbered`: the numbers the scope already uses after `own_`).

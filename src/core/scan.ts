@@ -144,8 +144,8 @@ export async function scanProject(
     } else {
       filesScanned++;
       candidates++;
-      // Settled against the files indexed so far; again against all of them at the end.
-      const plan = letGo(settle(outcome.plan));
+      // Settled against the files indexed so far (for those who show it now); again against all of them at the end.
+      const plan = letGo(options.settleEach === false ? outcome.plan : settle(outcome.plan));
       if (plan.sites.length > 0) {
         files.push(plan);
         sites += plan.sites.length;

@@ -6,12 +6,12 @@
  */
 import { bindingOffsets } from './binding-words.js';
 import { moduleBindings } from './bindings.js';
-import { namesIn, type ScopeNames } from './naming.js';
 import type { Coverage } from './evidence/tree.js';
 import type { Node } from './parser.js';
 import { PRIVATE_PREFIX, preambleNames } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
 import type { ScanOptions } from './types.js';
+import { wordOffsets } from './words.js';
 
 export interface ScopeLookup {
   /** Whether `name` (`x`, or `self.x`) is already used in a scope, or may not be assigned at all. */
@@ -39,9 +39,40 @@ function selfScope(scope: Node): Node {
 function needWord(text: string, node: Node, word: string, coverage: Coverage | undefined, numbered = false): void {
   if (!coverage) return;
   const end = coverage.definitionEnd(node.startIndex) ?? node.endIndex;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${escape(word)}${numbered ? '_\\d+' : ''}(?![\\p{L}\\p{N}_])`, 'gu');
-  pattern.lastIndex = node.startIndex;
-  for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) coverage.seen(m.index);
+  for (const at of wordOffsets(text, word, node.startIndex, end, numbered)) coverage.seen(at);
+}
+
+/** The identifier the tree holds at `at` (`length` long), unless it names an attribute or a keyword argument (`x.name`, `f(name=1)`). */
+function nameNode(root: Node, at: number, length: number): Node | null {
+  const node = root.descendantForIndex(at, at + length);
+  if (!node || node.type !== 'identifier' || node.startIndex !== at || node.endIndex !== at + length) return null;
+  const parent = node.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === at) return null;
+  if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === at) return null;
+  return node;
+}
+
+/** True when the identifier at `at` is the attribute of `self.<it>`. */
+function selfAttributeAt(root: Node, at: number, length: number): boolean {
+  const node = root.descendantForIndex(at, at + length);
+  if (!node || node.type !== 'identifier' || node.startIndex !== at || node.endIndex !== at + length) return false;
+  const parent = node.parent;
+  return parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === at && parent.childForFieldName('object')?.text === 'self';
+}
+
+/**
+ * The words of a function or class (nested scopes included) that `namesIn` would list among its
+ * names (or, `self`, its `self.<attribute>`s): `word`, or with `numbered` each `word_N`. Found in the
+ * text and asked of the tree, rather than listing every identifier of the scope.
+ */
+function wordsIn(text: string, root: Node, scope: Node, word: string, self: boolean, numbered = false): Set<string> {
+  const words = new Set<string>();
+  for (const at of wordOffsets(text, word, scope.startIndex, scope.endIndex, numbered)) {
+    let end = at + word.length;
+    if (numbered) for (end++; end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57; ) end++;
+    if (self ? selfAttributeAt(root, at, end - at) : nameNode(root, at, end - at)) words.add(text.slice(at, end));
+  }
+  return words;
 }
 
 /** `f` with each argument's answer kept. */
@@ -56,12 +87,6 @@ function remembered<T>(f: (key: string) => T): (key: string) => T {
 export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper'], coverage?: Coverage): ScopeLookup {
   const reserved = preambleNames(mapper);
   const forbidden = (name: string) => KEYWORDS.has(name) || BUILTINS.has(name) || reserved.has(name) || name.startsWith(PRIVATE_PREFIX);
-  const cache = new Map<number, ScopeNames>();
-  const namesOf = (node: Node) => {
-    let found = cache.get(node.id);
-    if (!found) cache.set(node.id, (found = namesIn(text, node)));
-    return found;
-  };
   // module-level answers search the whole text: each is found once per file, not once per site asking
   const moduleUses = remembered((name: string): boolean => {
     const offsets = bindingOffsets(text, [name]).get(name) ?? [];
@@ -80,20 +105,18 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
       if (name.startsWith('self.')) {
         const attr = name.slice(5);
         if (scope) needWord(text, selfScope(scope), attr, coverage);
-        return scope ? namesOf(selfScope(scope)).selfAttributes.has(attr) : inText(name);
+        return scope ? wordsIn(text, root, selfScope(scope), attr, true).size > 0 : inText(name);
       }
       if (forbidden(name)) return true;
       if (scope) needWord(text, scope, name, coverage);
-      return scope ? namesOf(scope).names.has(name) : moduleUses(name);
+      return scope ? wordsIn(text, root, scope, name, false).size > 0 : moduleUses(name);
     },
     numbersIn: (scope) => (own) => {
       const self = own.startsWith('self.');
       const stem = self ? own.slice(5) : own;
       const pattern = new RegExp(`^${escape(stem)}_(\\d+)$`);
       if (scope) needWord(text, self ? selfScope(scope) : scope, stem, coverage, true);
-      const words = scope
-        ? [...(self ? namesOf(selfScope(scope)).selfAttributes : namesOf(scope).names)]
-        : moduleNumbered(stem);
+      const words = scope ? [...wordsIn(text, root, self ? selfScope(scope) : scope, stem, self, true)] : moduleNumbered(stem);
       return words.flatMap((w) => {
         const m = pattern.exec(w);
         return m ? [Number(m[1])] : [];

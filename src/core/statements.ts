@@ -15,7 +15,7 @@
  * match the blocks around it, a header with no body, a clause with no statement to continue) makes
  * it return null, and the caller parses the whole file.
  */
-import { Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
+import { ACTED_ON, Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
 
 export interface Clause {
   /** Offset of the start of its first line (its decorators' for a decorated definition). */
@@ -264,7 +264,9 @@ function structureOrThrow(text: string): Structure {
     const c = text.charCodeAt(i);
     switch (c < 128 ? CODE[c] : Act.None) {
       case Act.None:
-        i++;
+        // on to the next character the lexer acts on (most of a line is none of them)
+        ACTED_ON.lastIndex = i + 1;
+        i = ACTED_ON.test(text) ? ACTED_ON.lastIndex - 1 : n;
         break;
       case Act.Newline:
         if (depth === 0) {

@@ -322,6 +322,12 @@ export interface ScanOptions {
    * large project's texts are never all in memory; for runs that print no diff and write nothing.
    */
   keepText?: boolean;
+  /**
+   * False: plans are settled (kinds, hints, the mapper) once, when every file is indexed, and not
+   * also as each is found for the events of callers that show them as they come (the review). The
+   * result is the same either way.
+   */
+  settleEach?: boolean;
 }
 
 /** How one file imports the shared helper. */

@@ -1,0 +1,45 @@
+/** Whole words in source text, found with `indexOf` and checked at their ends (a regular expression with look-arounds per search cost more). */
+const IDENT_CHAR = /[\p{L}\p{N}_]/u;
+
+function identCode(cp: number): boolean {
+  if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) || cp === 95;
+  return IDENT_CHAR.test(String.fromCodePoint(cp));
+}
+
+/** True when the character starting at `i` can be part of a name. */
+export function identAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128 || Number.isNaN(c)) return c < 128 && identCode(c);
+  return identCode(text.codePointAt(i) as number);
+}
+
+/** True when the character ending just before `i` can be part of a name (a letter outside the BMP is two code units). */
+export function identBefore(text: string, i: number): boolean {
+  const c = text.charCodeAt(i - 1);
+  if (c < 128 || Number.isNaN(c)) return c < 128 && identCode(c);
+  const cp = c >= 0xdc00 && c <= 0xdfff && i >= 2 ? (text.codePointAt(i - 2) as number) : c;
+  return identCode(cp);
+}
+
+/** True when `length` characters at `i` stand as a whole word. */
+export const isWordAt = (text: string, i: number, length: number) => !identBefore(text, i) && !identAt(text, i + length);
+
+/**
+ * The offsets in [from, to) where `word` stands as a whole word, or with `numbered` where
+ * `word_N` does (N one or more digits), as `(?<![\p{L}\p{N}_])word(_\d+)?(?![\p{L}\p{N}_])` finds them.
+ */
+export function wordOffsets(text: string, word: string, from: number, to: number, numbered = false): number[] {
+  const found: number[] = [];
+  const needle = numbered ? `${word}_` : word;
+  for (let i = text.indexOf(needle, from); i !== -1 && i < to; i = text.indexOf(needle, i + 1)) {
+    if (identBefore(text, i)) continue;
+    let end = i + needle.length;
+    if (numbered) {
+      const digits = end;
+      while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+      if (end === digits) continue;
+    }
+    if (!identAt(text, end)) found.push(i);
+  }
+  return found;
+}
