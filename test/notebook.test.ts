@@ -1,11 +1,14 @@
 /** Notebooks as one more container of Python text: IPython masking, the cell map, the JSON written back, edits checked per cell. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEdit } from '../src/core/check.js';
 import { maskCell } from '../src/core/notebook/ipython.js';
 import { readNotebook, writeNotebook } from '../src/core/notebook/notebook.js';
 import { planNotebook } from '../src/core/notebook/plan-notebook.js';
 import { getParser } from '../src/core/parser.js';
-import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
+import { DEFAULT_SCAN_OPTIONS, scanProject } from '../src/core/scan.js';
 import type { FilePlan } from '../src/core/types.js';
 
 const cell = (source: string[] | string, type = 'code') => ({ cell_type: type, metadata: {}, source, ...(type === 'code' ? { execution_count: null, outputs: [] } : {}) });
@@ -61,5 +64,28 @@ describe('writing a notebook back', () => {
     expect(site).toMatchObject({ cell: 0, line: 4 });
     expect(await checkEdit(p, site!.id, 'variables = KeyMapper.from_torch(sd)')).toBeNull();
     expect(await checkEdit(p, site!.id, 'variables = KeyMapper.from_torch(sd')).toMatch(/^the edit does not parse: .*cell 1/);
+  });
+});
+
+describe("a notebook's own classes, as the hints read them", () => {
+  // The index reads a notebook's classes from its cells' masked text (IPython lines written as
+  // ASCII): offsets taken from the unmasked text ran past a masked line holding non-ASCII text.
+  const model = ['import torch.nn as nn\n', '\n', 'class Net(nn.Module):\n', '    def __init__(self):\n', '        super().__init__()\n', '        self.attn = nn.MultiheadAttention(32, num_heads=4, batch_first=True)\n'];
+  const load = ['net = Net()\n', 'net.load_state_dict(torch.load("w.pt"))\n'];
+  const hintsOf = async (first: string) => {
+    const root = mkdtempSync(join(tmpdir(), 'switcheroo-nb-hints-'));
+    try {
+      writeFileSync(join(root, 'nb.ipynb'), notebook([cell([first, 'import torch\n']), cell(model), cell(load)]));
+      const result = await scanProject(root, DEFAULT_SCAN_OPTIONS);
+      return result.files[0]?.sites.map((s) => s.hints?.map((h) => `${h.module}=${h.value} (${h.text})`));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+
+  it('are read at their place after an IPython line holding non-ASCII text', async () => {
+    const want = [['attn=attention:4 (nn.MultiheadAttention(32, num_heads=4, batch_first=True))']];
+    expect(await hintsOf('%pip install einops\n')).toEqual(want);
+    expect(await hintsOf(`!echo "données prêtes ✓ ${'準備完了'.repeat(40)}"\n`)).toEqual(want);
   });
 });

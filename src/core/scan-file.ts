@@ -9,7 +9,7 @@ import { nnxImportLine } from './mapper-choice.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
 import { planWith } from './plan.js';
-import { planNotebook } from './notebook/plan-notebook.js';
+import { planNotebookSource } from './notebook/plan-notebook.js';
 import { unreadableReason } from './text.js';
 import type { FilePlan, ScanOptions, Skipped } from './types.js';
 
@@ -81,10 +81,11 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
         if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
-        const plan = planNotebook(parser(), path, abs, bytes, options);
-        if ('skipped' in plan) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: plan.skipped } };
-        const nnx = options.mapperAuto ? nnxImportLine(Buffer.from(plan.text ?? '')) : null;
-        return { ...found, type: 'planned', plan, classes: findClasses(Buffer.from(plan.text ?? '')), nnx };
+        const planned = planNotebookSource(parser(), path, abs, bytes, options);
+        if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
+        // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
+        const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
+        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), nnx };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);

@@ -8,21 +8,29 @@ import { cellPlace, placeEvidence } from './place.js';
 
 /** The notebook's plan, or why it is skipped (invalid JSON, an nbformat this tool does not know, not Python). */
 export function planNotebook(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): FilePlan | { skipped: string } {
+  const planned = planNotebookSource(parser, path, absPath, bytes, options, focus);
+  return 'skipped' in planned ? planned : planned.plan;
+}
+
+/**
+ * The notebook's plan and its Python source as the project index reads it (its code cells, IPython
+ * lines masked: the classes' offsets must be counted in these bytes, not in the plan's text).
+ */
+export function planNotebookSource(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): { plan: FilePlan; source: Buffer } | { skipped: string } {
   const { text: json, bom } = decode(bytes);
   const read = readNotebook(json);
   if (!read.ok) return { skipped: read.reason };
   const { text, parseText, map } = read;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const source = Buffer.from(parseText);
   const plan = planSource(
     parser,
-    { path, absPath, text, parseText, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(parseText), place: (line) => cellPlace(map, line), notebook: map },
+    { path, absPath, text, parseText, bom, eol, hash: sha256(bytes), indexBytes: source, place: (line) => cellPlace(map, line), notebook: map },
     options,
     focus,
   );
-  return placeEvidence(plan);
+  return { plan: placeEvidence(plan), source };
 }
-
-
 
 /** A notebook's code cells as one Python text (what the evidence's index reads), or null. */
 export function notebookSource(bytes: Uint8Array): Buffer | null {
