@@ -11,7 +11,7 @@ import { isInside } from './paths.js';
 import { planWith } from './plan.js';
 import { planNotebookSource } from './notebook/plan-notebook.js';
 import { unreadableReason } from './text.js';
-import type { FilePlan, ScanOptions, Skipped } from './types.js';
+import type { FilePlan, Mapper, ScanOptions, Skipped } from './types.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
 
@@ -27,7 +27,7 @@ export type FileOutcome = Found &
   (
     | { type: 'ignored'; read: boolean; classes?: ClassFact[]; nnx?: number | null }
     | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; nnx: number | null }
+    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; nnx: number | null; mapper: Mapper }
   );
 
 /**
@@ -54,9 +54,11 @@ function scratchReader(): (path: string, size: number) => Buffer {
  * A function that scans files of `root` one at a time, synchronously: many small sync reads beat
  * the promise API's thread-pool round trips. A `context` file is read for its classes only.
  */
-export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string, context?: boolean) => FileOutcome {
+export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string, context?: boolean, mapper?: Mapper) => FileOutcome {
   const readInto = scratchReader();
-  return (rel, context = false) => {
+  // (`mapper`: the one the scan has settled on so far, when it is not options.mapper: nnx, once a file imports flax.nnx)
+  return (rel, context = false, mapper = options.mapper) => {
+    const mapped = mapper === options.mapper ? options : { ...options, mapper };
     const link = resolve(root, rel);
     const found: Found = { rel, abs: link, viaLink: false };
     try {
@@ -81,18 +83,18 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
         if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
-        const planned = planNotebookSource(parser(), path, abs, bytes, options);
+        const planned = planNotebookSource(parser(), path, abs, bytes, mapped);
         if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
         // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
         const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
-        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), nnx };
+        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), nnx, mapper };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
       if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, options), classes, nnx };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped), classes, nnx, mapper };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

@@ -144,6 +144,8 @@ export async function scanProject(
     } else {
       filesScanned++;
       candidates++;
+      // planned with nnx already (the scan had settled on it): not planned again
+      if (outcome.mapper !== options.mapper) plannedNnx.add(outcome.plan.path);
       // Settled against the files indexed so far (for those who show it now); again against all of them at the end.
       const plan = letGo(options.settleEach === false ? outcome.plan : settle(outcome.plan));
       if (plan.sites.length > 0) {
@@ -212,7 +214,7 @@ export async function scanProject(
       }
       const outcomes: FileOutcome[] = [];
       for (const rel of batch.rels) {
-        const outcome = scan(rel, batch.context);
+        const outcome = scan(rel, batch.context, chooser.mapper);
         outcomes.push(outcome);
         if (outcome.type === 'planned' && files.length === 0 && outcome.plan.sites.length > 0) sliceStart = -Infinity; // show the first site now
       }
