@@ -31,8 +31,7 @@ export function planText(plan: FilePlan): string {
  * The preamble stays as it is, shared by every plan (`placePreamble` copies what it cuts).
  */
 export function withoutText(plan: FilePlan): FilePlan {
-  // (a plan already without its text is copied too: settling it again may have read the text, and cut from it)
-  if (plan.notebook) return plan;
+  if (plan.notebook || plan.text === null) return plan;
   const { preamble, helper, ...rest } = plan;
   return { ...structuredClone({ ...rest, text: null }), preamble, ...(helper ? { helper } : {}) };
 }

@@ -4,7 +4,7 @@
  */
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { findClasses, type ClassFact } from './evidence/facts.js';
+import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
 import type { Parser } from './parser.js';
 import { isInside } from './paths.js';
@@ -27,7 +27,7 @@ export type FileOutcome = Found &
   (
     | { type: 'ignored'; read: boolean; classes?: ClassFact[]; nnx?: number | null }
     | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; nnx: number | null; mapper: Mapper }
+    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; imports: ImportFact[]; nnx: number | null; mapper: Mapper }
   );
 
 /**
@@ -87,14 +87,14 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
         if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
         // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
         const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
-        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), nnx, mapper };
+        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), imports: findImports(planned.source), nnx, mapper };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
       if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped), classes, nnx, mapper };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped), classes, imports: findImports(bytes), nnx, mapper };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

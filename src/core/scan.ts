@@ -135,7 +135,8 @@ export async function scanProject(
   };
   const count = (outcome: FileOutcome) => {
     if (outcome.type !== 'skipped') chooser.note(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.nnx);
-    index.add(outcome.type === 'planned' ? outcome.plan.path : outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
+    if (outcome.type === 'planned') index.add(outcome.plan.path, outcome.classes, outcome.imports);
+    else index.add(outcome.rel, outcome.type === 'skipped' ? [] : (outcome.classes ?? []));
     if (outcome.type === 'skipped') {
       if (outcome.read) filesScanned++;
       skip(outcome.skipped);
@@ -237,13 +238,17 @@ export async function scanProject(
     count(outcome);
   }
   progress();
+  /** Each plan replaced in place (its old copy garbage at once, not once every plan has its new one). */
+  const replaceEach = (f: (plan: FilePlan) => FilePlan) => {
+    for (let i = 0; i < files.length; i++) files[i] = letGo(f(files[i] as FilePlan));
+  };
   // Kinds settled against every file of the project (a class may be defined in a file scanned later).
-  files = files.map(settle).filter((plan) => !gone.has(plan.path));
+  replaceEach(settle);
+  files = files.filter((plan) => !gone.has(plan.path));
   for (const [path, reason] of gone) skipped.push({ path, reason });
   const layout = diskLayout(root);
   const helper = options.preamble === 'module' ? sharedHelper(root, layout, files, { ...options, mapper: chooser.mapper }, [...discovered.files, ...discovered.context]) : null;
-  if (helper) files = files.map((plan) => withHelper(plan, helper, layout, parser, { ...options, mapper: chooser.mapper }));
-  files = files.map(letGo);
+  if (helper) replaceEach((plan) => withHelper(plan, helper, layout, parser, { ...options, mapper: chooser.mapper }));
   files.sort(byPath);
   skipped.sort(byPath);
   return {

@@ -57,10 +57,15 @@ export class ProjectIndex {
     return this.classes.size;
   }
 
-  /** Records a discovered file and its classes (empty for most files: its module name still counts). */
-  add(path: string, classes: ClassFact[]): void {
+  /**
+   * Records a discovered file and its classes (empty for most files: its module name still counts),
+   * and its imports when the scan has read them already (a planned file's: its sites' lookups start
+   * there, and reading it again for them read every candidate file twice).
+   */
+  add(path: string, classes: ClassFact[], imports?: ImportFact[]): void {
     if (this.classes.has(path)) return;
     this.classes.set(path, classes);
+    if (imports) this.imports.set(path, imports);
     if (this.verdicts.size > 0) this.verdicts.clear();
     const dotted = dottedOf(path);
     const last = dotted.slice(dotted.lastIndexOf('.') + 1);

@@ -15,6 +15,7 @@ import { toExpr } from './expr.js';
 import { bindCall, type Reader, type Thunk } from './values.js';
 import { walkClass, type Walk } from './walk.js';
 import { planText } from '../plan-text.js';
+import { ownCopy } from '../text.js';
 
 /** Classes read per site at most (a bound for very large model zoos). */
 const BUDGET = 64;
@@ -106,7 +107,8 @@ function withSiteHints(plan: FilePlan, site: Site, hints: SiteHint[], warnings: 
   if (hints.length === 0 && warnings.length === 0) return base;
   const at = base.replacement.length - (base.hintsAt as number);
   const source = planText(plan);
-  const before = source.slice(source.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start) + base.replacement.slice(0, at);
+  // (copied: a plan that let go of its text must not keep it through a slice)
+  const before = ownCopy(source.slice(source.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start)) + base.replacement.slice(0, at);
   const after = base.replacement.slice(at).split(/\r?\n/)[0] as string;
   const text = hints.length > 0 ? hintsArgument(hints, before.slice(before.lastIndexOf('\n') + 1), after, plan.eol) : '';
   const replacement = base.replacement.slice(0, at) + text + base.replacement.slice(at);
