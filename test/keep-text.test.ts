@@ -78,7 +78,7 @@ describe('plans that let go of their text', () => {
     const plan = dropped.files.find((p) => p.path === 'a_train.py') as FilePlan;
     writeFileSync(join(root, 'a_train.py'), 'import torch\n# changed\nmodel.load_state_dict(torch.load("w.pt"))\n');
     expect(() => planText(plan)).toThrow(ChangedSinceScan);
-    expect(() => planText(plan)).toThrow('a_train.py changed since it was scanned');
+    expect(() => planText(plan)).toThrow('a_train.py: changed on disk since the scan');
   });
 
   it('a file gone before the nnx mapper re-plans it is skipped with a reason, the others planned', async () => {

@@ -9,6 +9,7 @@ import { isInside } from './paths.js';
 import { decidedEdits, helperToWrite, preambleIncluded, renderBytes } from './plan.js';
 import { sha256 } from './text.js';
 import type { Decisions, FilePlan, SharedHelper, WriteResult } from './types.js';
+import { ChangedSinceScan } from './plan-text.js';
 
 export type { WriteFs } from './atomic-write.js';
 
@@ -34,8 +35,6 @@ function reasonOf(error: unknown): string {
   }
 }
 
-/** Thrown just before the rename when the file no longer has the bytes the plan was made from. */
-class ChangedSinceScan extends Error {}
 
 const result = (plan: FilePlan, status: WriteResult['status'], reason = ''): WriteResult => ({ path: plan.path, status, reason });
 
@@ -71,7 +70,7 @@ async function check(plan: FilePlan, bytes: Uint8Array, root: string, fs: WriteF
 async function write({ plan, bytes, mode, owner }: Ready, fs: WriteFs): Promise<WriteResult> {
   try {
     await writeAtomically(fs, plan.absPath, bytes, mode, owner, async () => {
-      if (sha256(await fs.readFile(plan.absPath)) !== plan.hash) throw new ChangedSinceScan();
+      if (sha256(await fs.readFile(plan.absPath)) !== plan.hash) throw new ChangedSinceScan(plan.path); // just before the rename
     });
     return result(plan, 'written');
   } catch (error) {

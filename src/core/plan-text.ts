@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { decode, sha256 } from './text.js';
 import type { FilePlan } from './types.js';
 
+/** The file no longer has the bytes its plan was made from (read again for its text, or just before a write's rename). */
 export class ChangedSinceScan extends Error {
   constructor(path: string) {
-    super(`${path} changed since it was scanned`);
+    super(`${path}: changed on disk since the scan`);
     this.name = 'ChangedSinceScan';
   }
 }
