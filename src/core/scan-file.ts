@@ -2,7 +2,7 @@
  * One discovered file through read + prefilter + plan, in whichever thread runs it (the scanner's
  * or a worker's). Counting, de-duplication and events stay with the scanner.
  */
-import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
@@ -31,23 +31,43 @@ export type FileOutcome = Found &
   );
 
 /**
- * Reads a whole file into a scratch buffer that is reused from file to file (most files are read
- * only to learn that they hold no site: a fresh buffer each would cost more in allocation and GC
- * than the reading). Returns a view valid until the next call.
+ * Reads a whole open file into a scratch buffer that is reused from file to file (most files are
+ * read only to learn that they hold no site: a fresh buffer each would cost more in allocation and
+ * GC than the reading). Returns a view valid until the next call.
  */
-function scratchReader(): (path: string, size: number) => Buffer {
+function scratchReader(): (fd: number, size: number) => Buffer {
   let scratch = Buffer.allocUnsafe(1 << 20);
-  return (path, size) => {
-    const fd = openSync(path, 'r');
-    try {
-      if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
-      let length = 0;
-      for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
-      return scratch.subarray(0, length);
-    } finally {
-      closeSync(fd);
-    }
+  return (fd, size) => {
+    if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
+    let length = 0;
+    for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
+    return scratch.subarray(0, length);
   };
+}
+
+/**
+ * Opening a path that is not a symlink (O_NOFOLLOW: a symlink fails with ELOOP), without waiting on
+ * a FIFO (O_NONBLOCK); null where the platform has no O_NOFOLLOW. Its `fstat` then says what
+ * `lstat` would have, without a second walk of the path (that took 100 ms of the plan over the
+ * 9,500 files of site-packages).
+ */
+const OPEN_DIRECT = constants.O_NOFOLLOW === undefined ? null : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+
+/** An open file that is no symlink and its stat, or null: a symlink, or anything opening it directly refused (the caller looks again). */
+function openDirect(path: string): { fd: number; info: Stats } | null {
+  if (OPEN_DIRECT === null) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_DIRECT);
+  } catch {
+    return null;
+  }
+  try {
+    return { fd, info: fstatSync(fd) };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
 }
 
 /**
@@ -61,14 +81,21 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
     const mapped = mapper === options.mapper ? options : { ...options, mapper };
     const link = resolve(root, rel);
     const found: Found = { rel, abs: link, viaLink: false };
+    let fd: number | null = null;
     try {
-      let info = lstatSync(link);
-      if (info.isSymbolicLink()) {
-        found.viaLink = true;
-        found.abs = null; // until it resolves
-        found.abs = realpathSync(link);
-        if (!isInside(root, found.abs)) return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink to a file outside the root' } };
-        info = statSync(found.abs);
+      // most files: opened at once; a symlink (or anything the direct open refused) is looked at first
+      const direct = openDirect(link);
+      let info: Stats;
+      if (direct) ({ fd, info } = direct);
+      else {
+        info = lstatSync(link);
+        if (info.isSymbolicLink()) {
+          found.viaLink = true;
+          found.abs = null; // until it resolves
+          found.abs = realpathSync(link);
+          if (!isInside(root, found.abs)) return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink to a file outside the root' } };
+          info = statSync(found.abs);
+        }
       }
       const abs = found.abs as string;
       if (!info.isFile()) return { ...found, type: 'ignored', read: false };
@@ -76,7 +103,10 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
         const reason = `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)`;
         return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason } };
       }
-      const bytes = readInto(abs, info.size);
+      fd ??= openSync(abs, 'r');
+      const bytes = readInto(fd, info.size);
+      closeSync(fd);
+      fd = null;
       const bad = unreadableReason(bytes);
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
@@ -101,6 +131,8 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
       if (code === 'EACCES' || code === 'EPERM') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'permission denied' } };
       if (code === 'ELOOP') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink loop' } };
       throw error;
+    } finally {
+      if (fd !== null) closeSync(fd); // returned before reading it
     }
   };
 }

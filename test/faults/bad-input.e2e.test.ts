@@ -131,6 +131,20 @@ describe('mixed CRLF/LF line endings', () => {
   }
 });
 
+describe('special files named .py inside a project', () => {
+  it('a FIFO and a directory named like Python files are passed over (the scan never waits on the FIFO); a symlinked file is planned once', async () => {
+    const dir = await project({ 'ok.py': SITE, 'dir.py/inner.py': SITE });
+    await execa('mkfifo', [join(dir, 'pipe.py')]);
+    await symlink('ok.py', join(dir, 'link.py'));
+    const r = await runCli(['--json', '.'], { cwd: dir, timeout: 20_000 });
+    noTrace(r);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { files: Array<{ path: string }>; skipped: unknown[] };
+    expect(plan.files.map((f) => f.path)).toEqual(['dir.py/inner.py', 'ok.py']);
+    expect(plan.skipped).toEqual([]);
+  });
+});
+
 describe('bad path arguments exit 2 with one line', () => {
   it('a path that does not exist: a missing .py file, a dangling symlink, a symlink loop', async () => {
     const dir = await project({ 'ok.py': SITE });
