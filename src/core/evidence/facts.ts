@@ -109,9 +109,12 @@ function baseExpression(part: string): string | null {
   return /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u.test(bare) ? bare : null;
 }
 
-/** True when a line between the class's header and `end` is indented no deeper than the class (its body ended there). */
-function endedBefore(bytes: Buffer, fact: ClassFact, end: number): boolean {
-  let line = bytes.indexOf(NL, fact.offset) + 1;
+/**
+ * True when a line between `from` (a line start after the class's header; 0: right after the header)
+ * and `end` is indented no deeper than the class (its body ended there).
+ */
+function endedBefore(bytes: Buffer, fact: ClassFact, end: number, from = 0): boolean {
+  let line = from > 0 ? from : bytes.indexOf(NL, fact.offset) + 1;
   while (line > 0 && line < end) {
     let k = line;
     while (bytes[k] === SPACE || bytes[k] === TAB || bytes[k] === FF) k++;
@@ -126,6 +129,8 @@ function endedBefore(bytes: Buffer, fact: ClassFact, end: number): boolean {
 export function findClasses(bytes: Buffer): ClassFact[] {
   const classes: ClassFact[] = [];
   const open: ClassFact[] = []; // enclosing classes, innermost last
+  // for each of them, the line start up to which its body is known not to have ended (each line is looked at once)
+  const checked: number[] = [];
   for (let at = bytes.indexOf(CLASS); at !== -1; at = bytes.indexOf(CLASS, at + CLASS.length)) {
     const start = lineStartBefore(bytes, at);
     const gap = bytes[at + CLASS.length];
@@ -155,11 +160,21 @@ export function findClasses(bytes: Buffer): ClassFact[] {
     while (bytes[k] === SPACE || bytes[k] === TAB) k++;
     if (bytes[k] !== 58) continue; // `:`
     const indent = indentWidth(bytes, start, at);
-    while (open.length > 0 && ((open[open.length - 1] as ClassFact).indent >= indent || endedBefore(bytes, open[open.length - 1] as ClassFact, start))) open.pop();
+    while (open.length > 0) {
+      const last = open.length - 1;
+      const enclosing = open[last] as ClassFact;
+      if (enclosing.indent < indent && !endedBefore(bytes, enclosing, start, checked[last])) {
+        checked[last] = start;
+        break;
+      }
+      open.pop();
+      checked.pop();
+    }
     const outer = open[open.length - 1];
     const fact: ClassFact = { name, qualname: indent > 0 && outer ? `${outer.qualname}.${name}` : name, bases, offset: start, indent };
     classes.push(fact);
     open.push(fact);
+    checked.push(0);
   }
   return classes;
 }
