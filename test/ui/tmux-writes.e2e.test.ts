@@ -148,6 +148,8 @@ describe.skipIf(!hasTmux)(`issue 14 in tmux${hasTmux ? '' : ' (skipped: tmux is 
     const t = open(p.command, 60);
     await t.settled('change 1/40 · file 1/40');
     await t.press('A', 'Summary · 40 changes in 40 files will be written.');
+    // git has answered (until it does, w only asks for the write, and Ctrl-C then ends with nothing written)
+    await t.see(/^(?![\s\S]*asking git about uncommitted changes)/);
     await t.press('w', 'Press w or Enter to write 40 files');
     t.send('w', 'C-c');
     const done = await t.see('EXIT=');
