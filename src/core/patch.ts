@@ -59,10 +59,11 @@ function notebookParts(plan: FilePlan, edits: readonly TaggedEdit[], context: nu
   if (!map) return [];
   const byCell = editsByCell(map, edits.filter((e) => e.tag !== PREAMBLE_TAG));
   const parts: Array<CellPart & { at: number }> = [];
+  const text = planText(plan);
   for (const cell of map.cells) {
     const mine = byCell.get(cell.index)?.map((e) => ({ ...e, start: e.start - cell.start, end: e.end - cell.start }));
     if (!mine) continue;
-    const hunks = editHunks(withEnd(planText(plan).slice(cell.start, cell.end)), mine, context);
+    const hunks = editHunks(withEnd(text.slice(cell.start, cell.end)), mine, context);
     if (hunks.length > 0) parts.push({ name: `${plan.path} · cell ${cell.index + 1}`, created: false, hunks, at: cell.index });
   }
   if (plan.preamble && edits.some((e) => e.tag === PREAMBLE_TAG)) {

@@ -14,16 +14,12 @@ export class ChangedSinceScan extends Error {
   }
 }
 
-/** The bytes the plan was made from: read again when its text was let go (throws `ChangedSinceScan` when they differ). */
-export function planBytes(plan: FilePlan): Buffer | null {
-  if (plan.text !== null) return null;
+/** The plan's text; read again when it was let go (throws `ChangedSinceScan` when the bytes are not those planned). */
+export function planText(plan: FilePlan): string {
+  if (plan.text !== null) return plan.text;
   const bytes = readFileSync(plan.absPath);
   if (sha256(bytes) !== plan.hash) throw new ChangedSinceScan(plan.path);
-  return bytes;
-}
-
-export function planText(plan: FilePlan): string {
-  return plan.text ?? decode(planBytes(plan) as Buffer).text;
+  return decode(bytes).text;
 }
 
 /**

@@ -209,9 +209,8 @@ function helperPreamble(text: string, lines: LineIndex, root: Node | null, sites
  * where the helper goes (planned with `from keymapper import KeyMapper`): only the preamble is placed
  * again (its place among the file's imports depends on the module's name), the sites stay as settled.
  */
-export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperImport, options: ScanOptions): FilePlan {
+export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperImport, options: ScanOptions, text = planText(plan)): FilePlan {
   if (plan.preamble === null) return plan;
-  const text = planText(plan);
   const lines = new LineIndex(text);
   if (plan.notebook) return { ...plan, ...helperPreamble(text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
   // the focused parse always holds the file's header, all that the import's placement reads

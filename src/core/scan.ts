@@ -270,7 +270,8 @@ export async function scanProject(
 /** A plan that imports the shared helper, with the import its place calls for (`from mypkg.keymapper import KeyMapper`). */
 function withHelper(plan: FilePlan, helper: SharedHelper, layout: Layout, parser: Parser, options: ScanOptions): FilePlan {
   if (plan.preamble === null) return plan;
-  const helperImport = helperImportFor(layout, plan.path, planText(plan), helper);
-  const placed = helperImport.module === 'keymapper' && helperImport.warning === null ? plan : withHelperImport(parser, plan, helperImport, options);
+  const text = planText(plan); // (read again, once, when the plan let go of it)
+  const helperImport = helperImportFor(layout, plan.path, text, helper);
+  const placed = helperImport.module === 'keymapper' && helperImport.warning === null ? plan : withHelperImport(parser, plan, helperImport, options, text);
   return { ...placed, helper };
 }

@@ -102,13 +102,14 @@ function withoutHints(site: Site): Site {
   return { ...rest, replacement, edit: { ...site.edit, text: replacement }, warnings: site.warnings.filter((w) => !hinted.warnings.includes(w)) };
 }
 
-function withSiteHints(plan: FilePlan, site: Site, hints: SiteHint[], warnings: string[]): Site {
+/** `source`: the plan's text (read again, once, when the plan let go of it). */
+function withSiteHints(plan: FilePlan, site: Site, hints: SiteHint[], warnings: string[], source: () => string): Site {
   const base = withoutHints(site);
   if (hints.length === 0 && warnings.length === 0) return base;
   const at = base.replacement.length - (base.hintsAt as number);
-  const source = planText(plan);
+  const file = source();
   // (copied: a plan that let go of its text must not keep it through a slice)
-  const before = ownCopy(source.slice(source.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start)) + base.replacement.slice(0, at);
+  const before = ownCopy(file.slice(file.lastIndexOf('\n', site.edit.start - 1) + 1, site.edit.start)) + base.replacement.slice(0, at);
   const after = base.replacement.slice(at).split(/\r?\n/)[0] as string;
   const text = hints.length > 0 ? hintsArgument(hints, before.slice(before.lastIndexOf('\n') + 1), after, plan.eol) : '';
   const replacement = base.replacement.slice(0, at) + text + base.replacement.slice(at);
@@ -127,11 +128,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 /** The plan with every site's hints settled against `index`; the same object when nothing changes. */
 export function settleHints(plan: FilePlan, index: ProjectIndex, parser: Parser, mapper: Mapper = 'flax'): FilePlan {
   let changed = false;
+  let text: string | undefined;
+  const source = () => (text ??= planText(plan));
   const sites = plan.sites.map((site) => {
     const { hints, warnings } = placeHints(plan, siteHints(index, parser, site, mapper));
     if (same(site.hints, hints.length > 0 ? hints : null) && same(site.hinted?.warnings ?? [], warnings)) return site;
     changed = true;
-    return withSiteHints(plan, site, hints, warnings);
+    return withSiteHints(plan, site, hints, warnings, source);
   });
   return changed ? { ...plan, sites } : plan;
 }
