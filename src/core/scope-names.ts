@@ -11,7 +11,7 @@ import type { Node } from './parser.js';
 import { PRIVATE_PREFIX, preambleNames } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
 import type { ScanOptions } from './types.js';
-import { wordOffsets } from './words.js';
+import { wordSpans } from './words.js';
 
 export interface ScopeLookup {
   /** Whether `name` (`x`, or `self.x`) is already used in a scope, or may not be assigned at all. */
@@ -31,46 +31,41 @@ function selfScope(scope: Node): Node {
   return scope;
 }
 
-/**
- * Asks `coverage` for each statement of a function or class (to the end the lexer gives it: a
- * focused tree may end it early) where `word` (or `word_N`, `numbered`) is written: the tree then
- * holds every use of it, and what the tree says of the name is what the whole file's would.
- */
-function needWord(text: string, node: Node, word: string, coverage: Coverage | undefined, numbered = false): void {
-  if (!coverage) return;
-  const end = coverage.definitionEnd(node.startIndex) ?? node.endIndex;
-  for (const at of wordOffsets(text, word, node.startIndex, end, numbered)) coverage.seen(at);
+/** The identifier the tree holds exactly at [at, end), or null. */
+function identifierAt(root: Node, at: number, end: number): Node | null {
+  const node = root.descendantForIndex(at, end);
+  return node && node.type === 'identifier' && node.startIndex === at && node.endIndex === end ? node : null;
 }
 
-/** The identifier the tree holds at `at` (`length` long), unless it names an attribute or a keyword argument (`x.name`, `f(name=1)`). */
-function nameNode(root: Node, at: number, length: number): Node | null {
-  const node = root.descendantForIndex(at, at + length);
-  if (!node || node.type !== 'identifier' || node.startIndex !== at || node.endIndex !== at + length) return null;
+/** True when an identifier is a name its scope reads or binds: not an attribute's or a keyword argument's (`x.name`, `f(name=1)`). */
+function isName(node: Node): boolean {
   const parent = node.parent;
-  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === at) return null;
-  if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === at) return null;
-  return node;
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex) return false;
+  return !(parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === node.startIndex);
 }
 
-/** True when the identifier at `at` is the attribute of `self.<it>`. */
-function selfAttributeAt(root: Node, at: number, length: number): boolean {
-  const node = root.descendantForIndex(at, at + length);
-  if (!node || node.type !== 'identifier' || node.startIndex !== at || node.endIndex !== at + length) return false;
+/** True when an identifier is the attribute of `self.<it>`. */
+function isSelfAttribute(node: Node): boolean {
   const parent = node.parent;
-  return parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === at && parent.childForFieldName('object')?.text === 'self';
+  return parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex && parent.childForFieldName('object')?.text === 'self';
 }
 
 /**
- * The words of a function or class (nested scopes included) that `namesIn` would list among its
- * names (or, `self`, its `self.<attribute>`s): `word`, or with `numbered` each `word_N`. Found in the
- * text and asked of the tree, rather than listing every identifier of the scope.
+ * The words of a function or class (nested scopes included) that it reads or binds as names (or,
+ * `self`, its `self.<attribute>`s): `word`, or with `numbered` each `word_N`. Found in the text and
+ * asked of the tree, rather than listing every identifier of the scope. Each place the word is
+ * written, to the end the lexer gives the scope (a focused tree may end it early), is asked of
+ * `coverage` first: the tree then holds every use of it, and what the tree says of the name is what
+ * the whole file's would.
  */
-function wordsIn(text: string, root: Node, scope: Node, word: string, self: boolean, numbered = false): Set<string> {
+function wordsIn(text: string, root: Node, scope: Node, word: string, self: boolean, coverage: Coverage | undefined, numbered = false): Set<string> {
+  const seenTo = coverage ? (coverage.definitionEnd(scope.startIndex) ?? scope.endIndex) : -1;
   const words = new Set<string>();
-  for (const at of wordOffsets(text, word, scope.startIndex, scope.endIndex, numbered)) {
-    let end = at + word.length;
-    if (numbered) for (end++; end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57; ) end++;
-    if (self ? selfAttributeAt(root, at, end - at) : nameNode(root, at, end - at)) words.add(text.slice(at, end));
+  for (const [at, end] of wordSpans(text, word, scope.startIndex, Math.max(seenTo, scope.endIndex), numbered)) {
+    if (at < seenTo) coverage?.seen(at);
+    if (at >= scope.endIndex) continue;
+    const node = identifierAt(root, at, end);
+    if (node && (self ? isSelfAttribute(node) : isName(node))) words.add(text.slice(at, end));
   }
   return words;
 }
@@ -104,19 +99,16 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
     usedIn: (scope) => (name) => {
       if (name.startsWith('self.')) {
         const attr = name.slice(5);
-        if (scope) needWord(text, selfScope(scope), attr, coverage);
-        return scope ? wordsIn(text, root, selfScope(scope), attr, true).size > 0 : inText(name);
+        return scope ? wordsIn(text, root, selfScope(scope), attr, true, coverage).size > 0 : inText(name);
       }
       if (forbidden(name)) return true;
-      if (scope) needWord(text, scope, name, coverage);
-      return scope ? wordsIn(text, root, scope, name, false).size > 0 : moduleUses(name);
+      return scope ? wordsIn(text, root, scope, name, false, coverage).size > 0 : moduleUses(name);
     },
     numbersIn: (scope) => (own) => {
       const self = own.startsWith('self.');
       const stem = self ? own.slice(5) : own;
       const pattern = new RegExp(`^${escape(stem)}_(\\d+)$`);
-      if (scope) needWord(text, self ? selfScope(scope) : scope, stem, coverage, true);
-      const words = scope ? [...wordsIn(text, root, self ? selfScope(scope) : scope, stem, self, true)] : moduleNumbered(stem);
+      const words = scope ? [...wordsIn(text, root, self ? selfScope(scope) : scope, stem, self, coverage, true)] : moduleNumbered(stem);
       return words.flatMap((w) => {
         const m = pattern.exec(w);
         return m ? [Number(m[1])] : [];

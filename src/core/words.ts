@@ -25,11 +25,11 @@ export function identBefore(text: string, i: number): boolean {
 export const isWordAt = (text: string, i: number, length: number) => !identBefore(text, i) && !identAt(text, i + length);
 
 /**
- * The offsets in [from, to) where `word` stands as a whole word, or with `numbered` where
- * `word_N` does (N one or more digits), as `(?<![\p{L}\p{N}_])word(_\d+)?(?![\p{L}\p{N}_])` finds them.
+ * Where in [from, to) `word` stands as a whole word, or with `numbered` where `word_N` does (N one or
+ * more digits), as `(?<![\p{L}\p{N}_])word(_\d+)?(?![\p{L}\p{N}_])` finds them: [start, end) each.
  */
-export function wordOffsets(text: string, word: string, from: number, to: number, numbered = false): number[] {
-  const found: number[] = [];
+export function wordSpans(text: string, word: string, from: number, to: number, numbered = false): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
   const needle = numbered ? `${word}_` : word;
   for (let i = text.indexOf(needle, from); i !== -1 && i < to; i = text.indexOf(needle, i + 1)) {
     if (identBefore(text, i)) continue;
@@ -39,7 +39,7 @@ export function wordOffsets(text: string, word: string, from: number, to: number
       while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
       if (end === digits) continue;
     }
-    if (!identAt(text, end)) found.push(i);
+    if (!identAt(text, end)) found.push([i, end]);
   }
   return found;
 }
