@@ -12,7 +12,7 @@ import { scopeNames } from './scope-names.js';
 import { nameInputs, nameRewrites, scopeOf } from './naming.js';
 import { statementLines } from './statement-lines.js';
 import type { ProjectIndex } from './evidence/index.js';
-import { fileIndex, siteKind, withConflict } from './evidence/settle.js';
+import { fileIndex, siteKind, withConflict, type FileFacts } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { Focus, moduleRegions } from './focus.js';
@@ -47,9 +47,10 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
   return planWith(await getParser(), path, absPath, bytes, options, focus);
 }
 
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true): FilePlan {
+/** `facts`: the file's classes and imports where the caller has read them from these bytes already. */
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts): FilePlan {
   const { text, bom, eol } = decode(bytes);
-  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, options, focused);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), facts }, options, focused);
 }
 
 /** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */
@@ -65,6 +66,8 @@ export interface PlanSource {
   hash: string;
   /** The Python source the file's own classes and imports are read from (the evidence's index). */
   indexBytes: Buffer;
+  /** Those classes and imports, where the scanner has read them already. */
+  facts?: FileFacts;
   /** How messages name a line of `text` (a notebook's: `cell 3, line 2`). */
   place?: (line: number) => string;
   /** A notebook's map of its code cells in `text`. */
@@ -129,7 +132,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
     const hintsAt = rewrite ? raw.text.slice(raw.text.length - rewrite.hintsAt).replace(/\r?\n/g, eol).length : undefined;
     const receiver = sourceOf(text, found.receiver);
     // What this file alone says; the scanner settles the kind again once every file is indexed.
-    index ??= fileIndex(path, src.indexBytes);
+    index ??= fileIndex(path, src.indexBytes, src.facts);
     const conflict = mapperTaken;
     const scope = rewrite?.assigns ? scopeOf(found.call) : null;
     const naming = rewrite?.assigns ? nameInputs(text, rewrite.call.replace(/\r?\n/g, eol), scope, found.receiver, options.targetName, names.usedIn(scope), names.numbersIn(scope), src.notebook !== undefined) : undefined;

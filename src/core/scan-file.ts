@@ -117,14 +117,16 @@ export function fileScanner(root: string, options: ScanOptions, parser: () => Pa
         if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
         // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
         const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
-        return { ...found, type: 'planned', plan: planned.plan, classes: findClasses(planned.source), imports: findImports(planned.source), nnx, mapper };
+        return { ...found, type: 'planned', plan: planned.plan, ...planned.facts, nnx, mapper };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(bytes);
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
       if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped), classes, imports: findImports(bytes), nnx, mapper };
+      // (its classes and imports handed to the plan, which reads them too)
+      const facts = { classes, imports: findImports(bytes) };
+      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped, true, facts), ...facts, nnx, mapper };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

@@ -1,7 +1,7 @@
 /** A site's kind, proposal and reason from its clues; re-settled once the whole project is indexed. */
 import type { Clue, Evidence, FilePlan, Site, SiteKind } from '../types.js';
 import { decide } from './decide.js';
-import { findClasses } from './facts.js';
+import { findClasses, type ClassFact, type ImportFact } from './facts.js';
 import { ProjectIndex } from './index.js';
 import { nameRewrites } from '../naming.js';
 import { placeEvidence } from '../notebook/place.js';
@@ -29,10 +29,19 @@ export function withConflict(kinded: Kinded, conflict: string | null | undefined
   return conflict && kinded.proposed ? { ...kinded, proposed: false, reason: conflict } : kinded;
 }
 
-/** An index of one file alone: its own classes and imports (what planning a file on its own can know). */
-export function fileIndex(path: string, bytes: Buffer): ProjectIndex {
+/** A file's classes and imports, as the project index records them. */
+export interface FileFacts {
+  classes: ClassFact[];
+  imports: ImportFact[];
+}
+
+/**
+ * An index of one file alone: its own classes and imports (what planning a file on its own can know),
+ * `facts` where the scanner has read them already, else from `bytes`.
+ */
+export function fileIndex(path: string, bytes: Buffer, facts?: FileFacts): ProjectIndex {
   const index = new ProjectIndex((p) => (p === path ? bytes : null));
-  index.add(path, findClasses(bytes));
+  index.add(path, facts?.classes ?? findClasses(bytes), facts?.imports);
   return index;
 }
 

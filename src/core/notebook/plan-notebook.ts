@@ -3,6 +3,8 @@ import type { Parser } from '../parser.js';
 import { planSource } from '../plan.js';
 import { decode, sha256 } from '../text.js';
 import type { FilePlan, ScanOptions } from '../types.js';
+import { findClasses, findImports } from '../evidence/facts.js';
+import type { FileFacts } from '../evidence/settle.js';
 import { readNotebook } from './notebook.js';
 import { cellPlace, placeEvidence } from './place.js';
 
@@ -13,23 +15,25 @@ export function planNotebook(parser: Parser, path: string, absPath: string, byte
 }
 
 /**
- * The notebook's plan and its Python source as the project index reads it (its code cells, IPython
- * lines masked: the classes' offsets must be counted in these bytes, not in the plan's text).
+ * The notebook's plan, its Python source as the project index reads it (its code cells, IPython
+ * lines masked: the classes' offsets must be counted in these bytes, not in the plan's text), and
+ * the classes and imports read from it.
  */
-export function planNotebookSource(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): { plan: FilePlan; source: Buffer } | { skipped: string } {
+export function planNotebookSource(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): { plan: FilePlan; source: Buffer; facts: FileFacts } | { skipped: string } {
   const { text: json, bom } = decode(bytes);
   const read = readNotebook(json);
   if (!read.ok) return { skipped: read.reason };
   const { text, parseText, map } = read;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const source = Buffer.from(parseText);
+  const facts = { classes: findClasses(source), imports: findImports(source) };
   const plan = planSource(
     parser,
-    { path, absPath, text, parseText, bom, eol, hash: sha256(bytes), indexBytes: source, place: (line) => cellPlace(map, line), notebook: map },
+    { path, absPath, text, parseText, bom, eol, hash: sha256(bytes), indexBytes: source, facts, place: (line) => cellPlace(map, line), notebook: map },
     options,
     focus,
   );
-  return { plan: placeEvidence(plan), source };
+  return { plan: placeEvidence(plan), source, facts };
 }
 
 /** A notebook's code cells as one Python text (what the evidence's index reads), or null. */
