@@ -1,140 +1,38 @@
 /**
  * One discovered file through read + prefilter + plan, in whichever thread runs it (the scanner's
- * or a worker's). Counting, de-duplication and events stay with the scanner.
+ * or a worker's). Counting, de-duplication and events stay with the scanner. Reading is
+ * read-file.ts; the read-ahead worker reads and this plans what it read (`planRead`).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
+import type { ClassFact, ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
 import type { Parser } from './parser.js';
-import { isInside } from './paths.js';
 import { planWith } from './plan.js';
 import { planNotebookSource } from './notebook/plan-notebook.js';
-import { unreadableReason } from './text.js';
-import type { FilePlan, Mapper, ScanOptions, Skipped } from './types.js';
+import { fileReader, type Found, type NotPlanned, type ReadOutcome } from './read-file.js';
+import type { FilePlan, Mapper, ScanOptions } from './types.js';
 
-const NEEDLE = Buffer.from('load_state_dict');
+export type FileOutcome = NotPlanned | (Found & { type: 'planned'; plan: FilePlan; classes: ClassFact[]; imports: ImportFact[]; nnx: number | null; mapper: Mapper });
 
-/** Where a file was found: `abs` is its real path (null when it could not be resolved). */
-interface Found {
-  rel: string;
-  abs: string | null;
-  /** True when `rel` is a symlink: the scanner then makes sure the real file is planned once. */
-  viaLink: boolean;
-}
-
-export type FileOutcome = Found &
-  (
-    | { type: 'ignored'; read: boolean; classes?: ClassFact[]; nnx?: number | null }
-    | { type: 'skipped'; read: boolean; skipped: Skipped }
-    | { type: 'planned'; plan: FilePlan; classes: ClassFact[]; imports: ImportFact[]; nnx: number | null; mapper: Mapper }
-  );
-
-/**
- * Reads a whole open file into a scratch buffer that is reused from file to file (most files are
- * read only to learn that they hold no site: a fresh buffer each would cost more in allocation and
- * GC than the reading). Returns a view valid until the next call.
- */
-function scratchReader(): (fd: number, size: number) => Buffer {
-  let scratch = Buffer.allocUnsafe(1 << 20);
-  return (fd, size) => {
-    if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
-    let length = 0;
-    for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
-    return scratch.subarray(0, length);
-  };
-}
-
-/**
- * Opening a path that is not a symlink (O_NOFOLLOW: a symlink fails with ELOOP), without waiting on
- * a FIFO (O_NONBLOCK); null where the platform has no O_NOFOLLOW. Its `fstat` then says what
- * `lstat` would have, without a second walk of the path (that took 100 ms of the plan over the
- * 9,500 files of site-packages).
- */
-const OPEN_DIRECT = constants.O_NOFOLLOW === undefined ? null : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
-
-/** An open file that is no symlink and its stat, or null: a symlink, or anything opening it directly refused (the caller looks again). */
-function openDirect(path: string): { fd: number; info: Stats } | null {
-  if (OPEN_DIRECT === null) return null;
-  let fd: number;
-  try {
-    fd = openSync(path, OPEN_DIRECT);
-  } catch {
-    return null;
+/** A read file's outcome: a candidate planned with `mapper` (the one the scan has settled on so far), anything else as read. */
+export function planRead(parser: Parser, options: ScanOptions, read: ReadOutcome, mapper: Mapper = options.mapper): FileOutcome {
+  if (read.type !== 'candidate') return read;
+  const mapped = mapper === options.mapper ? options : { ...options, mapper };
+  const { rel, abs, viaLink, path } = read;
+  const found: Found = { rel, abs, viaLink };
+  if (read.notebook) {
+    const planned = planNotebookSource(parser, path, abs, read.bytes, mapped);
+    if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
+    // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
+    const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
+    return { ...found, type: 'planned', plan: planned.plan, ...planned.facts, nnx, mapper };
   }
-  try {
-    return { fd, info: fstatSync(fd) };
-  } catch (error) {
-    closeSync(fd);
-    throw error;
-  }
+  // (its classes and imports handed to the plan, which reads them too)
+  const facts = read.facts as { classes: ClassFact[]; imports: ImportFact[] };
+  return { ...found, type: 'planned', plan: planWith(parser, path, abs, read.bytes, mapped, true, facts), ...facts, nnx: read.nnx, mapper };
 }
 
-/**
- * A function that scans files of `root` one at a time, synchronously: many small sync reads beat
- * the promise API's thread-pool round trips. A `context` file is read for its classes only.
- */
+/** A function that scans files of `root` one at a time, synchronously (see fileReader). */
 export function fileScanner(root: string, options: ScanOptions, parser: () => Parser): (rel: string, context?: boolean, mapper?: Mapper) => FileOutcome {
-  const readInto = scratchReader();
-  // (`mapper`: the one the scan has settled on so far, when it is not options.mapper: nnx, once a file imports flax.nnx)
-  return (rel, context = false, mapper = options.mapper) => {
-    const mapped = mapper === options.mapper ? options : { ...options, mapper };
-    const link = resolve(root, rel);
-    const found: Found = { rel, abs: link, viaLink: false };
-    let fd: number | null = null;
-    try {
-      // most files: opened at once; a symlink (or anything the direct open refused) is looked at first
-      const direct = openDirect(link);
-      let info: Stats;
-      if (direct) ({ fd, info } = direct);
-      else {
-        info = lstatSync(link);
-        if (info.isSymbolicLink()) {
-          found.viaLink = true;
-          found.abs = null; // until it resolves
-          found.abs = realpathSync(link);
-          if (!isInside(root, found.abs)) return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink to a file outside the root' } };
-          info = statSync(found.abs);
-        }
-      }
-      const abs = found.abs as string;
-      if (!info.isFile()) return { ...found, type: 'ignored', read: false };
-      if (info.size > options.maxFileSize) {
-        const reason = `larger than the size limit (${info.size} > ${options.maxFileSize} bytes; see --max-file-size)`;
-        return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason } };
-      }
-      fd ??= openSync(abs, 'r');
-      const bytes = readInto(fd, info.size);
-      closeSync(fd);
-      fd = null;
-      const bad = unreadableReason(bytes);
-      if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
-      const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
-      if (rel.endsWith('.ipynb')) {
-        // nothing imports a notebook: its classes matter to its own sites only
-        if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
-        const planned = planNotebookSource(parser(), path, abs, bytes, mapped);
-        if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
-        // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
-        const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;
-        return { ...found, type: 'planned', plan: planned.plan, ...planned.facts, nnx, mapper };
-      }
-      // Every file's classes go into the project index: a receiver's class may be defined anywhere.
-      const classes = findClasses(bytes);
-      // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
-      const nnx = options.mapperAuto ? nnxImportLine(bytes) : null;
-      if (context || bytes.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      // (its classes and imports handed to the plan, which reads them too)
-      const facts = { classes, imports: findImports(bytes) };
-      return { ...found, type: 'planned', plan: planWith(parser(), path, abs, bytes, mapped, true, facts), ...facts, nnx, mapper };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };
-      if (code === 'EACCES' || code === 'EPERM') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'permission denied' } };
-      if (code === 'ELOOP') return { ...found, type: 'skipped', read: false, skipped: { path: rel, reason: 'symlink loop' } };
-      throw error;
-    } finally {
-      if (fd !== null) closeSync(fd); // returned before reading it
-    }
-  };
+  const read = fileReader(root, options);
+  return (rel, context = false, mapper = options.mapper) => planRead(parser(), options, read(rel, context), mapper);
 }

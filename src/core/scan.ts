@@ -11,7 +11,9 @@ import { planText, withoutText } from './plan-text.js';
 import { encode } from './text.js';
 import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
-import { fileScanner, type FileOutcome } from './scan-file.js';
+import { planRead, type FileOutcome } from './scan-file.js';
+import { fileReader, type ReadOutcome } from './read-file.js';
+import { startReadAhead } from './read-ahead.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { withHelperImport } from './plan.js';
 import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
@@ -52,12 +54,20 @@ const POOL_MIN_FILES = 400;
 const POOL_MIN_CORES = 4;
 
 /**
- * For tests: SWITCHEROO_POOL=always has workers scan every batch (this thread only collects),
- * =never keeps every batch in this thread.
+ * With fewer cores than POOL_MIN_CORES, a read-ahead worker (read-ahead.ts) reads the files once a
+ * project has this many, and this thread plans: starting it costs 30 ms or more, out of this
+ * thread (it starts while the grammar compiles).
  */
-function poolPolicy(): 'auto' | 'always' | 'never' {
+const AHEAD_MIN_FILES = 400;
+const AHEAD_MIN_CORES = 2;
+
+/**
+ * For tests: SWITCHEROO_POOL=always has workers scan every batch (this thread only collects),
+ * =ahead has the read-ahead worker read every file, =never keeps everything in this thread.
+ */
+function poolPolicy(): 'auto' | 'always' | 'ahead' | 'never' {
   const value = process.env.SWITCHEROO_POOL;
-  return value === 'always' || value === 'never' ? value : 'auto';
+  return value === 'always' || value === 'ahead' || value === 'never' ? value : 'auto';
 }
 
 /**
@@ -83,6 +93,19 @@ export async function scanProject(
   const discovered = await discoverTarget(target);
   /** Files read only for the classes they define (see target.ts), never planned or counted. */
   const context = new Set(discovered.context);
+  const queue: Batch[] = [];
+  // The planned files first, so that the first site shows as early as before.
+  for (let i = 0; i < discovered.files.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.files.slice(i, i + BATCH) });
+  for (let i = 0; i < discovered.context.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.context.slice(i, i + BATCH), context: true });
+  const parallel = Math.min(availableParallelism(), 8);
+  const policy = poolPolicy();
+  const fileCount = discovered.files.length + context.size;
+  const pooled = policy === 'always' || (policy === 'auto' && fileCount >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES);
+  // (started before the grammar is awaited: the worker's start overlaps its compilation)
+  const ahead =
+    !pooled && (policy === 'ahead' || (policy === 'auto' && fileCount >= AHEAD_MIN_FILES && parallel >= AHEAD_MIN_CORES))
+      ? startReadAhead(root, options, queue.slice())
+      : null;
   const parser = await parserReady;
   let files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
@@ -176,10 +199,6 @@ export async function scanProject(
     }
   };
 
-  const queue: Batch[] = [];
-  // The planned files first, so that the first site shows as early as before.
-  for (let i = 0; i < discovered.files.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.files.slice(i, i + BATCH) });
-  for (let i = 0; i < discovered.context.length; i += BATCH) queue.push({ id: queue.length, rels: discovered.context.slice(i, i + BATCH), context: true });
   let outstanding = queue.length;
   let failure: Error | null = null;
   let wake: () => void = () => {};
@@ -188,10 +207,7 @@ export async function scanProject(
     outstanding--;
     progress();
   };
-  const parallel = Math.min(availableParallelism(), 8);
-  const policy = poolPolicy();
-  const pool =
-    policy === 'always' || (policy === 'auto' && discovered.files.length + context.size >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES)
+  const pool = pooled
       ? startPool(Math.max(parallel - 1, 1), { root, options }, {
           take: () => queue.shift() ?? null,
           giveBack: (batch) => queue.unshift(batch),
@@ -205,7 +221,7 @@ export async function scanProject(
   try {
     // This thread scans batches too, so the first sites come at once and no core idles (with
     // SWITCHEROO_POOL=always it only collects); without workers it scans them all.
-    const scan = fileScanner(root, options, () => parser);
+    const read = fileReader(root, options);
     let sliceStart = performance.now();
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
@@ -213,12 +229,16 @@ export async function scanProject(
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
+      // read by the read-ahead worker, or here (no worker, or it failed before this batch): each
+      // file planned before the next is read (a candidate read here is a view of a reused buffer)
+      const reads: readonly (ReadOutcome | string)[] = (await ahead?.get(batch)) ?? batch.rels;
       const outcomes: FileOutcome[] = [];
-      for (const rel of batch.rels) {
-        const outcome = scan(rel, batch.context, chooser.mapper);
+      for (const file of reads) {
+        const outcome = planRead(parser, options, typeof file === 'string' ? read(file, batch.context) : file, chooser.mapper);
         outcomes.push(outcome);
         if (outcome.type === 'planned' && files.length === 0 && outcome.plan.sites.length > 0) sliceStart = -Infinity; // show the first site now
       }
+      ahead?.release(batch);
       finish(outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
         await (held?.() ?? new Promise((r) => setImmediate(r)));
@@ -227,7 +247,7 @@ export async function scanProject(
     }
   } finally {
     signal?.removeEventListener('abort', abort);
-    await pool?.close();
+    await Promise.all([pool?.close(), ahead?.close()]);
   }
   if (failure) throw failure;
   const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);

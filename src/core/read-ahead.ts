@@ -1,0 +1,102 @@
+/**
+ * A worker thread that reads the scan's files ahead of it (read-file.ts: open, read, classes, nnx,
+ * the load_state_dict prefilter) and hands them over in order, so that the scanner's thread only
+ * plans. On two cores, planning in two threads gained nothing (each thread's JIT warms up on the
+ * one core left, and both ran at half speed); reading is mostly system calls and native buffer
+ * searches, and took a sixth of the plan's time on the bench tree.
+ *
+ * The worker runs at most READ_AHEAD_BYTES of candidate files ahead of what was planned. If it
+ * fails, the batches it has not handed over are read in the scanner's thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReadOutcome } from './read-file.js';
+import type { Batch } from './scan-pool.js';
+import type { ScanOptions } from './types.js';
+
+/** Bytes of candidate files read but not yet planned, at most (a larger file is still read, alone). */
+export const READ_AHEAD_BYTES = 8 << 20;
+
+export interface ReadAheadInit {
+  root: string;
+  options: ScanOptions;
+  batches: Batch[];
+  limit: number;
+}
+
+export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed: string };
+
+/** Main thread → worker: the batch `id` is planned, its bytes no longer count against the limit. */
+export interface ReadAheadRelease {
+  release: number;
+}
+
+export interface ReadAhead {
+  /** The batch's files as read by the worker, in order; null when the worker failed first (read them here). */
+  get(batch: Batch): Promise<ReadOutcome[] | null>;
+  /** The batch `get` gave is planned. */
+  release(batch: Batch): void;
+  close(): Promise<void>;
+}
+
+/** The built worker script, or null when running from TypeScript sources (tests), where threads are skipped. */
+function workerScript(): string | null {
+  if (!import.meta.url.endsWith('.js')) return null;
+  const path = fileURLToPath(new URL('./read-worker.js', import.meta.url));
+  return existsSync(path) ? path : null;
+}
+
+/** Starts the worker on `batches` (read in order), or returns null when no worker can run here. */
+export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES): ReadAhead | null {
+  const script = workerScript();
+  if (!script) return null;
+  let worker: Worker;
+  try {
+    // (a small heap: it holds one batch at a time; out of memory, it fails and this thread reads)
+    const resourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+    worker = new Worker(script, { workerData: { root, options, batches, limit } satisfies ReadAheadInit, resourceLimits });
+  } catch {
+    return null;
+  }
+  worker.unref();
+  const arrived = new Map<number, ReadOutcome[]>();
+  const waiting = new Map<number, (outcomes: ReadOutcome[] | null) => void>();
+  let failed = false;
+  const fail = () => {
+    if (failed) return;
+    failed = true;
+    for (const resolve of waiting.values()) resolve(null);
+    waiting.clear();
+    void worker.terminate();
+  };
+  worker.on('message', (reply: ReadAheadReply) => {
+    if ('failed' in reply) return fail();
+    const resolve = waiting.get(reply.id);
+    if (resolve) {
+      waiting.delete(reply.id);
+      resolve(reply.outcomes);
+    } else arrived.set(reply.id, reply.outcomes);
+  });
+  worker.on('error', fail);
+  worker.on('exit', fail);
+  return {
+    get(batch) {
+      const outcomes = arrived.get(batch.id);
+      if (outcomes) {
+        arrived.delete(batch.id);
+        return Promise.resolve(outcomes);
+      }
+      if (failed) return Promise.resolve(null);
+      return new Promise((resolve) => waiting.set(batch.id, resolve));
+    },
+    release(batch) {
+      if (!failed) worker.postMessage({ release: batch.id } satisfies ReadAheadRelease);
+    },
+    async close() {
+      failed = true;
+      arrived.clear();
+      await worker.terminate();
+    },
+  };
+}

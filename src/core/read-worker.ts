@@ -1,0 +1,52 @@
+/** Worker-thread entry of the read-ahead (read-ahead.ts): reads the batches in order, never more than the limit ahead. */
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ReadAheadInit, ReadAheadRelease, ReadAheadReply } from './read-ahead.js';
+import { fileReader } from './read-file.js';
+
+// The planning thread first: on two cores this one shares a core with the JIT and GC threads that
+// the planning thread relies on. On Linux a thread has a priority of its own (elsewhere this
+// would lower the whole process's).
+if (process.platform === 'linux') {
+  try {
+    setPriority(19);
+  } catch {
+    // (not allowed here: it runs at the same priority)
+  }
+}
+
+const port = parentPort;
+if (!port) throw new Error('read-worker must run in a worker thread');
+const { root, options, batches, limit } = workerData as ReadAheadInit;
+
+/** Candidate bytes of each batch handed over and not yet released. */
+const held = new Map<number, number>();
+let heldBytes = 0;
+let wake: (() => void) | null = null;
+port.on('message', ({ release }: ReadAheadRelease) => {
+  heldBytes -= held.get(release) ?? 0;
+  held.delete(release);
+  wake?.();
+});
+
+async function run() {
+  const read = fileReader(root, options, true);
+  for (const batch of batches) {
+    while (heldBytes > 0 && heldBytes >= limit) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    const outcomes = batch.rels.map((rel) => read(rel, batch.context));
+    const buffers: ArrayBuffer[] = [];
+    let bytes = 0;
+    for (const outcome of outcomes) {
+      if (outcome.type !== 'candidate') continue;
+      buffers.push(outcome.bytes.buffer as ArrayBuffer);
+      bytes += outcome.bytes.byteLength;
+    }
+    held.set(batch.id, bytes);
+    heldBytes += bytes;
+    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, buffers);
+  }
+  // (then idle until the scanner terminates it: its port stays open for releases)
+}
+
+run().catch((error: unknown) => port.postMessage({ failed: (error as Error).message ?? String(error) } satisfies ReadAheadReply));

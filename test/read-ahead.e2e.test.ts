@@ -1,0 +1,96 @@
+/**
+ * The read-ahead worker (src/core/read-ahead.ts): a thread that reads the files and hands them to
+ * the scanner's thread, which plans them. Plans must not depend on who read the files, a failed
+ * worker must leave its batches to the scanner, and the worker must not read further ahead than
+ * its limit.
+ */
+import { symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, assertBuilt, cleanup, project, runCli } from './helpers/project.js';
+
+afterAll(cleanup);
+
+const notebook = (source: string) =>
+  JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: [source] }], metadata: { kernelspec: { name: 'python3', language: 'python', display_name: 'Python 3' } }, nbformat: 4, nbformat_minor: 5 });
+
+/** A project whose files take every way through the reader: planned, ignored, skipped, linked, a notebook, an nnx import late in path order. */
+async function mixedProject(): Promise<string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 70; i++) {
+    files[`pkg/m${String(i).padStart(2, '0')}.py`] =
+      i % 5 === 0
+        ? `import torch\nfrom pkg.nets import Net\n\n\ndef load_${i}(path):\n    model = Net()\n    opt = torch.optim.AdamW(model.parameters())\n    ckpt = torch.load(path)\n    model.load_state_dict(ckpt["model"])\n    opt.load_state_dict(ckpt["opt"])\n    return model\n`
+        : `class Helper${i}:\n    pass\n`;
+  }
+  files['pkg/nets.py'] = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n';
+  files['pkg/zz_nnx.py'] = 'from flax import nnx\n';
+  files['big.py'] = `model.load_state_dict(sd)\n${'#'.repeat(3000)}\n`;
+  files['notes.ipynb'] = notebook('model.load_state_dict(torch.load("w.pt"))\n');
+  const dir = await project(files);
+  await writeFile(join(dir, 'binary.py'), Buffer.from('model.load_state_dict(sd)\n\0\n'));
+  await writeFile(join(dir, 'latin1.py'), Buffer.from('# caf\xe9\nmodel.load_state_dict(sd)\n', 'latin1'));
+  await symlink(join(dir, 'pkg', 'm00.py'), join(dir, 'link_to_m00.py'));
+  const outside = await project({ 'far.py': 'model.load_state_dict(sd)\n' });
+  await symlink(join(outside, 'far.py'), join(dir, 'far_link.py'));
+  return dir;
+}
+
+const withoutMs = (out: string) => {
+  const parsed = JSON.parse(out) as { stats: Record<string, unknown> };
+  return { ...parsed, stats: { ...parsed.stats, ms: 0 } };
+};
+
+describe('the read-ahead worker', () => {
+  it('gives the same --json and --dry-run as this thread alone and as the worker pool', async () => {
+    assertBuilt();
+    const dir = await mixedProject();
+    const runs = async (args: string[]) =>
+      Promise.all(['never', 'ahead', 'always'].map((policy) => runCli(args, { env: { SWITCHEROO_POOL: policy } })));
+    const json = await runs(['--json', '--max-file-size', '2k', dir]);
+    for (const r of json) expect(r.code, r.stderr).toBe(0);
+    const [alone, ahead, pooled] = json.map((r) => withoutMs(r.stdout)) as [ReturnType<typeof withoutMs>, ...ReturnType<typeof withoutMs>[]];
+    expect(ahead).toEqual(alone);
+    expect(pooled).toEqual(alone);
+    // every way through the reader was taken
+    const plan = alone as unknown as { mapper: { name: string }; files: { path: string }[]; skipped: { path: string; reason: string }[]; stats: { candidates: number } };
+    expect(plan.mapper.name).toBe('nnx');
+    expect(plan.files.map((f) => f.path)).toEqual(['notes.ipynb', ...Array.from({ length: 14 }, (_, k) => `pkg/m${String(k * 5).padStart(2, '0')}.py`)]);
+    expect(plan.skipped.map((s) => s.path).sort()).toEqual(['big.py', 'binary.py', 'far_link.py', 'latin1.py']);
+    const dry = await runs(['--dry-run', '--max-file-size', '2k', dir]);
+    const strip = (out: string) => out.replace(/ · \d+ ms/, '');
+    expect(strip(dry[1]?.stdout ?? '')).toBe(strip(dry[0]?.stdout ?? ''));
+    expect(dry[0]?.stdout).toContain('KeyMapper.load_into(');
+  });
+
+  it('leaves the batches it did not hand over to the scanner when it fails, and reads no further ahead than its limit', async () => {
+    assertBuilt();
+    const { startReadAhead } = (await import(join(REPO, 'dist', 'core', 'read-ahead.js'))) as typeof import('../src/core/read-ahead.js');
+    const dir = await project({ 'a.py': 'model.load_state_dict(sd)\n', 'b.py': 'model.load_state_dict(sd)\n', 'c.py': 'x = 1\n', 'd.py': 'model.load_state_dict(sd)\n' });
+    const options = { include: [], targetName: 'variables', mapper: 'flax' as const, maxFileSize: 1 << 20, preamble: 'inline' as const, helperPath: null };
+    const pause = (ms: number) => new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms));
+
+    // a limit of one byte: a batch with a candidate is handed over, the next waits for its release
+    const batches = [{ id: 0, rels: ['a.py'] }, { id: 1, rels: ['b.py', 'c.py'] }, { id: 2, rels: ['d.py'] }];
+    const limited = startReadAhead(dir, options, batches, 1);
+    expect(limited).not.toBeNull();
+    const first = await limited?.get(batches[0] as (typeof batches)[0]);
+    expect(first?.map((o) => [o.rel, o.type])).toEqual([['a.py', 'candidate']]);
+    const second = limited?.get(batches[1] as (typeof batches)[0]);
+    expect(await Promise.race([second, pause(400)])).toBe('waiting');
+    limited?.release(batches[0] as (typeof batches)[0]);
+    const read = await second;
+    expect(read?.map((o) => [o.rel, o.type])).toEqual([['b.py', 'candidate'], ['c.py', 'ignored']]);
+    const bytes = read?.[0]?.type === 'candidate' ? Buffer.from(read[0].bytes).toString() : null;
+    expect(bytes).toBe('model.load_state_dict(sd)\n');
+    await limited?.close();
+
+    // a path the reader cannot take (a file used as a directory: ENOTDIR) fails the worker there
+    const failing = [{ id: 0, rels: ['a.py'] }, { id: 1, rels: ['a.py/x.py'] }, { id: 2, rels: ['b.py'] }];
+    const ahead = startReadAhead(dir, options, failing);
+    expect((await ahead?.get(failing[0] as (typeof failing)[0]))?.map((o) => o.rel)).toEqual(['a.py']);
+    expect(await ahead?.get(failing[1] as (typeof failing)[0])).toBeNull();
+    expect(await ahead?.get(failing[2] as (typeof failing)[0])).toBeNull();
+    await ahead?.close();
+  });
+});
