@@ -71,6 +71,19 @@ describe('--json, a file at a time', () => {
     expect(text).toContain('x\\u001b[31m\\u2028\\u0085.py');
     expect(JSON.parse(text).files[0].path).toBe(file.path);
   });
+
+  it('escapes the preamble\u2019s text too (printed apart from the rest of its plan), and keeps it whole', async () => {
+    const file = await plan('a.py', 'model.load_state_dict(sd)\n');
+    const preamble = file.preamble;
+    if (!preamble) throw new Error('no preamble');
+    const text = `import os  # \u001b[31m\u202e\u0085 "quoted" \\ tab\t\n${preamble.text}`;
+    const printed = [...jsonChunks(result(1), [{ ...file, preamble: { ...preamble, text } }])].join('');
+    expect(printed).not.toMatch(/[\u001b\u202e\u0085]/);
+    expect(printed).toContain('# \\u001b[31m\\u202e\\u0085 \\"quoted\\" \\\\ tab\\t\\n');
+    const doc = JSON.parse(printed);
+    expect(doc.files[0].preamble.text).toBe(text);
+    expect(printed.replace(/\\u(202e|0085)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
 });
 
 describe('package-lock.json', () => {
