@@ -44,10 +44,13 @@ export const IDENT = /[\p{L}\p{N}_]/u;
 const PREFIX = /^[rbuft]{1,3}$/i;
 const FORMATTED = /[ft]/i;
 
+/** A-Z or a-z (a code unit; NaN, past the text's start, is none). */
+const isAsciiLetter = (c: number) => (c | 32) >= 97 && (c | 32) <= 122;
+
 /** True when the string opening at `quote` has an f or t prefix (a formatted string). */
 function isFormatted(text: string, quote: number): boolean {
   let k = quote;
-  while (k > 0 && quote - k < 4 && /[a-z]/i.test(text[k - 1] as string)) k--;
+  while (k > 0 && quote - k < 4 && isAsciiLetter(text.charCodeAt(k - 1))) k--;
   if (k === quote) return false;
   const prefix = text.slice(k, quote);
   if (!PREFIX.test(prefix) || IDENT.test(text[k - 1] ?? '')) return false;
