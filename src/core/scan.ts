@@ -13,7 +13,7 @@ import { getParser } from './parser.js';
 import { comparePaths } from './paths.js';
 import { planRead, type FileOutcome } from './scan-file.js';
 import { fileReader, type ReadOutcome } from './read-file.js';
-import { startReadAhead } from './read-ahead.js';
+import { startReadAhead, type ReadAhead } from './read-ahead.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { withHelperImport } from './plan.js';
 import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
@@ -55,11 +55,13 @@ const POOL_MIN_CORES = 4;
 
 /**
  * With fewer cores than POOL_MIN_CORES, a read-ahead worker (read-ahead.ts) reads the files once a
- * project has this many, and this thread plans: starting it costs 30 ms or more, out of this
- * thread (it starts while the grammar compiles).
+ * project has this many, and this thread plans (starting it costs 30 ms or more, mostly out of
+ * this thread).
  */
 const AHEAD_MIN_FILES = 400;
 const AHEAD_MIN_CORES = 2;
+/** Without a site by then, the read-ahead starts anyway (ms of scanning). */
+const AHEAD_AFTER_MS = 150;
 
 /**
  * For tests: SWITCHEROO_POOL=always has workers scan every batch (this thread only collects),
@@ -101,11 +103,9 @@ export async function scanProject(
   const policy = poolPolicy();
   const fileCount = discovered.files.length + context.size;
   const pooled = policy === 'always' || (policy === 'auto' && fileCount >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES);
-  // (started before the grammar is awaited: the worker's start overlaps its compilation)
-  const ahead =
-    !pooled && (policy === 'ahead' || (policy === 'auto' && fileCount >= AHEAD_MIN_FILES && parallel >= AHEAD_MIN_CORES))
-      ? startReadAhead(root, options, queue.slice())
-      : null;
+  const wantAhead = !pooled && (policy === 'ahead' || (policy === 'auto' && fileCount >= AHEAD_MIN_FILES && parallel >= AHEAD_MIN_CORES));
+  /** Started at a pause once the first site is shown (see below); it reads the batches left then. */
+  let ahead: ReadAhead | null = null;
   const parser = await parserReady;
   let files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
@@ -223,6 +223,7 @@ export async function scanProject(
     // SWITCHEROO_POOL=always it only collects); without workers it scans them all.
     const read = fileReader(root, options);
     let sliceStart = performance.now();
+    const scanStart = sliceStart;
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
@@ -243,6 +244,12 @@ export async function scanProject(
       if (performance.now() - sliceStart > SLICE_MS) {
         await (held?.() ?? new Promise((r) => setImmediate(r)));
         sliceStart = performance.now();
+        // The read-ahead starts once the first site is out (or none came in AHEAD_AFTER_MS): started
+        // sooner, its start-up (an isolate, its modules) delayed the review's first site and its
+        // screen by about 100 ms, competing with the grammar's compilation and Ink's loading.
+        if (wantAhead && !ahead && queue.length > 0 && (files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS || policy === 'ahead')) {
+          ahead = startReadAhead(root, options, queue.slice());
+        }
       }
     }
   } finally {
