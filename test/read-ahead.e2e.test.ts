@@ -63,34 +63,45 @@ describe('the read-ahead worker', () => {
     expect(dry[0]?.stdout).toContain('KeyMapper.load_into(');
   });
 
-  it('leaves the batches it did not hand over to the scanner when it fails, and reads no further ahead than its limit', async () => {
+  it('reads no further ahead than its limit, leaves the batches no one claimed to the scanner, and what it claimed when it fails', async () => {
     assertBuilt();
     const { startReadAhead } = (await import(join(REPO, 'dist', 'core', 'read-ahead.js'))) as typeof import('../src/core/read-ahead.js');
     const dir = await project({ 'a.py': 'model.load_state_dict(sd)\n', 'b.py': 'model.load_state_dict(sd)\n', 'c.py': 'x = 1\n', 'd.py': 'model.load_state_dict(sd)\n' });
     const options = { include: [], targetName: 'variables', mapper: 'flax' as const, maxFileSize: 1 << 20, preamble: 'inline' as const, helperPath: null };
-    const pause = (ms: number) => new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    type Ahead = NonNullable<ReturnType<typeof startReadAhead>>;
+    /** Waits (up to 20 s) until the worker has claimed `n` batches, then lets it run on a little. */
+    const claimedBy = async (ahead: Ahead, n: number) => {
+      for (let waited = 0; ahead.claimed() < n && waited < 20_000; waited += 20) await pause(20);
+      await pause(300);
+    };
+    type B = { id: number; rels: string[] };
+    const rels = (outcomes: Awaited<ReturnType<Ahead['get']>>) => outcomes?.map((o) => [o.rel, o.type]) ?? null;
 
-    // a limit of one byte: a batch with a candidate is handed over, the next waits for its release
-    const batches = [{ id: 0, rels: ['a.py'] }, { id: 1, rels: ['b.py', 'c.py'] }, { id: 2, rels: ['d.py'] }];
-    const limited = startReadAhead(dir, options, batches, 1);
+    // a limit of one byte: after a batch holding a candidate the worker waits for its release, so
+    // the next batch is left to the scanner; released, it claims the one after
+    const batches: B[] = [{ id: 5, rels: ['a.py'] }, { id: 6, rels: ['b.py', 'c.py'] }, { id: 7, rels: ['d.py'] }];
+    const limited = startReadAhead(dir, options, batches, 1) as Ahead;
     expect(limited).not.toBeNull();
-    const first = await limited?.get(batches[0] as (typeof batches)[0]);
-    expect(first?.map((o) => [o.rel, o.type])).toEqual([['a.py', 'candidate']]);
-    const second = limited?.get(batches[1] as (typeof batches)[0]);
-    expect(await Promise.race([second, pause(400)])).toBe('waiting');
-    limited?.release(batches[0] as (typeof batches)[0]);
-    const read = await second;
-    expect(read?.map((o) => [o.rel, o.type])).toEqual([['b.py', 'candidate'], ['c.py', 'ignored']]);
-    const bytes = read?.[0]?.type === 'candidate' ? Buffer.from(read[0].bytes).toString() : null;
-    expect(bytes).toBe('model.load_state_dict(sd)\n');
-    await limited?.close();
+    await claimedBy(limited, 1);
+    expect(limited.claimed()).toBe(1);
+    expect(rels(await limited.get(batches[0] as B))).toEqual([['a.py', 'candidate']]);
+    expect(await limited.get(batches[1] as B)).toBeNull(); // claimed here
+    limited.release(batches[0] as B);
+    await claimedBy(limited, 3);
+    const last = await limited.get(batches[2] as B);
+    expect(rels(last)).toEqual([['d.py', 'candidate']]);
+    expect(last?.[0]?.type === 'candidate' ? Buffer.from(last[0].bytes).toString() : null).toBe('model.load_state_dict(sd)\n');
+    await limited.close();
 
-    // a path the reader cannot take (a file used as a directory: ENOTDIR) fails the worker there
-    const failing = [{ id: 0, rels: ['a.py'] }, { id: 1, rels: ['a.py/x.py'] }, { id: 2, rels: ['b.py'] }];
-    const ahead = startReadAhead(dir, options, failing);
-    expect((await ahead?.get(failing[0] as (typeof failing)[0]))?.map((o) => o.rel)).toEqual(['a.py']);
-    expect(await ahead?.get(failing[1] as (typeof failing)[0])).toBeNull();
-    expect(await ahead?.get(failing[2] as (typeof failing)[0])).toBeNull();
-    await ahead?.close();
+    // a path the reader cannot take (a file used as a directory: ENOTDIR) fails the worker there:
+    // the batch it claimed is the scanner's to read, and so is the next, which no one had claimed
+    const failing: B[] = [{ id: 0, rels: ['b.py', 'c.py'] }, { id: 1, rels: ['a.py/x.py'] }, { id: 2, rels: ['b.py'] }];
+    const ahead = startReadAhead(dir, options, failing) as Ahead;
+    await claimedBy(ahead, 2);
+    expect(rels(await ahead.get(failing[0] as B))).toEqual([['b.py', 'candidate'], ['c.py', 'ignored']]);
+    expect(await ahead.get(failing[1] as B)).toBeNull();
+    expect(await ahead.get(failing[2] as B)).toBeNull();
+    await ahead.close();
   });
 });

@@ -5,8 +5,10 @@
  * one core left, and both ran at half speed); reading is mostly system calls and native buffer
  * searches, and took a sixth of the plan's time on the bench tree.
  *
- * The worker runs at most READ_AHEAD_BYTES of candidate files ahead of what was planned. If it
- * fails, the batches it has not handed over are read in the scanner's thread.
+ * Batches are claimed in order through a shared counter: the worker claims the next one when it
+ * is free to read, the scanner when it needs one that no one has claimed (while the worker starts,
+ * or waits at its limit), and reads that one itself. The worker runs at most READ_AHEAD_BYTES of
+ * candidate files ahead of what was planned. If it fails, the scanner reads what it had claimed.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,8 @@ export interface ReadAheadInit {
   root: string;
   options: ScanOptions;
   batches: Batch[];
+  /** One Int32: the position in `batches` of the next batch no one has claimed. */
+  next: SharedArrayBuffer;
   limit: number;
 }
 
@@ -33,10 +37,15 @@ export interface ReadAheadRelease {
 }
 
 export interface ReadAhead {
-  /** The batch's files as read by the worker, in order; null when the worker failed first (read them here). */
+  /**
+   * The batch's files as read by the worker; null when this thread is to read them (no one had
+   * claimed the batch, so this thread has, or the worker failed first). Asked in batch order.
+   */
   get(batch: Batch): Promise<ReadOutcome[] | null>;
   /** The batch `get` gave is planned. */
   release(batch: Batch): void;
+  /** For tests: how many batches have been claimed, by either thread. */
+  claimed(): number;
   close(): Promise<void>;
 }
 
@@ -47,15 +56,18 @@ function workerScript(): string | null {
   return existsSync(path) ? path : null;
 }
 
-/** Starts the worker on `batches` (read in order), or returns null when no worker can run here. */
+/** Starts the worker on `batches` (read in order, ids consecutive), or returns null when no worker can run here. */
 export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES): ReadAhead | null {
   const script = workerScript();
-  if (!script) return null;
+  const first = batches[0];
+  if (!script || !first) return null;
+  const next = new SharedArrayBuffer(4);
+  const claims = new Int32Array(next);
   let worker: Worker;
   try {
     // (a small heap: it holds one batch at a time; out of memory, it fails and this thread reads)
     const resourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
-    worker = new Worker(script, { workerData: { root, options, batches, limit } satisfies ReadAheadInit, resourceLimits });
+    worker = new Worker(script, { workerData: { root, options, batches, next, limit } satisfies ReadAheadInit, resourceLimits });
   } catch {
     return null;
   }
@@ -80,6 +92,14 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
   });
   worker.on('error', fail);
   worker.on('exit', fail);
+  /** True when this thread claims the batch at `position` (no one had); false when the worker has. */
+  const claimHere = (position: number) => {
+    for (;;) {
+      const at = Atomics.load(claims, 0);
+      if (at > position) return false;
+      if (Atomics.compareExchange(claims, 0, at, position + 1) === at) return true;
+    }
+  };
   return {
     get(batch) {
       const outcomes = arrived.get(batch.id);
@@ -87,12 +107,13 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
         arrived.delete(batch.id);
         return Promise.resolve(outcomes);
       }
-      if (failed) return Promise.resolve(null);
+      if (claimHere(batch.id - first.id) || failed) return Promise.resolve(null);
       return new Promise((resolve) => waiting.set(batch.id, resolve));
     },
     release(batch) {
       if (!failed) worker.postMessage({ release: batch.id } satisfies ReadAheadRelease);
     },
+    claimed: () => Math.min(Atomics.load(claims, 0), batches.length),
     async close() {
       failed = true;
       arrived.clear();

@@ -17,7 +17,8 @@ if (process.platform === 'linux') {
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
-const { root, options, batches, limit } = workerData as ReadAheadInit;
+const { root, options, batches, next, limit } = workerData as ReadAheadInit;
+const claims = new Int32Array(next);
 
 /** Candidate bytes of each batch handed over and not yet released. */
 const held = new Map<number, number>();
@@ -31,9 +32,12 @@ port.on('message', ({ release }: ReadAheadRelease) => {
 
 async function run() {
   const read = fileReader(root, options, true);
-  for (const batch of batches) {
+  for (;;) {
     while (heldBytes > 0 && heldBytes >= limit) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
+    // the next batch no one has claimed (the scanner claims those it reaches first)
+    const batch = batches[Atomics.add(claims, 0, 1)];
+    if (!batch) break;
     const outcomes = batch.rels.map((rel) => read(rel, batch.context));
     const buffers: ArrayBuffer[] = [];
     let bytes = 0;

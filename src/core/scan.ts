@@ -224,6 +224,7 @@ export async function scanProject(
     const read = fileReader(root, options);
     let sliceStart = performance.now();
     const scanStart = sliceStart;
+    let wasHeld = false;
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
@@ -242,14 +243,16 @@ export async function scanProject(
       ahead?.release(batch);
       finish(outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
-        await (held?.() ?? new Promise((r) => setImmediate(r)));
+        const hold = held?.() ?? null;
+        await (hold ?? new Promise((r) => setImmediate(r)));
+        if (hold) wasHeld = true;
         sliceStart = performance.now();
-        // The read-ahead starts once the first site is out (or none came in AHEAD_AFTER_MS): started
-        // sooner, its start-up (an isolate, its modules) delayed the review's first site and its
-        // screen by about 100 ms, competing with the grammar's compilation and Ink's loading.
-        if (wantAhead && !ahead && queue.length > 0 && (files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS || policy === 'ahead')) {
-          ahead = startReadAhead(root, options, queue.slice());
-        }
+        // The read-ahead starts once the first site is out (or none came in AHEAD_AFTER_MS), and
+        // where the scan is held while Ink loads, once it was: started sooner, its start-up (an
+        // isolate, its modules) delayed the review's first site and its screen by about 100 ms,
+        // competing with the grammar's compilation and Ink's loading.
+        const due = policy === 'ahead' || (held ? wasHeld : files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS);
+        if (wantAhead && !ahead && queue.length > 0 && due) ahead = startReadAhead(root, options, queue.slice());
       }
     }
   } finally {
