@@ -42,7 +42,7 @@ const withoutMs = (out: string) => {
 };
 
 describe('the read-ahead worker', () => {
-  it('gives the same --json and --dry-run as this thread alone and as the worker pool', async () => {
+  it('gives the same --json and --dry-run as this thread alone and as the worker pool (SWITCHEROO_POOL=ahead: the worker reads every file)', async () => {
     assertBuilt();
     const dir = await mixedProject();
     const runs = async (args: string[]) =>
@@ -103,5 +103,11 @@ describe('the read-ahead worker', () => {
     expect(await ahead.get(failing[1] as B)).toBeNull();
     expect(await ahead.get(failing[2] as B)).toBeNull();
     await ahead.close();
+
+    // asked before the worker has read it (it claims every batch here): the failure answers the wait
+    const waited = startReadAhead(dir, options, [{ id: 0, rels: ['a.py/x.py'] }, { id: 1, rels: ['b.py'] }], undefined, false) as Ahead;
+    expect(await waited.get({ id: 0, rels: ['a.py/x.py'] })).toBeNull();
+    expect(await waited.get({ id: 1, rels: ['b.py'] })).toBeNull();
+    await waited.close();
   });
 });

@@ -72,7 +72,7 @@ describe('--json, a file at a time', () => {
     expect(JSON.parse(text).files[0].path).toBe(file.path);
   });
 
-  it('escapes the preamble\u2019s text too (printed apart from the rest of its plan), and keeps it whole', async () => {
+  it('escapes the preamble\u2019s text too, and keeps it whole', async () => {
     const file = await plan('a.py', 'model.load_state_dict(sd)\n');
     const preamble = file.preamble;
     if (!preamble) throw new Error('no preamble');

@@ -56,8 +56,11 @@ function workerScript(): string | null {
   return existsSync(path) ? path : null;
 }
 
-/** Starts the worker on `batches` (read in order, ids consecutive), or returns null when no worker can run here. */
-export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES): ReadAhead | null {
+/**
+ * Starts the worker on `batches` (read in order, ids consecutive), or returns null when no worker
+ * can run here. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
+ */
+export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
   const script = workerScript();
   const first = batches[0];
   if (!script || !first) return null;
@@ -91,6 +94,7 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
     } else arrived.set(reply.id, reply.outcomes);
   });
   worker.on('error', fail);
+  worker.on('messageerror', fail); // (a reply that could not be read: its batch would never come)
   worker.on('exit', fail);
   /** True when this thread claims the batch at `position` (no one had); false when the worker has. */
   const claimHere = (position: number) => {
@@ -107,7 +111,7 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
         arrived.delete(batch.id);
         return Promise.resolve(outcomes);
       }
-      if (claimHere(batch.id - first.id) || failed) return Promise.resolve(null);
+      if ((claim && claimHere(batch.id - first.id)) || failed) return Promise.resolve(null);
       return new Promise((resolve) => waiting.set(batch.id, resolve));
     },
     release(batch) {

@@ -1,19 +1,7 @@
 /** Worker-thread entry of the read-ahead (read-ahead.ts): reads the batches in order, never more than the limit ahead. */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadAheadInit, ReadAheadRelease, ReadAheadReply } from './read-ahead.js';
 import { fileReader } from './read-file.js';
-
-// The planning thread first: on two cores this one shares a core with the JIT and GC threads that
-// the planning thread relies on. On Linux a thread has a priority of its own (elsewhere this
-// would lower the whole process's).
-if (process.platform === 'linux') {
-  try {
-    setPriority(19);
-  } catch {
-    // (not allowed here: it runs at the same priority)
-  }
-}
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');

@@ -65,7 +65,8 @@ const AHEAD_AFTER_MS = 150;
 
 /**
  * For tests: SWITCHEROO_POOL=always has workers scan every batch (this thread only collects),
- * =ahead has the read-ahead worker read every file, =never keeps everything in this thread.
+ * =ahead has the read-ahead worker read every file (this thread claims none), =never keeps
+ * everything in this thread.
  */
 function poolPolicy(): 'auto' | 'always' | 'ahead' | 'never' {
   const value = process.env.SWITCHEROO_POOL;
@@ -225,6 +226,9 @@ export async function scanProject(
     let sliceStart = performance.now();
     const scanStart = sliceStart;
     let wasHeld = false;
+    // SWITCHEROO_POOL=ahead (tests): the worker from the first batch, and every batch left to it
+    let aheadTried = policy === 'ahead';
+    if (aheadTried) ahead = startReadAhead(root, options, queue.slice(), undefined, false);
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
@@ -251,8 +255,11 @@ export async function scanProject(
         // where the scan is held while Ink loads, once it was: started sooner, its start-up (an
         // isolate, its modules) delayed the review's first site and its screen by about 100 ms,
         // competing with the grammar's compilation and Ink's loading.
-        const due = policy === 'ahead' || (held ? wasHeld : files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS);
-        if (wantAhead && !ahead && queue.length > 0 && due) ahead = startReadAhead(root, options, queue.slice());
+        const due = held ? wasHeld : files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS;
+        if (wantAhead && !aheadTried && queue.length > 0 && due) {
+          aheadTried = true;
+          ahead = startReadAhead(root, options, queue.slice());
+        }
       }
     }
   } finally {
