@@ -10,11 +10,9 @@
  * or waits at its limit), and reads that one itself. The worker runs at most READ_AHEAD_BYTES of
  * candidate files ahead of what was planned. If it fails, the scanner reads what it had claimed.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReadOutcome } from './read-file.js';
-import type { Batch } from './scan-pool.js';
+import { workerScript, type Batch } from './scan-pool.js';
 import type { ScanOptions } from './types.js';
 
 /** Bytes of candidate files read but not yet planned, at most (a larger file is still read, alone). */
@@ -49,19 +47,12 @@ export interface ReadAhead {
   close(): Promise<void>;
 }
 
-/** The built worker script, or null when running from TypeScript sources (tests), where threads are skipped. */
-function workerScript(): string | null {
-  if (!import.meta.url.endsWith('.js')) return null;
-  const path = fileURLToPath(new URL('./read-worker.js', import.meta.url));
-  return existsSync(path) ? path : null;
-}
-
 /**
  * Starts the worker on `batches` (read in order, ids consecutive), or returns null when no worker
  * can run here. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
  */
 export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
-  const script = workerScript();
+  const script = workerScript('read-worker.js');
   const first = batches[0];
   if (!script || !first) return null;
   const next = new SharedArrayBuffer(4);

@@ -27,10 +27,13 @@ export type WorkerReply =
   | { id: number; outcomes: FileOutcome[] }
   | { id: number; error: string };
 
-/** The built worker script, or null when running from TypeScript sources (tests), where threads are skipped. */
-function workerScript(): string | null {
+/**
+ * The built worker script `name` (beside this module: scan-worker.js, read-worker.js), or null when
+ * running from TypeScript sources (tests), where threads are skipped.
+ */
+export function workerScript(name: string): string | null {
   if (!import.meta.url.endsWith('.js')) return null;
-  const path = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
+  const path = fileURLToPath(new URL(`./${name}`, import.meta.url));
   return existsSync(path) ? path : null;
 }
 
@@ -57,7 +60,7 @@ export interface PoolHooks {
 
 /** A pool of `size` workers, or null when workers cannot be used here. */
 export function startPool(size: number, init: WorkerInit, hooks: PoolHooks): Pool | null {
-  const script = workerScript();
+  const script = workerScript('scan-worker.js');
   if (!script || size < 1) return null;
   const held = new Map<Worker, Map<number, Batch>>();
   let failed = false;
