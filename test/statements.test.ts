@@ -118,6 +118,12 @@ describe('top-level statements', () => {
     expect(topLevelStatements(TRICKY.replace(/\n/g, '\r\n'))?.length).toBe(found.length);
   });
 
+  it('reads a keyword followed by a letter outside the BMP as part of a name, as Python does', () => {
+    // `else𝔘` and `class𝔘` are names (U+1D518 is a letter, two UTF-16 code units), not keywords
+    const text = 'x = 1\nelse\u{1D518} = 2\nclass\u{1D518} = 3\nfrom\u{1D518} = 4\n';
+    expect(topLevelStatements(text)?.map(({ lead }) => lead)).toEqual(['other', 'other', 'other', 'other']);
+  });
+
   it('ends a triple-quoted string at its first unescaped closing quotes', () => {
     const lines = [String.raw`s = """a \""" still inside \\"""`, 'x = 1', String.raw`t = '''\''''''`, 'y = 2'];
     expect(starts(`${lines.join('\n')}\n`)?.map(([line]) => line)).toEqual(lines);

@@ -3,6 +3,7 @@
  * text that is not code: strings, bytes, f-strings and t-strings (nested fields, format specs),
  * escapes. Anything they are not sure of throws `Unsure`.
  */
+import { identBefore } from './words.js';
 
 /** Thrown where the lexer is not sure what the text means; `at` is the offset, for debugging. */
 export class Unsure extends Error {
@@ -40,7 +41,6 @@ export const NO_DELIMITERS: readonly string[] = [];
 /** Characters no Python statement begins with (`)]}` are caught as unbalanced brackets). */
 export const NOT_A_START = new Set([...'\\<>=,;?!$`|&^/%'].map((c) => c.charCodeAt(0)));
 
-export const IDENT = /[\p{L}\p{N}_]/u;
 const PREFIX = /^[rbuft]{1,3}$/i;
 const FORMATTED = /[ft]/i;
 
@@ -53,7 +53,7 @@ function isFormatted(text: string, quote: number): boolean {
   while (k > 0 && quote - k < 4 && isAsciiLetter(text.charCodeAt(k - 1))) k--;
   if (k === quote) return false;
   const prefix = text.slice(k, quote);
-  if (!PREFIX.test(prefix) || IDENT.test(text[k - 1] ?? '')) return false;
+  if (!PREFIX.test(prefix) || identBefore(text, k)) return false;
   return FORMATTED.test(prefix);
 }
 

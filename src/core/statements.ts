@@ -15,7 +15,8 @@
  * match the blocks around it, a header with no body, a clause with no statement to continue) makes
  * it return null, and the caller parses the whole file.
  */
-import { ACTED_ON, Act, BACKSLASH, CODE, CR, FF, HASH, IDENT, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
+import { ACTED_ON, Act, CODE, CR, FF, HASH, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
+import { identAt } from './words.js';
 
 export interface Clause {
   /** Offset of the start of its first line (its decorators' for a decorated definition). */
@@ -68,11 +69,9 @@ const SPACE = 32;
 const TAB = 9;
 
 
-/** True when `word` stands at `k` as a whole word. */
+/** True when `word` stands at `k` as a whole word (what follows it is tested by code point: `else𝔘` is a name). */
 function wordAt(text: string, k: number, word: string): boolean {
-  if (!text.startsWith(word, k)) return false;
-  const next = text.charCodeAt(k + word.length);
-  return !(next < 128 ? (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 95 : IDENT.test(text[k + word.length] ?? ''));
+  return text.startsWith(word, k) && !identAt(text, k + word.length);
 }
 
 type Kind = Block['lead'] | 'decorator' | 'continuation';
