@@ -7,15 +7,15 @@
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, assertBuilt, cleanup, project, runCli } from './helpers/project.js';
+import { REPO, assertBuilt, cleanup, project, readTree, runCli } from './helpers/project.js';
 
 afterAll(cleanup);
 
 const notebook = (source: string) =>
   JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: [source] }], metadata: { kernelspec: { name: 'python3', language: 'python', display_name: 'Python 3' } }, nbformat: 4, nbformat_minor: 5 });
 
-/** A project whose files take every way through the reader: planned, ignored, skipped, linked, a notebook, an nnx import late in path order. */
-async function mixedProject(): Promise<string> {
+/** A project whose files take every way through the reader: planned, ignored, skipped, linked, a notebook, an nnx import late in path order (with `nnx`). */
+async function mixedProject(nnx = true): Promise<string> {
   const files: Record<string, string> = {};
   for (let i = 0; i < 70; i++) {
     files[`pkg/m${String(i).padStart(2, '0')}.py`] =
@@ -24,7 +24,7 @@ async function mixedProject(): Promise<string> {
         : `class Helper${i}:\n    pass\n`;
   }
   files['pkg/nets.py'] = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 2)\n';
-  files['pkg/zz_nnx.py'] = 'from flax import nnx\n';
+  if (nnx) files['pkg/zz_nnx.py'] = 'from flax import nnx\n';
   files['big.py'] = `model.load_state_dict(sd)\n${'#'.repeat(3000)}\n`;
   files['notes.ipynb'] = notebook('model.load_state_dict(torch.load("w.pt"))\n');
   const dir = await project(files);
@@ -61,6 +61,24 @@ describe('the read-ahead worker', () => {
     const strip = (out: string) => out.replace(/ · \d+ ms/, '');
     expect(strip(dry[1]?.stdout ?? '')).toBe(strip(dry[0]?.stdout ?? ''));
     expect(dry[0]?.stdout).toContain('KeyMapper.load_into(');
+  });
+
+  it('writes with --yes what this thread alone writes (the worker hashes what it read: a wrong hash would refuse every write as changed since the scan)', async () => {
+    assertBuilt();
+    // (no nnx import: it would have the scanner read the files planned before it again, and hash them itself)
+    const [alone, ahead] = await Promise.all([mixedProject(false), mixedProject(false)]);
+    const [a, b] = await Promise.all([
+      runCli(['--yes', '--max-file-size', '2k', alone], { env: { SWITCHEROO_POOL: 'never' } }),
+      runCli(['--yes', '--max-file-size', '2k', ahead], { env: { SWITCHEROO_POOL: 'ahead' } }),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).not.toMatch(/changed on disk/);
+    const [before, written, writtenAhead] = await Promise.all([readTree(await mixedProject(false)), readTree(alone), readTree(ahead)]);
+    const changed = [...written].filter(([path, bytes]) => !before.get(path)?.equals(bytes)).map(([path]) => path);
+    expect(changed).toContain('pkg/m05.py');
+    expect(String(written.get('pkg/m05.py'))).toContain('KeyMapper.from_torch(');
+    for (const path of changed) expect(String(writtenAhead.get(path)), path).toBe(String(written.get(path)));
   });
 
   it('reads no further ahead than its limit, leaves the batches no one claimed to the scanner, and what it claimed when it fails', async () => {

@@ -47,10 +47,10 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
   return planWith(await getParser(), path, absPath, bytes, options, focus);
 }
 
-/** `facts`: the file's classes and imports where the caller has read them from these bytes already. */
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts): FilePlan {
+/** `facts`: the file's classes and imports, and `hash` the bytes' sha256, where the caller has them from these bytes already. */
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts, hash = sha256(bytes)): FilePlan {
   const { text, bom, eol } = decode(bytes);
-  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash: sha256(bytes), indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), facts }, options, focused);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash, indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), facts }, options, focused);
 }
 
 /** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */

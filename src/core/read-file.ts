@@ -2,14 +2,15 @@
  * The first half of scanning a file: open it safely, read it, and learn what the scan needs from
  * every file (is it text, its classes, whether it imports flax.nnx, whether it calls
  * load_state_dict at all). No parser here: the read-ahead worker (read-ahead.ts) runs this alone,
- * so that it starts quickly and leaves planning to the scanner's thread.
+ * so that it starts quickly and leaves planning to the scanner's thread (with `worker`, it also
+ * copies each candidate's bytes, to hand them over, and hashes them).
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
 import { isInside } from './paths.js';
-import { unreadableReason } from './text.js';
+import { sha256, unreadableReason } from './text.js';
 import type { ScanOptions, Skipped } from './types.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
@@ -39,6 +40,8 @@ export type Candidate = Found & {
   path: string;
   abs: string;
   bytes: Uint8Array;
+  /** sha256 of `bytes`, where the reader was asked for it (the read-ahead worker: off the planning thread). */
+  hash?: string;
   notebook: boolean;
   facts: { classes: ClassFact[]; imports: ImportFact[] } | null;
   nnx: number | null;
@@ -59,6 +62,11 @@ function scratchReader(): (fd: number, size: number) => Buffer {
     for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
     return scratch.subarray(0, length);
   };
+}
+
+/** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own and its hash. */
+function own(read: Buffer, worker: boolean): { bytes: Uint8Array; hash?: string } {
+  return worker ? { bytes: new Uint8Array(read), hash: sha256(read) } : { bytes: read };
 }
 
 /**
@@ -89,9 +97,9 @@ function openDirect(path: string): { fd: number; info: Stats } | null {
 /**
  * A function that reads files of `root` one at a time, synchronously (many small sync reads beat
  * the promise API's thread-pool round trips). A `context` file is read for its classes only. A
- * candidate's `bytes` are valid until the next call (`copy` gives it bytes of its own).
+ * candidate's `bytes` are valid until the next call (`worker` gives it bytes of its own, and their hash).
  */
-export function fileReader(root: string, options: ScanOptions, copy = false): (rel: string, context?: boolean) => ReadOutcome {
+export function fileReader(root: string, options: ScanOptions, worker = false): (rel: string, context?: boolean) => ReadOutcome {
   const readInto = scratchReader();
   return (rel, context = false) => {
     const link = resolve(root, rel);
@@ -125,18 +133,17 @@ export function fileReader(root: string, options: ScanOptions, copy = false): (r
       const bad = unreadableReason(read);
       if (bad) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: bad } };
       const path = abs === link ? rel : relative(root, abs).split(sep).join('/');
-      const bytes = () => (copy ? new Uint8Array(read) : read);
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
         if (context || read.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
-        return { ...found, type: 'candidate', path, abs, bytes: bytes(), notebook: true, facts: null, nnx: null };
+        return { ...found, type: 'candidate', path, abs, ...own(read, worker), notebook: true, facts: null, nnx: null };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(read);
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(read) : null;
       if (context || read.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      return { ...found, type: 'candidate', path, abs, bytes: bytes(), notebook: false, facts: { classes, imports: findImports(read) }, nnx };
+      return { ...found, type: 'candidate', path, abs, ...own(read, worker), notebook: false, facts: { classes, imports: findImports(read) }, nnx };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };
