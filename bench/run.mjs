@@ -7,7 +7,10 @@
 //   site-packages the Python files installed in .venv (torch, jax, flax, numpy...), if there is one
 // Targets (issue 17): plan <= 0.25x ast-grep's wall time and <= 12x rg's; peak < 300 MB at any
 // size; first site < 500 ms, keypress < 50 ms, review on screen < 1,000 ms.
-// BENCH_RUNS (default 3) runs of each tool per input; BENCH_ONLY=generated,x4,site-packages picks inputs.
+// BENCH_RUNS (default 5) rounds per input; BENCH_ONLY=generated,x4,site-packages picks inputs. Each round
+// runs the plan, the base's (if any), rg and ast-grep one after the other, and the ratios are the
+// medians of each round's own ratio: this VM's speed drifts by 20% from minute to minute, and tools
+// timed minutes apart gave ratios that moved as much.
 // BENCH_BASE=<a built checkout, e.g. of main> times its plan too, in the same run, beside this one's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'bin.cjs'); // the installed bin
 const AST_GREP = join(ROOT, 'node_modules', '.bin', 'ast-grep');
 const SEED = Number(process.env.BENCH_SEED ?? 1);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const BASE = process.env.BENCH_BASE ? join(process.env.BENCH_BASE, 'dist', 'bin.cjs') : null;
 /** The base's commit when it is a git checkout, else its folder's name. */
@@ -71,17 +74,24 @@ const load = loadavg()[0].toFixed(1);
 const rows = [];
 for (const input of inputs) {
   timed('node', [CLI, '--json', input.dir]); // warms the file cache
-  // this build and the base's in turns, so that both see the same load
+  // in rounds: this build, the base's, rg and ast-grep in turns, so that each round's tools see the same load
   const plans = [];
   const basePlans = [];
+  const rgs = [];
+  const sgs = [];
+  const withAstGrep = hasAstGrep && input.astGrep !== false;
   for (let i = 0; i < RUNS; i++) {
     plans.push(timed('node', [CLI, '--json', input.dir]));
     if (BASE) basePlans.push(timed('node', [BASE, '--json', input.dir]));
+    if (hasRg) rgs.push(timed('rg', ['-c', '-F', 'load_state_dict', '-g', '*.py', input.dir], [0, 1]).ms);
+    if (withAstGrep) sgs.push(timed(AST_GREP, ['run', '-l', 'python', '-p', '$R.load_state_dict($$$A)', input.dir], [0, 1]).ms);
   }
   const stats = JSON.parse(plans[0].stdout).stats;
   const wall = median(plans.map((p) => p.ms));
-  const rg = hasRg ? median(Array.from({ length: RUNS }, () => timed('rg', ['-c', '-F', 'load_state_dict', '-g', '*.py', input.dir], [0, 1]).ms)) : null;
-  const sg = hasAstGrep && input.astGrep !== false ? median(Array.from({ length: RUNS }, () => timed(AST_GREP, ['run', '-l', 'python', '-p', '$R.load_state_dict($$$A)', input.dir], [0, 1]).ms)) : null;
+  const rg = hasRg ? median(rgs) : null;
+  const sg = withAstGrep ? median(sgs) : null;
+  /** The median of each round's ratio of `runs` to the tool's run in that round. */
+  const ratio = (runs, tool, digits) => `${median(runs.map((p, i) => p.ms / Math.max(tool[i], 1))).toFixed(digits)}x`;
   const reviews = [];
   const floors = [];
   const keyRuns = [];
@@ -102,9 +112,9 @@ for (const input of inputs) {
     'plan CPU ms (min)': Math.min(...plans.map((p) => p.cpu)),
     'peak MB': Math.max(...plans.map((p) => p.mb)),
     'rg ms': rg ?? 'n/a',
-    'plan / rg': rg ? `${(wall / Math.max(rg, 1)).toFixed(1)}x` : 'rg not installed',
+    'plan / rg': rg ? ratio(plans, rgs, 1) : 'rg not installed',
     'ast-grep ms': sg ?? 'n/a',
-    'plan / ast-grep': sg ? `${(wall / sg).toFixed(2)}x` : hasAstGrep ? 'not run' : 'ast-grep not installed',
+    'plan / ast-grep': sg ? ratio(plans, sgs, 2) : hasAstGrep ? 'not run' : 'ast-grep not installed',
     'first site ms': review((r) => r.firstSite),
     'review on screen ms': review((r) => r.review),
     'review scan done ms': review((r) => r.scanned),
@@ -118,8 +128,8 @@ for (const input of inputs) {
     const base = { ...rows[rows.length - 1], input: `${input.name} (base: ${baseName})` };
     const baseStats = JSON.parse(basePlans[0].stdout).stats;
     Object.assign(base, { candidates: baseStats.candidates, sites: baseStats.sites, 'plan ms': baseWall, 'plan CPU ms (min)': Math.min(...basePlans.map((p) => p.cpu)), 'peak MB': Math.max(...basePlans.map((p) => p.mb)) });
-    base['plan / rg'] = rg ? `${(baseWall / Math.max(rg, 1)).toFixed(1)}x` : base['plan / rg'];
-    base['plan / ast-grep'] = sg ? `${(baseWall / sg).toFixed(2)}x` : base['plan / ast-grep'];
+    base['plan / rg'] = rg ? ratio(basePlans, rgs, 1) : base['plan / rg'];
+    base['plan / ast-grep'] = sg ? ratio(basePlans, sgs, 2) : base['plan / ast-grep'];
     for (const key of ['first site ms', 'review on screen ms', 'review scan done ms', 'keypress ms (1,000 sites)', 'spinner ms', 'node floor ms']) base[key] = '-';
     rows.push(base);
   }
@@ -128,7 +138,7 @@ console.table(rows);
 
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
 const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? '+' : '';
-const machine = `${cpus().length}x ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'}, node ${process.version}, load ${load}`;
+const machine = `${cpus().length}x ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'}, node ${process.version}, load ${load}, ${RUNS} rounds`;
 const results = join(ROOT, 'bench', 'results.md');
 const HEADER = '## Per input (issue 17)';
 if (!readFileSync(results, 'utf8').includes(HEADER)) {
