@@ -77,6 +77,7 @@ export class Focus implements Coverage {
   /** Offsets the evidence read that the tree did not hold. */
   readonly misses: number[] = [];
   private definitions: Map<number, Block> | null = null;
+  private module: Array<[number, number]> | null = null;
 
   private constructor(
     private readonly text: string,
@@ -121,19 +122,41 @@ export class Focus implements Coverage {
 
   /**
    * Keeps the statements in [from, to) where `word` stands as a whole word (not after a dot when
-   * `plain`; right after `before` when given); calls `found` with each offset.
+   * `plain`; right after `before` when given); calls `found` with each offset. (Searched in a slice
+   * of the text: a search of the whole text ran on past `to` to the word's next use, wherever that was.)
    */
-  private keepWord(word: string, from: number, to: number, plain: boolean, before = '', found?: (at: number, clause: Clause) => void, where?: (clause: Clause) => boolean): void {
+  private keepWord(word: string, from: number, to: number, plain: boolean, before = '', found?: (at: number, clause: Clause) => void): void {
     const { text } = this;
-    for (let i = text.indexOf(word, from); i !== -1 && i < to; i = text.indexOf(word, i + word.length)) {
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    for (let j = part.indexOf(word); j !== -1; j = part.indexOf(word, j + word.length)) {
+      const i = from + j;
       if (!isWordAt(text, i, word.length)) continue;
       if (plain && text.charCodeAt(i - 1) === 46 /* . */) continue;
       if (before && !text.startsWith(before, i - before.length)) continue;
       const clause = this.clauseAt(i);
-      if (where && !where(clause)) continue;
       this.keepBlock(clause.block);
       found?.(i, clause);
     }
+  }
+
+  /**
+   * The module's own code as [start, end) runs of consecutive top-level statements that are not
+   * definitions (the first from the text's start: what comes before the first statement is looked
+   * up as part of it).
+   */
+  private moduleCode(): Array<[number, number]> {
+    if (this.module) return this.module;
+    const runs: Array<[number, number]> = [];
+    const roots = this.structure.roots;
+    for (let k = 0; k < roots.length; k++) {
+      const root = roots[k] as Block;
+      if (root.lead === 'def' || root.lead === 'class') continue;
+      const last = runs[runs.length - 1];
+      if (last && last[1] === root.start) last[1] = root.end;
+      else runs.push([k === 0 ? 0 : root.start, root.end]);
+    }
+    this.module = runs;
+    return runs;
   }
 
   /** For each site's receiver, the statements its evidence reads first (see the file's comment). */
@@ -193,14 +216,7 @@ export class Focus implements Coverage {
       for (let b = from.block.parent?.block; b; b = b.parent?.block) if (b.lead === 'def') outer = b;
       if (outer && once(`def ${outer.id} ${read.name}`)) this.keepWord(read.name, outer.start, outer.end, true, '', follow);
       // module-level code naming it (in top-level statements other than definitions)
-      if (once(`module ${read.name}`)) {
-        // (one search of the file: a search per top-level statement ran on to the word's next use, wherever that was)
-        this.keepWord(read.name, 0, text.length, true, '', follow, (clause) => {
-          let root = clause.block;
-          while (root.parent) root = root.parent.block;
-          return root.lead !== 'def' && root.lead !== 'class';
-        });
-      }
+      if (once(`module ${read.name}`)) for (const [start, end] of this.moduleCode()) this.keepWord(read.name, start, end, true, '', follow);
     } else if (cls && self && once(`${read.type} ${cls.id} ${read.name}`)) {
       if (read.type === 'attribute') {
         this.keepWord(read.name, cls.start, cls.end, false, `${self}.`, follow);
