@@ -18,50 +18,206 @@
 import { ACTED_ON, Act, CODE, CR, FF, HASH, NL, NO_DELIMITERS, NOT_A_START, Unsure, skipString } from './lexer-strings.js';
 import { identAt } from './words.js';
 
-export interface Clause {
+type Lead = 'import' | 'string' | 'def' | 'class' | 'other';
+/** How a statement begins, by its code in `Structure.blockLead`. */
+const LEADS: readonly Lead[] = ['import', 'string', 'def', 'class', 'other'];
+const IMPORT = 0;
+const STRING = 1;
+const DEF = 2;
+const CLASS = 3;
+const OTHER = 4;
+const DECORATOR = 5;
+const CONTINUATION = 6;
+
+/**
+ * The statements (blocks) and clauses of a file, in source order, as arrays of numbers (the lexer
+ * makes hundreds of thousands of them on a large project, and the focus looks at few), with an
+ * object view of any of them made when asked for (`block`, `clause`, `roots`).
+ */
+export class Structure {
+  blockCount = 0;
   /** Offset of the start of its first line (its decorators' for a decorated definition). */
-  start: number;
-  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
-  headerEnd: number;
-  /** The statements of its indented body: none for a simple statement, or a body on the header's own line. */
-  body: Block[];
-  block: Block;
-  /** Its place among the file's clauses, in source order. */
-  index: number;
-}
-
-export interface Block {
-  id: number;
-  /** Offset of the start of its first line. */
-  start: number;
+  blockStart: Int32Array;
   /** Offset where the next statement outside it begins (the text's length for the last one). */
-  end: number;
-  clauses: Clause[];
-  /** The clause whose body holds it; null at top level. */
-  parent: Clause | null;
-  /** How it begins: an import, a string literal (a docstring), a definition, or anything else. */
-  lead: 'import' | 'string' | 'def' | 'class' | 'other';
+  blockEnd: Int32Array;
+  /** The clause whose body holds it; -1 at top level. */
+  blockParent: Int32Array;
+  /** How it begins (`LEADS`). */
+  blockLead: Uint8Array;
   /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
-  keyword: number;
+  blockKeyword: Int32Array;
   /** Index of its last clause, nested ones included. */
-  last: number;
+  blockLast: Int32Array;
+  blockFirstClause: Int32Array;
+  blockLastClause: Int32Array;
+  /** The next statement of the body it is in; -1 for the last. */
+  blockNext: Int32Array;
+  clauseCount = 0;
+  /** Offset of the start of its first line (its decorators' for a decorated definition): sorted. */
+  clauseStart: Int32Array;
+  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
+  clauseHeaderEnd: Int32Array;
+  clauseBlock: Int32Array;
+  /** The statement's next clause (`else:` after `if ...:`); -1 for its last. */
+  clauseNext: Int32Array;
+  /** The first statement of its indented body; -1 when it has none (a simple statement, or a body on the header's line). */
+  clauseBody: Int32Array;
+  private readonly blockViews: Block[] = [];
+  private readonly clauseViews: Clause[] = [];
+  private rootViews: Block[] | null = null;
+
+  constructor(capacity: number) {
+    this.blockStart = new Int32Array(capacity);
+    this.blockEnd = new Int32Array(capacity);
+    this.blockParent = new Int32Array(capacity);
+    this.blockLead = new Uint8Array(capacity);
+    this.blockKeyword = new Int32Array(capacity);
+    this.blockLast = new Int32Array(capacity);
+    this.blockFirstClause = new Int32Array(capacity);
+    this.blockLastClause = new Int32Array(capacity);
+    this.blockNext = new Int32Array(capacity);
+    this.clauseStart = new Int32Array(capacity);
+    this.clauseHeaderEnd = new Int32Array(capacity);
+    this.clauseBlock = new Int32Array(capacity);
+    this.clauseNext = new Int32Array(capacity);
+    this.clauseBody = new Int32Array(capacity);
+  }
+
+  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done. */
+  starts: Int32Array = new Int32Array(0);
+
+  /** How the statement `id` begins. */
+  lead(id: number): Lead {
+    return LEADS[this.blockLead[id] as number] as Lead;
+  }
+
+  block(id: number): Block {
+    return (this.blockViews[id] ??= new Block(this, id));
+  }
+
+  clause(index: number): Clause {
+    return (this.clauseViews[index] ??= new Clause(this, index));
+  }
+
+  /** The top-level statements. */
+  get roots(): Block[] {
+    return (this.rootViews ??= this.chain(this.blockCount > 0 ? 0 : -1));
+  }
+
+  /** Every statement, in source order (tests and debugging: the focus asks for the few it needs). */
+  get blocks(): Block[] {
+    return Array.from({ length: this.blockCount }, (_, id) => this.block(id));
+  }
+
+  /** Every clause, in source order (tests and debugging). */
+  get clauses(): Clause[] {
+    return Array.from({ length: this.clauseCount }, (_, index) => this.clause(index));
+  }
+
+  /** The statements from `first` on through `blockNext`. */
+  chain(first: number): Block[] {
+    const out: Block[] = [];
+    for (let b = first; b !== -1; b = this.blockNext[b] as number) out.push(this.block(b));
+    return out;
+  }
+
+  /** Room for one more statement and one more clause. */
+  reserve(): void {
+    const capacity = this.blockStart.length;
+    if (this.blockCount < capacity && this.clauseCount < capacity) return;
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const bigger = new (a.constructor as new (n: number) => T)(capacity * 2);
+      bigger.set(a);
+      return bigger;
+    };
+    this.blockStart = grow(this.blockStart);
+    this.blockEnd = grow(this.blockEnd);
+    this.blockParent = grow(this.blockParent);
+    this.blockLead = grow(this.blockLead);
+    this.blockKeyword = grow(this.blockKeyword);
+    this.blockLast = grow(this.blockLast);
+    this.blockFirstClause = grow(this.blockFirstClause);
+    this.blockLastClause = grow(this.blockLastClause);
+    this.blockNext = grow(this.blockNext);
+    this.clauseStart = grow(this.clauseStart);
+    this.clauseHeaderEnd = grow(this.clauseHeaderEnd);
+    this.clauseBlock = grow(this.clauseBlock);
+    this.clauseNext = grow(this.clauseNext);
+    this.clauseBody = grow(this.clauseBody);
+  }
 }
 
-export interface Structure {
-  /** The top-level statements. */
-  roots: Block[];
-  blocks: Block[];
-  /** Every clause in source order. */
-  clauses: Clause[];
-  /** The clauses' starts, for lookups by offset. */
-  starts: number[];
+/** A statement: a simple one, or a compound one with its clauses (`if`/`elif`/`else`, a definition with its decorators). */
+export class Block {
+  private clauseList: Clause[] | null = null;
+  constructor(
+    private readonly s: Structure,
+    readonly id: number,
+  ) {}
+  /** Offset of the start of its first line. */
+  get start(): number {
+    return this.s.blockStart[this.id] as number;
+  }
+  /** Offset where the next statement outside it begins (the text's length for the last one). */
+  get end(): number {
+    return this.s.blockEnd[this.id] as number;
+  }
+  /** How it begins: an import, a string literal (a docstring), a definition, or anything else. */
+  get lead(): Lead {
+    return this.s.lead(this.id);
+  }
+  /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
+  get keyword(): number {
+    return this.s.blockKeyword[this.id] as number;
+  }
+  /** Index of its last clause, nested ones included. */
+  get last(): number {
+    return this.s.blockLast[this.id] as number;
+  }
+  /** The clause whose body holds it; null at top level. */
+  get parent(): Clause | null {
+    const clause = this.s.blockParent[this.id] as number;
+    return clause === -1 ? null : this.s.clause(clause);
+  }
+  get clauses(): Clause[] {
+    if (!this.clauseList) {
+      this.clauseList = [];
+      for (let c = this.s.blockFirstClause[this.id] as number; c !== -1; c = this.s.clauseNext[c] as number) this.clauseList.push(this.s.clause(c));
+    }
+    return this.clauseList;
+  }
+}
+
+/** A clause: its header (the logical line, or the decorators and the `def` line) and its indented body. */
+export class Clause {
+  private bodyList: Block[] | null = null;
+  constructor(
+    private readonly s: Structure,
+    /** Its place among the file's clauses, in source order. */
+    readonly index: number,
+  ) {}
+  /** Offset of the start of its first line (its decorators' for a decorated definition). */
+  get start(): number {
+    return this.s.clauseStart[this.index] as number;
+  }
+  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
+  get headerEnd(): number {
+    return this.s.clauseHeaderEnd[this.index] as number;
+  }
+  get block(): Block {
+    return this.s.block(this.s.clauseBlock[this.index] as number);
+  }
+  /** The statements of its indented body: none for a simple statement, or a body on the header's own line. */
+  get body(): Block[] {
+    return (this.bodyList ??= this.s.chain(this.s.clauseBody[this.index] as number));
+  }
 }
 
 /** A top-level statement (the tests' view of the lexer). */
 export interface Statement {
   start: number;
   end: number;
-  lead: Block['lead'];
+  lead: Lead;
 }
 
 const COLON = 58;
@@ -74,33 +230,31 @@ function wordAt(text: string, k: number, word: string): boolean {
   return text.startsWith(word, k) && !identAt(text, k + word.length);
 }
 
-type Kind = Block['lead'] | 'decorator' | 'continuation';
-
-/** What a logical line starting at `k` is. */
-function kindAt(text: string, k: number): Kind {
+/** What a logical line starting at `k` is: a lead's code (`LEADS`), DECORATOR or CONTINUATION. */
+function kindAt(text: string, k: number): number {
   switch (text.charCodeAt(k)) {
     case 64: // @
-      return 'decorator';
+      return DECORATOR;
     case 101: // e
-      return wordAt(text, k, 'else') || wordAt(text, k, 'elif') || wordAt(text, k, 'except') ? 'continuation' : 'other';
+      return wordAt(text, k, 'else') || wordAt(text, k, 'elif') || wordAt(text, k, 'except') ? CONTINUATION : OTHER;
     case 102: // f
-      if (wordAt(text, k, 'finally')) return 'continuation';
-      if (wordAt(text, k, 'from')) return 'import';
+      if (wordAt(text, k, 'finally')) return CONTINUATION;
+      if (wordAt(text, k, 'from')) return IMPORT;
       break;
     case 105: // i
-      if (wordAt(text, k, 'import')) return 'import';
+      if (wordAt(text, k, 'import')) return IMPORT;
       break;
     case 100: // d
-      if (wordAt(text, k, 'def')) return 'def';
+      if (wordAt(text, k, 'def')) return DEF;
       break;
     case 99: // c
-      if (wordAt(text, k, 'class')) return 'class';
+      if (wordAt(text, k, 'class')) return CLASS;
       break;
     case 97: // a
-      if (wordAt(text, k, 'async') && /^async[ \t]+def(?![\p{L}\p{N}_])/u.test(text.slice(k, k + 40))) return 'def';
+      if (wordAt(text, k, 'async') && /^async[ \t]+def(?![\p{L}\p{N}_])/u.test(text.slice(k, k + 40))) return DEF;
       break;
   }
-  return isStringStart(text, k) ? 'string' : 'other';
+  return isStringStart(text, k) ? STRING : OTHER;
 }
 
 /** A string prefix letter: r, b, u, f or t, in either case. */
@@ -142,42 +296,46 @@ export function unsureAt(text: string): number | null {
   }
 }
 
-/** A body being filled: the clause it belongs to (null for the module) and its indentation. */
+/** A body being filled: the clause it belongs to (-1 for the module), its indentation, and its last statement so far (-1 for none). */
 interface Open {
-  clause: Clause | null;
+  clause: number;
   indent: number;
-  body: Block[];
+  last: number;
 }
-
-const NO_BODY: Block[] = [];
 
 function structureOrThrow(text: string): Structure {
   const n = text.length;
-  const roots: Block[] = [];
-  const blocks: Block[] = [];
-  const clauses: Clause[] = [];
-  const starts: number[] = [];
-  const open: Open[] = [{ clause: null, indent: 0, body: roots }];
+  // (about one logical line per 40 characters; the arrays grow when there are more)
+  const s = new Structure(Math.max(16, n >> 5));
+  const open: Open[] = [{ clause: -1, indent: 0, last: -1 }];
   let pendingDecorator = -1;
   let colon = false; // the last logical line's code ends with `:` (a header whose body follows)
 
-  /** The last statement of `body` ends where the line at `at` begins. */
-  const endLast = (body: Block[], at: number) => {
-    const last = body[body.length - 1];
-    if (last) {
-      last.end = at;
-      last.last = clauses.length - 1;
-    }
+  /** The last statement of a body ends where the line at `at` begins. */
+  const endLast = (body: Open, at: number) => {
+    if (body.last === -1) return;
+    s.blockEnd[body.last] = at;
+    s.blockLast[body.last] = s.clauseCount - 1;
+  };
+  /** A new clause of `block` starting at `start` (the clause before it ends there). */
+  const addClause = (start: number, block: number): number => {
+    const c = s.clauseCount++;
+    s.clauseStart[c] = start;
+    s.clauseHeaderEnd[c] = n;
+    s.clauseBlock[c] = block;
+    s.clauseNext[c] = -1;
+    s.clauseBody[c] = -1;
+    if (c > 0) s.clauseHeaderEnd[c - 1] = start;
+    return c;
   };
 
   /** A logical line at `lineStart`, its code at `code`, indented `width` columns. */
   const logicalLine = (lineStart: number, code: number, width: number) => {
+    s.reserve();
     let top = open[open.length - 1] as Open;
     if (colon) {
       if (width <= top.indent) throw new Unsure(code); // a header with no body
-      const header = clauses[clauses.length - 1] as Clause;
-      header.body = [];
-      top = { clause: header, indent: width, body: header.body };
+      top = { clause: s.clauseCount - 1, indent: width, last: -1 };
       open.push(top);
       colon = false;
     } else if (width > top.indent) {
@@ -185,40 +343,42 @@ function structureOrThrow(text: string): Structure {
     } else if (width < top.indent) {
       if (pendingDecorator !== -1) throw new Unsure(code); // decorators with nothing to decorate
       while (width < top.indent) {
-        endLast(top.body, lineStart);
+        endLast(top, lineStart);
         open.pop();
         top = open[open.length - 1] as Open;
       }
       if (width !== top.indent) throw new Unsure(code); // a dedent to no enclosing level
     }
     const kind = kindAt(text, code);
-    if (kind === 'continuation') {
-      const owner = top.body[top.body.length - 1];
-      if (!owner || pendingDecorator !== -1) throw new Unsure(code);
-      const clause: Clause = { start: lineStart, headerEnd: n, body: NO_BODY, block: owner, index: clauses.length };
-      owner.clauses.push(clause);
-      addClause(clause);
+    if (kind === CONTINUATION) {
+      const owner = top.last;
+      if (owner === -1 || pendingDecorator !== -1) throw new Unsure(code);
+      const clause = addClause(lineStart, owner);
+      s.clauseNext[s.blockLastClause[owner] as number] = clause;
+      s.blockLastClause[owner] = clause;
       return;
     }
-    if (pendingDecorator === -1) endLast(top.body, lineStart);
-    if (kind === 'decorator') {
+    if (pendingDecorator === -1) endLast(top, lineStart);
+    if (kind === DECORATOR) {
       if (pendingDecorator === -1) pendingDecorator = lineStart;
       return;
     }
     const start = pendingDecorator === -1 ? lineStart : pendingDecorator;
     pendingDecorator = -1;
-    const block: Block = { id: blocks.length, start, end: n, clauses: [], parent: top.clause, lead: kind, keyword: kind === 'def' || kind === 'class' ? code : -1, last: 0 };
-    blocks.push(block);
-    top.body.push(block);
-    const clause: Clause = { start, headerEnd: n, body: NO_BODY, block, index: clauses.length };
-    block.clauses.push(clause);
-    addClause(clause);
-  };
-  const addClause = (clause: Clause) => {
-    const previous = clauses[clauses.length - 1];
-    if (previous) previous.headerEnd = clause.start;
-    clauses.push(clause);
-    starts.push(clause.start);
+    const block = s.blockCount++;
+    s.blockStart[block] = start;
+    s.blockEnd[block] = n;
+    s.blockParent[block] = top.clause;
+    s.blockLead[block] = kind;
+    s.blockKeyword[block] = kind === DEF || kind === CLASS ? code : -1;
+    s.blockLast[block] = 0;
+    s.blockNext[block] = -1;
+    if (top.last !== -1) s.blockNext[top.last] = block;
+    else if (top.clause !== -1) s.clauseBody[top.clause] = block;
+    top.last = block;
+    const clause = addClause(start, block);
+    s.blockFirstClause[block] = clause;
+    s.blockLastClause[block] = clause;
   };
 
   let depth = 0;
@@ -307,6 +467,7 @@ function structureOrThrow(text: string): Structure {
     }
   }
   if (depth !== 0 || continued || pendingDecorator !== -1 || colon) throw new Unsure(n);
-  for (const body of open) endLast(body.body, n);
-  return { roots, blocks, clauses, starts };
+  for (const body of open) endLast(body, n);
+  s.starts = s.clauseStart.subarray(0, s.clauseCount);
+  return s;
 }

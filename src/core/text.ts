@@ -42,7 +42,7 @@ export function sha256(bytes: Uint8Array): string {
 
 /** Maps UTF-16 offsets in a text to 1-based line numbers and code-point columns. */
 /** Index of the last of ascending `values` that is <= `x` (0 when none is). */
-export function lastAtOrBefore(values: readonly number[], x: number): number {
+export function lastAtOrBefore(values: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = values.length - 1;
   while (lo < hi) {
