@@ -19,7 +19,7 @@
 import type { Range } from 'web-tree-sitter';
 import { MAX_DEPTH, type Coverage } from './evidence/tree.js';
 import { boundValue, readsOf, type Read } from './focus-reads.js';
-import type { Structure } from './statements.js';
+import type { Structure } from './structure.js';
 import { lastAtOrBefore, type LineIndex } from './text.js';
 import { isWordAt } from './words.js';
 

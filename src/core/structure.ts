@@ -1,0 +1,195 @@
+/**
+ * The statements (blocks) and clauses the statement lexer (`statements.ts`) finds in a file, as
+ * arrays of numbers: the lexer makes hundreds of thousands of them on a large project, and the focus
+ * (`focus.ts`) looks at few. An object view of any of them is made when asked for (`block`,
+ * `clause`, `roots`: the tests' and `topLevelStatements`' way in).
+ */
+export type Lead = 'import' | 'string' | 'def' | 'class' | 'other';
+/** How a statement begins, by its code in `Structure.blockLead`. */
+const LEADS: readonly Lead[] = ['import', 'string', 'def', 'class', 'other'];
+export const IMPORT = 0;
+export const STRING = 1;
+export const DEF = 2;
+export const CLASS = 3;
+export const OTHER = 4;
+
+
+/** A file's statements and clauses, in source order. */
+export class Structure {
+  blockCount = 0;
+  /** Offset of the start of its first line (its decorators' for a decorated definition). */
+  blockStart: Int32Array;
+  /** Offset where the next statement outside it begins (the text's length for the last one). */
+  blockEnd: Int32Array;
+  /** The clause whose body holds it; -1 at top level. */
+  blockParent: Int32Array;
+  /** How it begins (`LEADS`). */
+  blockLead: Uint8Array;
+  /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
+  blockKeyword: Int32Array;
+  /** Index of its last clause, nested ones included. */
+  blockLast: Int32Array;
+  blockFirstClause: Int32Array;
+  blockLastClause: Int32Array;
+  /** The next statement of the body it is in; -1 for the last. */
+  blockNext: Int32Array;
+  clauseCount = 0;
+  /** Offset of the start of its first line (its decorators' for a decorated definition): sorted. */
+  clauseStart: Int32Array;
+  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
+  clauseHeaderEnd: Int32Array;
+  clauseBlock: Int32Array;
+  /** The statement's next clause (`else:` after `if ...:`); -1 for its last. */
+  clauseNext: Int32Array;
+  /** The first statement of its indented body; -1 when it has none (a simple statement, or a body on the header's line). */
+  clauseBody: Int32Array;
+  private readonly blockViews: Block[] = [];
+  private readonly clauseViews: Clause[] = [];
+  private rootViews: Block[] | null = null;
+
+  constructor(capacity: number) {
+    this.blockStart = new Int32Array(capacity);
+    this.blockEnd = new Int32Array(capacity);
+    this.blockParent = new Int32Array(capacity);
+    this.blockLead = new Uint8Array(capacity);
+    this.blockKeyword = new Int32Array(capacity);
+    this.blockLast = new Int32Array(capacity);
+    this.blockFirstClause = new Int32Array(capacity);
+    this.blockLastClause = new Int32Array(capacity);
+    this.blockNext = new Int32Array(capacity);
+    this.clauseStart = new Int32Array(capacity);
+    this.clauseHeaderEnd = new Int32Array(capacity);
+    this.clauseBlock = new Int32Array(capacity);
+    this.clauseNext = new Int32Array(capacity);
+    this.clauseBody = new Int32Array(capacity);
+  }
+
+  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done. */
+  starts: Int32Array = new Int32Array(0);
+
+  /** How the statement `id` begins. */
+  lead(id: number): Lead {
+    return LEADS[this.blockLead[id] as number] as Lead;
+  }
+
+  block(id: number): Block {
+    return (this.blockViews[id] ??= new Block(this, id));
+  }
+
+  clause(index: number): Clause {
+    return (this.clauseViews[index] ??= new Clause(this, index));
+  }
+
+  /** The top-level statements. */
+  get roots(): Block[] {
+    return (this.rootViews ??= this.chain(this.blockCount > 0 ? 0 : -1));
+  }
+
+  /** Every statement, in source order (tests and debugging: the focus asks for the few it needs). */
+  get blocks(): Block[] {
+    return Array.from({ length: this.blockCount }, (_, id) => this.block(id));
+  }
+
+  /** Every clause, in source order (tests and debugging). */
+  get clauses(): Clause[] {
+    return Array.from({ length: this.clauseCount }, (_, index) => this.clause(index));
+  }
+
+  /** The statements from `first` on through `blockNext`. */
+  chain(first: number): Block[] {
+    const out: Block[] = [];
+    for (let b = first; b !== -1; b = this.blockNext[b] as number) out.push(this.block(b));
+    return out;
+  }
+
+  /** Room for one more statement and one more clause. */
+  reserve(): void {
+    const capacity = this.blockStart.length;
+    if (this.blockCount < capacity && this.clauseCount < capacity) return;
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const bigger = new (a.constructor as new (n: number) => T)(capacity * 2);
+      bigger.set(a);
+      return bigger;
+    };
+    this.blockStart = grow(this.blockStart);
+    this.blockEnd = grow(this.blockEnd);
+    this.blockParent = grow(this.blockParent);
+    this.blockLead = grow(this.blockLead);
+    this.blockKeyword = grow(this.blockKeyword);
+    this.blockLast = grow(this.blockLast);
+    this.blockFirstClause = grow(this.blockFirstClause);
+    this.blockLastClause = grow(this.blockLastClause);
+    this.blockNext = grow(this.blockNext);
+    this.clauseStart = grow(this.clauseStart);
+    this.clauseHeaderEnd = grow(this.clauseHeaderEnd);
+    this.clauseBlock = grow(this.clauseBlock);
+    this.clauseNext = grow(this.clauseNext);
+    this.clauseBody = grow(this.clauseBody);
+  }
+}
+
+/** A statement: a simple one, or a compound one with its clauses (`if`/`elif`/`else`, a definition with its decorators). */
+export class Block {
+  private clauseList: Clause[] | null = null;
+  constructor(
+    private readonly s: Structure,
+    readonly id: number,
+  ) {}
+  /** Offset of the start of its first line. */
+  get start(): number {
+    return this.s.blockStart[this.id] as number;
+  }
+  /** Offset where the next statement outside it begins (the text's length for the last one). */
+  get end(): number {
+    return this.s.blockEnd[this.id] as number;
+  }
+  /** How it begins: an import, a string literal (a docstring), a definition, or anything else. */
+  get lead(): Lead {
+    return this.s.lead(this.id);
+  }
+  /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
+  get keyword(): number {
+    return this.s.blockKeyword[this.id] as number;
+  }
+  /** Index of its last clause, nested ones included. */
+  get last(): number {
+    return this.s.blockLast[this.id] as number;
+  }
+  /** The clause whose body holds it; null at top level. */
+  get parent(): Clause | null {
+    const clause = this.s.blockParent[this.id] as number;
+    return clause === -1 ? null : this.s.clause(clause);
+  }
+  get clauses(): Clause[] {
+    if (!this.clauseList) {
+      this.clauseList = [];
+      for (let c = this.s.blockFirstClause[this.id] as number; c !== -1; c = this.s.clauseNext[c] as number) this.clauseList.push(this.s.clause(c));
+    }
+    return this.clauseList;
+  }
+}
+
+/** A clause: its header (the logical line, or the decorators and the `def` line) and its indented body. */
+export class Clause {
+  private bodyList: Block[] | null = null;
+  constructor(
+    private readonly s: Structure,
+    /** Its place among the file's clauses, in source order. */
+    readonly index: number,
+  ) {}
+  /** Offset of the start of its first line (its decorators' for a decorated definition). */
+  get start(): number {
+    return this.s.clauseStart[this.index] as number;
+  }
+  /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
+  get headerEnd(): number {
+    return this.s.clauseHeaderEnd[this.index] as number;
+  }
+  get block(): Block {
+    return this.s.block(this.s.clauseBlock[this.index] as number);
+  }
+  /** The statements of its indented body: none for a simple statement, or a body on the header's own line. */
+  get body(): Block[] {
+    return (this.bodyList ??= this.s.chain(this.s.clauseBody[this.index] as number));
+  }
+}
