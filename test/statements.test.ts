@@ -119,10 +119,11 @@ describe('top-level statements', () => {
     expect(topLevelStatements(TRICKY.replace(/\n/g, '\r\n'))?.length).toBe(found.length);
   });
 
-  it('reads a keyword followed by a letter outside the BMP as part of a name, as Python does', () => {
-    // `else𝔘` and `class𝔘` are names (U+1D518 is a letter, two UTF-16 code units), not keywords
-    const text = 'x = 1\nelse\u{1D518} = 2\nclass\u{1D518} = 3\nfrom\u{1D518} = 4\n';
-    expect(topLevelStatements(text)?.map(({ lead }) => lead)).toEqual(['other', 'other', 'other', 'other']);
+  it('reads a keyword followed by any character that continues a name as part of the name, as Python does', () => {
+    // `else𝔘` (U+1D518, a letter of two UTF-16 code units), `class·` (a middle dot), `elsé` (a
+    // combining accent), `import‿` (connector punctuation) and `async·` are names, not keywords
+    const text = 'x = 1\nelse\u{1D518} = 2\nclass\u{1D518} = 3\nfrom\u{1D518} = 4\nelse\u0301 = 5\nclass\u00b7 = 6\nimport\u203f = 7\nasync\u00b7 = 8\n';
+    expect(topLevelStatements(text)?.map(({ lead }) => lead)).toEqual(Array(8).fill('other'));
   });
 
   it('ends a triple-quoted string at its first unescaped closing quotes', () => {

@@ -61,7 +61,7 @@ function kindAt(text: string, k: number): number {
       if (wordAt(text, k, 'class')) return CLASS;
       break;
     case 97: // a
-      if (wordAt(text, k, 'async') && /^async[ \t]+def(?![\p{L}\p{N}_])/u.test(text.slice(k, k + 40))) return DEF;
+      if (wordAt(text, k, 'async') && /^async[ \t]+def(?!\p{ID_Continue})/u.test(text.slice(k, k + 40))) return DEF;
       break;
   }
   return isStringStart(text, k) ? STRING : OTHER;
@@ -115,8 +115,8 @@ interface Open {
 
 function structureOrThrow(text: string): Structure {
   const n = text.length;
-  // (about one logical line per 40 characters; the arrays grow when there are more)
-  const s = new Structure(Math.max(16, n >> 5));
+  // (room for a logical line per 64 characters, about half of what Python files hold: the arrays double when full)
+  const s = new Structure(Math.max(16, n >> 6));
   const open: Open[] = [{ clause: -1, indent: 0, last: -1 }];
   let pendingDecorator = -1;
   let colon = false; // the last logical line's code ends with `:` (a header whose body follows)

@@ -1,5 +1,10 @@
 /** Whole words in source text, found with `indexOf` and checked at their ends (a regular expression with look-arounds per search cost more). */
-const IDENT_CHAR = /[\p{L}\p{N}_]/u;
+/**
+ * A character that can continue a Python name: Unicode's ID_Continue (letters, digits, combining
+ * marks, connector punctuation such as `_` and `‿`, the middle dot), which Python's XID_Continue
+ * follows (`elsé`, with a combining accent, is a name; so is `class·`).
+ */
+const IDENT_CHAR = /\p{ID_Continue}/u;
 
 function identCode(cp: number): boolean {
   if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122) || cp === 95;
