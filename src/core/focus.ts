@@ -48,13 +48,6 @@ function parentOf(s: Structure, b: number): number {
   return clause === -1 ? -1 : (s.clauseBlock[clause] as number);
 }
 
-/** The top-level statements' ids, in order. */
-function rootIds(s: Structure): number[] {
-  const out: number[] = [];
-  for (let b = s.blockCount > 0 ? 0 : -1; b !== -1; b = s.blockNext[b] as number) out.push(b);
-  return out;
-}
-
 /**
  * Where the module's own bindings can be, as sorted [start, end) pairs: every top-level statement
  * but the bodies of its definitions (a `def` or `class` line binds its name; what its body binds is
@@ -71,7 +64,7 @@ export function moduleRegions(text: string, structure: Structure): Array<[number
   const globals: number[] = [];
   for (let i = text.indexOf('global'); i !== -1; i = text.indexOf('global', i + 6)) if (isWordAt(text, i, 6)) globals.push(i);
   let g = 0;
-  for (const root of rootIds(s)) {
+  for (const root of s.rootIds()) {
     const end = s.blockEnd[root] as number;
     if (!isDefinition(s, root)) {
       add(s.blockStart[root] as number, end);
@@ -123,7 +116,7 @@ export class Focus implements Coverage {
   static of(text: string, structure: Structure, binders: ReadonlyMap<string, readonly number[]>): Focus | null {
     if (structure.blockCount === 0) return null;
     const focus = new Focus(text, structure);
-    for (const root of rootIds(structure)) {
+    for (const root of structure.rootIds()) {
       if (!mayBeInImportRegion(text, structure, root)) {
         focus.keepBlock(root);
         break;
@@ -177,7 +170,7 @@ export class Focus implements Coverage {
   private moduleCode(): Array<[number, number]> {
     if (this.module) return this.module;
     const runs: Array<[number, number]> = [];
-    for (const root of rootIds(this.s)) {
+    for (const root of this.s.rootIds()) {
       if (isDefinition(this.s, root)) continue;
       const start = this.s.blockStart[root] as number;
       const end = this.s.blockEnd[root] as number;
@@ -261,7 +254,7 @@ export class Focus implements Coverage {
         this.keepWord(read.name, s.blockStart[cls] as number, s.blockEnd[cls] as number, false, `${self}.`, follow);
         for (const b of this.ownStatements(cls, read.name)) this.keepBlock(b);
       } else {
-        for (const b of this.classBody(cls)) if (s.lead(b) === 'def' && this.defName(b)?.[1] === read.name) this.keepWhole(b);
+        for (const b of this.s.bodyIds(cls)) if (s.lead(b) === 'def' && this.defName(b)?.[1] === read.name) this.keepWhole(b);
       }
     }
     for (const { read: r, from: f } of next) this.trace(r, f, traced, depth + 1);
@@ -273,18 +266,11 @@ export class Focus implements Coverage {
     this.keep[block] = 2;
   }
 
-  /** The statements of a class's body. */
-  private classBody(cls: number): number[] {
-    const out: number[] = [];
-    for (let b = this.s.clauseBody[this.s.blockFirstClause[cls] as number] as number; b !== -1; b = this.s.blockNext[b] as number) out.push(b);
-    return out;
-  }
-
   /** The class's own simple statements (one clause, no body) where `word` stands as a whole word. */
   private ownStatements(cls: number, word: string): number[] {
     const { s } = this;
     const found: number[] = [];
-    for (const b of this.classBody(cls)) {
+    for (const b of this.s.bodyIds(cls)) {
       const first = s.blockFirstClause[b] as number;
       if (s.clauseNext[first] !== -1 || s.clauseBody[first] !== -1) continue;
       const slice = this.text.slice(s.blockStart[b] as number, s.blockEnd[b] as number);
@@ -328,7 +314,7 @@ export class Focus implements Coverage {
         if (!any && first !== -1) emit(first, false);
       }
     };
-    for (const root of rootIds(s)) if (this.keep[root]) emit(root, this.keep[root] === 2);
+    for (const root of s.rootIds()) if (this.keep[root]) emit(root, this.keep[root] === 2);
     if (spans.length === 1 && spans[0]?.start === 0 && spans[0].end === this.text.length) return null; // all of it
     return spans.map(({ start, end }) => ({ startIndex: start, endIndex: end, startPosition: point(lines, start), endPosition: point(lines, end) }));
   }
@@ -362,7 +348,7 @@ export class Focus implements Coverage {
   needMethods(classOffset: number, name: string): void {
     const cls = this.classAt(classOffset);
     if (cls === -1) return;
-    for (const b of this.classBody(cls)) {
+    for (const b of this.s.bodyIds(cls)) {
       if (this.s.lead(b) !== 'def' || this.defName(b)?.[1] !== name) continue;
       for (let k = this.s.blockFirstClause[b] as number; k <= (this.s.blockLast[b] as number); k++) {
         if (!this.emitted[k]) this.misses.push(this.s.clauseStart[k] as number);

@@ -82,7 +82,7 @@ export class Structure {
 
   /** The top-level statements. */
   get roots(): Block[] {
-    return (this.rootViews ??= this.chain(this.blockCount > 0 ? 0 : -1));
+    return (this.rootViews ??= this.rootIds().map((id) => this.block(id)));
   }
 
   /** Every statement, in source order (tests and debugging: the focus asks for the few it needs). */
@@ -95,11 +95,21 @@ export class Structure {
     return Array.from({ length: this.clauseCount }, (_, index) => this.clause(index));
   }
 
-  /** The statements from `first` on through `blockNext`. */
-  chain(first: number): Block[] {
-    const out: Block[] = [];
-    for (let b = first; b !== -1; b = this.blockNext[b] as number) out.push(this.block(b));
+  /** The statements (their ids) from `first` on through `blockNext`: a body's, or the top level's from 0. */
+  chain(first: number): number[] {
+    const out: number[] = [];
+    for (let b = first; b !== -1; b = this.blockNext[b] as number) out.push(b);
     return out;
+  }
+
+  /** The top-level statements' ids. */
+  rootIds(): number[] {
+    return this.chain(this.blockCount > 0 ? 0 : -1);
+  }
+
+  /** The ids of the statements in the body of the statement `id`'s first clause (a class's or a function's). */
+  bodyIds(id: number): number[] {
+    return this.chain(this.clauseBody[this.blockFirstClause[id] as number] as number);
   }
 
   /** Room for one more statement and one more clause. */
@@ -190,6 +200,6 @@ export class Clause {
   }
   /** The statements of its indented body: none for a simple statement, or a body on the header's own line. */
   get body(): Block[] {
-    return (this.bodyList ??= this.s.chain(this.s.clauseBody[this.index] as number));
+    return (this.bodyList ??= this.s.chain(this.s.clauseBody[this.index] as number).map((id) => this.s.block(id)));
   }
 }
