@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, letGo, summaryLine } from '../src/cli/report.js';
-import { planFile } from '../src/core/plan.js';
+import { dryRunText, jsonChunks, letGo, summaryLine } from '../src/cli/report.js';
+import { painter } from '../src/cli/color.js';
+import { acceptProposed, planFile } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { count } from '../src/core/count.js';
 import type { ScanResult } from '../src/core/types.js';
@@ -83,6 +84,21 @@ describe('--json, a file at a time', () => {
     const doc = JSON.parse(printed);
     expect(doc.files[0].preamble.text).toBe(text);
     expect(printed.replace(/\\u(202e|0085)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+});
+
+describe('--dry-run notes', () => {
+  it("lists a site that is not proposed with its reason and its control-character warnings, not the warnings of a rewrite it does not show", async () => {
+    // super() in an override: not proposed; its rewrite would no longer evaluate `super()`, but none is shown
+    const text = 'import torch\n\n\nclass Net(torch.nn.Module):\n    def load_state_dict(self, sd, strict=True):\n        return super().load_state_dict(sd, strict)  # \x07\n';
+    const plan = await planFile('net.py', '/p/net.py', Buffer.from(text), DEFAULT_SCAN_OPTIONS);
+    const [site] = plan.sites;
+    expect(site?.proposed).toBe(false);
+    expect(site?.warnings.some((w) => w.includes('is no longer evaluated'))).toBe(true);
+    const out = dryRunText({ ...result(0), files: [plan] }, acceptProposed([plan]), painter(false), true);
+    expect(out).toMatch(/net\.py:6:16 {2}super: not proposed: /);
+    expect(out).toMatch(/net\.py:6:16 {2}warning: control character at 6:55 /);
+    expect(out).not.toMatch(/no longer evaluated|strict/);
   });
 });
 

@@ -3,6 +3,7 @@
  * text (paths, source, reasons) goes through `shown`, so that no control character in it reaches the
  * terminal; only a diff printed to a pipe or a file keeps its exact bytes, for `git apply`.
  */
+import { isControlWarning } from '../core/control-warning.js';
 import { count } from '../core/count.js';
 import { hintNotes } from '../core/hints/choose.js';
 import { fileDiff, helperDiff } from '../core/patch.js';
@@ -28,12 +29,17 @@ function paintDiff(diff: string, paint: Paint, exact: boolean): string {
     .join('\n');
 }
 
-/** A site's reason when it is not proposed, where its hints came from, then its warnings (those about control characters matter either way). */
+/**
+ * A site's reason when it is not proposed, where its hints came from, then its warnings: a proposed
+ * site's all, a site not proposed only those about control characters (its line is shown either way;
+ * the rest are about a rewrite that is not shown).
+ */
 function siteNote(site: Site, paint: Paint): string[] {
   const where = siteWhere(site);
   const reason = site.proposed ? [] : [paint('dim', `  ${shown(`${where}  ${site.kind}: not proposed: ${site.reason}`, paint)}`)];
   const hints = (site.hints ?? []).map((h) => paint('dim', `  ${shown(`${where}  ${hintNotes(h).join('; ')}`, paint)}`));
-  return [...reason, ...hints, ...site.warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
+  const warnings = site.proposed ? site.warnings : site.warnings.filter(isControlWarning);
+  return [...reason, ...hints, ...warnings.map((w) => paint('yellow', `  ${shown(`${where}  warning: ${w}`, paint)}`))];
 }
 
 /**

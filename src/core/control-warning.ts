@@ -34,6 +34,14 @@ function listing(text: string, lines: LineIndex, offsets: number[]): string {
  * the line display in another order than Python reads it, and one for the rest, which a terminal would
  * act on. Empty when there are none.
  */
+/** True for a warning `controlWarnings` gives (it matters whether or not the site is proposed: the line is shown either way). */
+export function isControlWarning(warning: string): boolean {
+  return warning.startsWith(BIDI) || warning.startsWith(OTHER);
+}
+
+const BIDI = 'bidirectional control character';
+const OTHER = 'control character';
+
 export function controlWarnings(text: string, lines: LineIndex, from: number, to: number): string[] {
   const start = lines.lineStart(lines.row(from));
   const lf = text.indexOf('\n', to);
@@ -44,14 +52,14 @@ export function controlWarnings(text: string, lines: LineIndex, from: number, to
   const warnings: string[] = [];
   if (bidi.length > 0) {
     warnings.push(
-      `bidirectional control character${bidi.length === 1 ? '' : 's'} at ${listing(text, lines, bidi)}: ` +
+      `${BIDI}${bidi.length === 1 ? '' : 's'} at ${listing(text, lines, bidi)}: ` +
         'this code may display in another order than Python reads it (Trojan Source, CVE-2021-42574)',
     );
   }
   if (other.length > 0) {
     const them = other.length === 1 ? 'it' : 'them';
     warnings.push(
-      `control character${other.length === 1 ? '' : 's'} at ${listing(text, lines, other)}, shown as escapes like ` +
+      `${OTHER}${other.length === 1 ? '' : 's'} at ${listing(text, lines, other)}, shown as escapes like ` +
         `${escapeOf(text[other[0] ?? 0] ?? '')}: a terminal or editor would act on ${them} or hide ${them}`,
     );
   }
