@@ -28,20 +28,21 @@ function listing(text: string, lines: LineIndex, offsets: number[]): string {
   return listed.join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 
+/** How `controlWarnings`' two warnings begin. */
+const BIDI = 'bidirectional control character';
+const OTHER = 'control character';
+
+/** True for a warning `controlWarnings` gives (it matters whether or not the site is proposed: the line is shown either way). */
+export function isControlWarning(warning: string): boolean {
+  return warning.startsWith(BIDI) || warning.startsWith(OTHER);
+}
+
 /**
  * Warnings for the control characters on the lines that `text[from, to)` touches (their LFs, and a CR
  * right before an LF, are line endings): one for bidirectional controls, which can make
  * the line display in another order than Python reads it, and one for the rest, which a terminal would
  * act on. Empty when there are none.
  */
-/** True for a warning `controlWarnings` gives (it matters whether or not the site is proposed: the line is shown either way). */
-export function isControlWarning(warning: string): boolean {
-  return warning.startsWith(BIDI) || warning.startsWith(OTHER);
-}
-
-const BIDI = 'bidirectional control character';
-const OTHER = 'control character';
-
 export function controlWarnings(text: string, lines: LineIndex, from: number, to: number): string[] {
   const start = lines.lineStart(lines.row(from));
   const lf = text.indexOf('\n', to);
