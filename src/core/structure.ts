@@ -13,59 +13,44 @@ export const DEF = 2;
 export const CLASS = 3;
 export const OTHER = 4;
 
-
 /** A file's statements and clauses, in source order. */
 export class Structure {
   blockCount = 0;
   /** Offset of the start of its first line (its decorators' for a decorated definition). */
-  blockStart: Int32Array;
+  blockStart = new Int32Array(0);
   /** Offset where the next statement outside it begins (the text's length for the last one). */
-  blockEnd: Int32Array;
+  blockEnd = new Int32Array(0);
   /** The clause whose body holds it; -1 at top level. */
-  blockParent: Int32Array;
+  blockParent = new Int32Array(0);
   /** How it begins (`LEADS`). */
-  blockLead: Uint8Array;
+  blockLead = new Uint8Array(0);
   /** Offset of the `def`, `async` or `class` keyword of a definition (where its tree node starts); -1 for others. */
-  blockKeyword: Int32Array;
+  blockKeyword = new Int32Array(0);
   /** Index of its last clause, nested ones included. */
-  blockLast: Int32Array;
-  blockFirstClause: Int32Array;
-  blockLastClause: Int32Array;
+  blockLast = new Int32Array(0);
+  blockFirstClause = new Int32Array(0);
+  blockLastClause = new Int32Array(0);
   /** The next statement of the body it is in; -1 for the last. */
-  blockNext: Int32Array;
+  blockNext = new Int32Array(0);
   clauseCount = 0;
   /** Offset of the start of its first line (its decorators' for a decorated definition): sorted. */
-  clauseStart: Int32Array;
+  clauseStart = new Int32Array(0);
   /** Offset where the next logical line begins: the header's text (and the comments after it) ends there. */
-  clauseHeaderEnd: Int32Array;
-  clauseBlock: Int32Array;
+  clauseHeaderEnd = new Int32Array(0);
+  clauseBlock = new Int32Array(0);
   /** The statement's next clause (`else:` after `if ...:`); -1 for its last. */
-  clauseNext: Int32Array;
+  clauseNext = new Int32Array(0);
   /** The first statement of its indented body; -1 when it has none (a simple statement, or a body on the header's line). */
-  clauseBody: Int32Array;
+  clauseBody = new Int32Array(0);
+  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done. */
+  starts = new Int32Array(0);
   private readonly blockViews: Block[] = [];
   private readonly clauseViews: Clause[] = [];
   private rootViews: Block[] | null = null;
 
   constructor(capacity: number) {
-    this.blockStart = new Int32Array(capacity);
-    this.blockEnd = new Int32Array(capacity);
-    this.blockParent = new Int32Array(capacity);
-    this.blockLead = new Uint8Array(capacity);
-    this.blockKeyword = new Int32Array(capacity);
-    this.blockLast = new Int32Array(capacity);
-    this.blockFirstClause = new Int32Array(capacity);
-    this.blockLastClause = new Int32Array(capacity);
-    this.blockNext = new Int32Array(capacity);
-    this.clauseStart = new Int32Array(capacity);
-    this.clauseHeaderEnd = new Int32Array(capacity);
-    this.clauseBlock = new Int32Array(capacity);
-    this.clauseNext = new Int32Array(capacity);
-    this.clauseBody = new Int32Array(capacity);
+    this.resize(capacity);
   }
-
-  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done. */
-  starts: Int32Array = new Int32Array(0);
 
   /** How the statement `id` begins. */
   lead(id: number): Lead {
@@ -115,26 +100,30 @@ export class Structure {
   /** Room for one more statement and one more clause. */
   reserve(): void {
     const capacity = this.blockStart.length;
-    if (this.blockCount < capacity && this.clauseCount < capacity) return;
-    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
-      const bigger = new (a.constructor as new (n: number) => T)(capacity * 2);
+    if (this.blockCount >= capacity || this.clauseCount >= capacity) this.resize(capacity * 2);
+  }
+
+  /** Every array at `capacity` entries, what they hold kept (the one list of them). */
+  private resize(capacity: number): void {
+    const to = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const bigger = new (a.constructor as new (n: number) => T)(capacity);
       bigger.set(a);
       return bigger;
     };
-    this.blockStart = grow(this.blockStart);
-    this.blockEnd = grow(this.blockEnd);
-    this.blockParent = grow(this.blockParent);
-    this.blockLead = grow(this.blockLead);
-    this.blockKeyword = grow(this.blockKeyword);
-    this.blockLast = grow(this.blockLast);
-    this.blockFirstClause = grow(this.blockFirstClause);
-    this.blockLastClause = grow(this.blockLastClause);
-    this.blockNext = grow(this.blockNext);
-    this.clauseStart = grow(this.clauseStart);
-    this.clauseHeaderEnd = grow(this.clauseHeaderEnd);
-    this.clauseBlock = grow(this.clauseBlock);
-    this.clauseNext = grow(this.clauseNext);
-    this.clauseBody = grow(this.clauseBody);
+    this.blockStart = to(this.blockStart);
+    this.blockEnd = to(this.blockEnd);
+    this.blockParent = to(this.blockParent);
+    this.blockLead = to(this.blockLead);
+    this.blockKeyword = to(this.blockKeyword);
+    this.blockLast = to(this.blockLast);
+    this.blockFirstClause = to(this.blockFirstClause);
+    this.blockLastClause = to(this.blockLastClause);
+    this.blockNext = to(this.blockNext);
+    this.clauseStart = to(this.clauseStart);
+    this.clauseHeaderEnd = to(this.clauseHeaderEnd);
+    this.clauseBlock = to(this.clauseBlock);
+    this.clauseNext = to(this.clauseNext);
+    this.clauseBody = to(this.clauseBody);
   }
 }
 
