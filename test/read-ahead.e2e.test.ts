@@ -77,6 +77,7 @@ describe('the read-ahead worker', () => {
     const [before, written, writtenAhead] = await Promise.all([readTree(await mixedProject(false)), readTree(alone), readTree(ahead)]);
     const changed = [...written].filter(([path, bytes]) => !before.get(path)?.equals(bytes)).map(([path]) => path);
     expect(changed).toContain('pkg/m05.py');
+    expect(changed).toContain('notes.ipynb');
     expect(String(written.get('pkg/m05.py'))).toContain('KeyMapper.from_torch(');
     for (const path of changed) expect(String(writtenAhead.get(path)), path).toBe(String(written.get(path)));
   });

@@ -20,7 +20,7 @@ export function planRead(parser: Parser, options: ScanOptions, read: ReadOutcome
   const { rel, abs, viaLink, path } = read;
   const found: Found = { rel, abs, viaLink };
   if (read.notebook) {
-    const planned = planNotebookSource(parser, path, abs, read.bytes, mapped);
+    const planned = planNotebookSource(parser, path, abs, read.bytes, mapped, true, read.hash);
     if ('skipped' in planned) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: planned.skipped } };
     // read from the cells as the index reads them again (IPython lines masked), so that offsets agree
     const nnx = options.mapperAuto ? nnxImportLine(planned.source) : null;

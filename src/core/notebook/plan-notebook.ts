@@ -17,9 +17,9 @@ export function planNotebook(parser: Parser, path: string, absPath: string, byte
 /**
  * The notebook's plan, its Python source as the project index reads it (its code cells, IPython
  * lines masked: the classes' offsets must be counted in these bytes, not in the plan's text), and
- * the classes and imports read from it.
+ * the classes and imports read from it. `hash`: the bytes' sha256, where the caller has it already.
  */
-export function planNotebookSource(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true): { plan: FilePlan; source: Buffer; facts: FileFacts } | { skipped: string } {
+export function planNotebookSource(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focus = true, hash = sha256(bytes)): { plan: FilePlan; source: Buffer; facts: FileFacts } | { skipped: string } {
   const { text: json, bom } = decode(bytes);
   const read = readNotebook(json);
   if (!read.ok) return { skipped: read.reason };
@@ -29,7 +29,7 @@ export function planNotebookSource(parser: Parser, path: string, absPath: string
   const facts = { classes: findClasses(source), imports: findImports(source) };
   const plan = planSource(
     parser,
-    { path, absPath, text, parseText, bom, eol, hash: sha256(bytes), indexBytes: source, facts, place: (line) => cellPlace(map, line), notebook: map },
+    { path, absPath, text, parseText, bom, eol, hash, indexBytes: source, facts, place: (line) => cellPlace(map, line), notebook: map },
     options,
     focus,
   );
