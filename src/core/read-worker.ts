@@ -12,6 +12,7 @@ const claims = new Int32Array(next);
 const held = new Map<number, number>();
 let heldBytes = 0;
 let wake: (() => void) | null = null;
+// (the buffers handed back with a release are let go here: freed at this thread's next young collection)
 port.on('message', ({ release }: ReadAheadRelease) => {
   heldBytes -= held.get(release) ?? 0;
   held.delete(release);

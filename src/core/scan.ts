@@ -1,7 +1,7 @@
 /** discover -> read + prefilter -> parse -> find sites -> plan, streaming each file's plan as it is ready. */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
 import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
@@ -32,6 +32,12 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
   preamble: 'inline',
   helperPath: null,
 };
+
+/** Where the listed files that are neither links nor read for context are (see the end of scanProject). */
+function directFiles(root: string, files: readonly string[], linked: readonly FileOutcome[], context: ReadonlySet<string>): Set<string> {
+  const links = new Set(linked.map((outcome) => outcome.rel));
+  return new Set(files.filter((rel) => !links.has(rel) && !context.has(rel)).map((rel) => resolve(root, rel)));
+}
 
 /** Resolves one path argument to a root directory and, for a single file, that file. */
 export async function resolveRoot(path: string): Promise<{ root: string; only: string | null }> {
@@ -186,7 +192,6 @@ export async function scanProject(
   };
   // A file reached through a symlink waits for the end: the real file may be listed too (then it is
   // planned as itself), or reached by another link (then the first link in path order counts).
-  const direct = new Set<string>();
   const linked: FileOutcome[] = [];
   const take = (outcome: FileOutcome) => {
     if (context.has(outcome.rel)) {
@@ -194,10 +199,7 @@ export async function scanProject(
       if (outcome.type !== 'skipped') chooser.note(outcome.rel, outcome.nnx);
     }
     else if (outcome.viaLink) linked.push(outcome);
-    else {
-      if (outcome.abs) direct.add(outcome.abs);
-      count(outcome);
-    }
+    else count(outcome);
   };
 
   let outstanding = queue.length;
@@ -269,6 +271,10 @@ export async function scanProject(
   if (failure) throw failure;
   const byPath = (a: { path: string }, b: { path: string }) => comparePaths(a.path, b.path);
   const seenLinks = new Set<string>();
+  // Where each file read as itself is (a file that is no link is read at `resolve(root, rel)`): worked
+  // out here, and only when there are links, not kept for every file as the scan went (13 MB over
+  // 112,000 files). A scan stopped early counts every listed file as read.
+  const direct = linked.length === 0 ? new Set<string>() : directFiles(root, discovered.files, linked, context);
   for (const outcome of linked.sort((a, b) => comparePaths(a.rel, b.rel))) {
     if (outcome.abs && (direct.has(outcome.abs) || seenLinks.has(outcome.abs))) continue;
     if (outcome.abs) seenLinks.add(outcome.abs);
