@@ -305,6 +305,43 @@ class Net(nn.Module):
   });
 });
 
+describe('a model file with a long run of comment lines', () => {
+  it("the class is parsed with the run blanked (tree-sitter-python's scanner is quadratic in it): the same hints, the text read a few times, not hundreds", async () => {
+    // commented-out layers between the class and the end of the file (the plan's own parse blanked
+    // them already; reading the class for its hints did not, and took 15 s on a 1 MB file)
+    const run = Array.from({ length: 600 }, (_, i) => `# self.old_layer_${i} = nn.Linear(${i}, ${i})  ${'-'.repeat(80)}`).join('\n');
+    const files = model(`class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.tokens = nn.Embedding(10, 4)\n\n${run}\n`);
+    const { getParser } = await import('../src/core/parser.js');
+    const prototype = Object.getPrototypeOf(await getParser()) as { parse: (input: unknown, ...rest: unknown[]) => unknown };
+    const parse = prototype.parse;
+    let longest = 0;
+    prototype.parse = function (input: unknown, ...rest: unknown[]) {
+      if (typeof input !== 'function') return parse.call(this, input, ...rest);
+      let read = 0;
+      const counted = (...args: unknown[]) => {
+        const chunk = (input as (...a: unknown[]) => string | undefined)(...args);
+        read += chunk?.length ?? 0;
+        return chunk;
+      };
+      try {
+        return parse.call(this, counted, ...rest);
+      } finally {
+        longest = Math.max(longest, read);
+      }
+    };
+    let site: Site;
+    try {
+      site = await siteOf(files);
+    } finally {
+      prototype.parse = parse;
+    }
+    expect(hintsOf(site)).toEqual({ tokens: 'embedding' });
+    // no parse read more than a few times the model file (about 75 kB): unblanked, the scanner read it over and over (about 20 MB)
+    expect(longest).toBeGreaterThan(0);
+    expect(longest).toBeLessThan(10 * (files['model.py'] as string).length);
+  });
+});
+
 describe('the rewrite carries hints= after the state', () => {
   const net = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.tokens = nn.Embedding(10, 4)\n';
   const cases: Array<[string, string, string]> = [

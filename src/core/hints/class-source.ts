@@ -6,7 +6,7 @@
  */
 import type { ClassFact } from '../evidence/facts.js';
 import type { ProjectIndex } from '../evidence/index.js';
-import { parseWith, type Node, type Parser } from '../parser.js';
+import { maskCommentRuns, parseWith, type Node, type Parser } from '../parser.js';
 import { named, toExpr, type Expr } from './expr.js';
 
 export interface Param {
@@ -82,13 +82,14 @@ export function readClass(index: ProjectIndex, parser: Parser, path: string, fac
   const start = bytes.subarray(0, fact.offset).toString('utf8').length;
   const line = index.lineOf(path, fact.offset);
   const slice = classSlice(text, start, fact.indent);
-  let tree = parseWith(parser, slice);
+  // (long runs of comment lines blanked for the parser, as the plan's parse does: see maskCommentRuns)
+  let tree = parseWith(parser, maskCommentRuns(slice));
   let node = tree.rootNode.hasError ? null : classNode(tree.rootNode, 0);
   let source = slice;
   let firstLine = line;
   if (!node) {
     tree.delete();
-    tree = parseWith(parser, text);
+    tree = parseWith(parser, maskCommentRuns(text));
     node = classNode(tree.rootNode, line - 1);
     source = text;
     firstLine = 1;
