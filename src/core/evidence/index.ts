@@ -52,6 +52,7 @@ export class ProjectIndex {
   private readonly byLast = new Map<string, string[]>();
   /** The names of the project's folders. */
   private readonly folders = new Set<string>();
+  private lastDir = '';
   private readonly byName = new Map<string, Array<{ path: string; fact: ClassFact }>>();
   private readonly imports = new Map<string, ImportFact[]>();
   private readonly texts = new Map<string, Buffer | null>();
@@ -80,7 +81,12 @@ export class ProjectIndex {
     if (this.verdicts.size > 0) this.verdicts.clear();
     const dotted = dottedOf(path);
     const last = dotted.slice(dotted.lastIndexOf('.') + 1);
-    for (const folder of path.split('/').slice(0, -1)) this.folders.add(folder);
+    const dir = path.slice(0, path.lastIndexOf('/') + 1);
+    if (dir !== this.lastDir) {
+      // (files come folder by folder: each folder's names once, not once for each of its files)
+      this.lastDir = dir;
+      for (const folder of path.split('/').slice(0, -1)) this.folders.add(folder);
+    }
     const list = this.byLast.get(last);
     if (list) list.push(path);
     else this.byLast.set(last, [path]);
@@ -126,7 +132,11 @@ export class ProjectIndex {
   }
 
   private keptImport(fact: ImportFact): ImportFact {
-    return { local: this.word(fact.local), module: this.word(fact.module), level: fact.level, name: fact.name === null ? null : this.word(fact.name) };
+    // (`from m import a` binds `a` as `a`, `import torch` binds `torch`: one look-up for both)
+    const name = fact.name === null ? null : this.word(fact.name);
+    const module = this.word(fact.module);
+    const local = fact.local === fact.name ? name : fact.local === fact.module ? module : this.word(fact.local);
+    return { local: local as string, module, level: fact.level, name };
   }
 
   has(path: string): boolean {
