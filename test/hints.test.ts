@@ -305,6 +305,20 @@ class Net(nn.Module):
   });
 });
 
+describe('a model file with characters beyond ASCII', () => {
+  it('the class is found where its bytes say, though characters and bytes differ before it', async () => {
+    const site = await siteOf(model(`
+# Modèle de référence — 参考模型 (the class starts 30 bytes after its characters do)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.tokens = nn.Embedding(10, 4)  # «jetons»
+`));
+    expect(hintsOf(site)).toEqual({ tokens: 'embedding' });
+    expect(site.hints?.[0]).toMatchObject({ text: 'nn.Embedding(10, 4)', path: 'model.py', line: 9 });
+  });
+});
+
 describe('a model file with a long run of comment lines', () => {
   it("the class is parsed with the run blanked (tree-sitter-python's scanner is quadratic in it): the same hints, the text read a few times, not hundreds", async () => {
     // commented-out layers between the class and the end of the file (the plan's own parse blanked

@@ -54,15 +54,19 @@ const kids = (node: Node | null): Node[] => (node ? named(node) : []);
 
 /** The class's lines: from its header to the first line indented no deeper than it (a closing bracket aside). */
 function classSlice(text: string, start: number, indent: number): string {
-  const lines = text.slice(start).split('\n');
-  let end = 1;
-  for (; end < lines.length; end++) {
-    const line = lines[end] as string;
+  // line by line from the header, up to the class's end (not the rest of the file: a file's classes are read one after another)
+  const lines: string[] = [];
+  for (let at = start; at <= text.length; ) {
+    const lf = text.indexOf('\n', at);
+    const line = text.slice(at, lf === -1 ? text.length : lf);
     const body = line.trimStart();
-    if (body === '' || body.startsWith('#') || body.startsWith(')') || body.startsWith(']')) continue;
-    if (line.length - body.length <= indent) break;
+    const more = lines.length === 0 || body === '' || body.startsWith('#') || body.startsWith(')') || body.startsWith(']') || line.length - body.length > indent;
+    if (!more) break;
+    lines.push(line);
+    if (lf === -1) break;
+    at = lf + 1;
   }
-  const slice = lines.slice(0, end);
+  const slice = lines;
   if (indent === 0) return slice.join('\n');
   return slice.map((line) => line.replace(new RegExp(`^[ \\t]{0,${indent}}`), '')).join('\n');
 }
@@ -76,10 +80,9 @@ function classNode(root: Node, row: number): Node | null {
 
 /** Reads a project class's source; null when its file cannot be read or the class is not found there. */
 export function readClass(index: ProjectIndex, parser: Parser, path: string, fact: ClassFact): ClassSource | null {
-  const bytes = index.bytesOf(path);
-  if (!bytes) return null;
-  const text = bytes.toString('utf8');
-  const start = bytes.subarray(0, fact.offset).toString('utf8').length;
+  const text = index.textOf(path);
+  if (text === null) return null;
+  const start = index.charOffset(path, fact.offset);
   const line = index.lineOf(path, fact.offset);
   const slice = classSlice(text, start, fact.indent);
   // (long runs of comment lines blanked for the parser, as the plan's parse does: see maskCommentRuns)
