@@ -140,6 +140,7 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
     async close() {
       failed = true;
       arrived.clear();
+      handed.clear();
       await worker.terminate();
     },
   };
