@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProjectIndex } from './evidence/index.js';
+import { tightenHeapGrowthWhenLarge } from './heap-growth.js';
 import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
 import { MapperChooser } from './mapper-choice.js';
@@ -249,6 +250,7 @@ export async function scanProject(
       ahead?.release(batch);
       finish(outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
+        tightenHeapGrowthWhenLarge();
         const hold = held?.() ?? null;
         await (hold ?? new Promise((r) => setImmediate(r)));
         if (hold) wasHeld = true;
