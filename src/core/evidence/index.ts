@@ -40,6 +40,14 @@ function commonPrefix(a: string, b: string): number {
 const NO_CLASSES: ClassFact[] = Object.freeze([]) as unknown as ClassFact[];
 const NO_BASES: string[] = Object.freeze([]) as unknown as string[];
 
+/** A file's text as `textOf` keeps it: the bytes it was decoded from, and (`charOffset`, outside ASCII) its newlines' offsets. */
+interface DecodedText {
+  bytes: Buffer;
+  text: string;
+  ascii: boolean;
+  newlines: Int32Array | null;
+}
+
 /** How many files' bytes the index keeps at once (`bytesOf`). */
 const BYTES_KEPT = 64;
 /** How many files' decoded texts it keeps (`textOf`): fewer, a text is up to twice its bytes. */
@@ -58,7 +66,7 @@ export class ProjectIndex {
   private readonly byName = new Map<string, Array<{ path: string; fact: ClassFact }>>();
   private readonly imports = new Map<string, ImportFact[]>();
   private readonly texts = new Map<string, Buffer | null>();
-  private readonly decoded = new Map<string, { bytes: Buffer; text: string; ascii: boolean }>();
+  private readonly decoded = new Map<string, DecodedText>();
   /** Each kept file's newline offsets (`lineOf`), for as long as its bytes are kept. */
   private readonly lineStarts = new WeakMap<Buffer, Int32Array>();
   private readonly verdicts = new Map<string, ClassVerdict>();
@@ -174,32 +182,43 @@ export class ProjectIndex {
     const bytes = this.bytesOf(path);
     if (!bytes) return null;
     const kept = this.decoded.get(path);
-    if (kept?.bytes === bytes) return kept.text;
+    this.decoded.delete(path); // to the back: the least recently read go first
+    if (kept?.bytes === bytes) {
+      this.decoded.set(path, kept);
+      return kept.text;
+    }
     const text = bytes.toString('utf8');
-    this.decoded.delete(path);
-    this.decoded.set(path, { bytes, text, ascii: text.length === bytes.length });
+    this.decoded.set(path, { bytes, text, ascii: text.length === bytes.length, newlines: null });
     if (this.decoded.size > TEXTS_KEPT) this.decoded.delete(this.decoded.keys().next().value as string);
     return text;
   }
 
-  /** The offset in `textOf(path)` of a byte offset in the file. */
+  /**
+   * The offset in `textOf(path)` of a byte offset in the file: the same in an ASCII file; else the
+   * text's offset of the line's start plus the line's bytes up to it, decoded (a newline byte is
+   * never part of a longer UTF-8 sequence, so the text and the bytes have their newlines in step).
+   */
   charOffset(path: string, offset: number): number {
     const text = this.textOf(path);
     if (text === null) return 0;
-    if ((this.decoded.get(path) as { ascii: boolean }).ascii) return offset;
-    return (this.bytesOf(path) as Buffer).subarray(0, offset).toString('utf8').length;
+    const kept = this.decoded.get(path) as DecodedText;
+    if (kept.ascii) return offset;
+    if (!kept.newlines) {
+      const found: number[] = [];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i);
+      kept.newlines = Int32Array.from(found);
+    }
+    const line = this.lineOf(path, offset) - 1; // newlines before the offset
+    const byteStart = line === 0 ? 0 : (this.newlinesOf(kept.bytes)[line - 1] as number) + 1;
+    const charStart = line === 0 ? 0 : (kept.newlines[line - 1] as number) + 1;
+    return charStart + kept.bytes.subarray(byteStart, offset).toString('utf8').length;
   }
 
   /** The 1-based line of a byte offset in a file (1 when the file cannot be read). */
   lineOf(path: string, offset: number): number {
     const bytes = this.bytesOf(path);
     if (!bytes) return 1;
-    let starts = this.lineStarts.get(bytes);
-    if (!starts) {
-      const found: number[] = [];
-      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) found.push(i);
-      this.lineStarts.set(bytes, (starts = Int32Array.from(found)));
-    }
+    const starts = this.newlinesOf(bytes);
     // the line is one more than the newlines before the offset
     let low = 0;
     let high = starts.length;
@@ -209,6 +228,17 @@ export class ProjectIndex {
       else high = mid;
     }
     return low + 1;
+  }
+
+  /** A kept file's newline offsets, found once. */
+  private newlinesOf(bytes: Buffer): Int32Array {
+    let found = this.lineStarts.get(bytes);
+    if (!found) {
+      const offsets: number[] = [];
+      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) offsets.push(i);
+      this.lineStarts.set(bytes, (found = Int32Array.from(offsets)));
+    }
+    return found;
   }
 
   importsOf(path: string): ImportFact[] {
