@@ -6,6 +6,7 @@
  */
 import { findImports, type ClassFact, type ImportFact } from './facts.js';
 import { CONVENTIONAL_ALIASES, isNeutralBase, knownVerdict } from './known.js';
+import { LineIndex, lastAtOrBefore } from '../text.js';
 
 /** What a dotted name refers to. */
 export type Target =
@@ -40,12 +41,12 @@ function commonPrefix(a: string, b: string): number {
 const NO_CLASSES: ClassFact[] = Object.freeze([]) as unknown as ClassFact[];
 const NO_BASES: string[] = Object.freeze([]) as unknown as string[];
 
-/** A file's text as `textOf` keeps it: the bytes it was decoded from, and (`charOffset`, outside ASCII) its newlines' offsets. */
+/** A file's text as `textOf` keeps it: the bytes it was decoded from, and (`charOffset`, outside ASCII) its lines. */
 interface DecodedText {
   bytes: Buffer;
   text: string;
   ascii: boolean;
-  newlines: Int32Array | null;
+  lines: LineIndex | null;
 }
 
 /** How many files' bytes the index keeps at once (`bytesOf`). */
@@ -67,7 +68,7 @@ export class ProjectIndex {
   private readonly imports = new Map<string, ImportFact[]>();
   private readonly texts = new Map<string, Buffer | null>();
   private readonly decoded = new Map<string, DecodedText>();
-  /** Each kept file's newline offsets (`lineOf`), for as long as its bytes are kept. */
+  /** Each kept file's line starts (`lineOf`), for as long as its bytes are kept. */
   private readonly lineStarts = new WeakMap<Buffer, Int32Array>();
   private readonly verdicts = new Map<string, ClassVerdict>();
   /** Names and modules as the index keeps them, each once (see `kept`). */
@@ -188,7 +189,7 @@ export class ProjectIndex {
       return kept.text;
     }
     const text = bytes.toString('utf8');
-    this.decoded.set(path, { bytes, text, ascii: text.length === bytes.length, newlines: null });
+    this.decoded.set(path, { bytes, text, ascii: text.length === bytes.length, lines: null });
     if (this.decoded.size > TEXTS_KEPT) this.decoded.delete(this.decoded.keys().next().value as string);
     return text;
   }
@@ -196,47 +197,32 @@ export class ProjectIndex {
   /**
    * The offset in `textOf(path)` of a byte offset in the file: the same in an ASCII file; else the
    * text's offset of the line's start plus the line's bytes up to it, decoded (a newline byte is
-   * never part of a longer UTF-8 sequence, so the text and the bytes have their newlines in step).
+   * never part of a longer UTF-8 sequence, so the text and the bytes have their lines in step).
    */
   charOffset(path: string, offset: number): number {
     const text = this.textOf(path);
     if (text === null) return 0;
     const kept = this.decoded.get(path) as DecodedText;
     if (kept.ascii) return offset;
-    if (!kept.newlines) {
-      const found: number[] = [];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i);
-      kept.newlines = Int32Array.from(found);
-    }
-    const line = this.lineOf(path, offset) - 1; // newlines before the offset
-    const byteStart = line === 0 ? 0 : (this.newlinesOf(kept.bytes)[line - 1] as number) + 1;
-    const charStart = line === 0 ? 0 : (kept.newlines[line - 1] as number) + 1;
-    return charStart + kept.bytes.subarray(byteStart, offset).toString('utf8').length;
+    const starts = this.lineStartsOf(kept.bytes);
+    const row = lastAtOrBefore(starts, offset);
+    kept.lines ??= new LineIndex(text);
+    return kept.lines.lineStart(row) + kept.bytes.subarray(starts[row], offset).toString('utf8').length;
   }
 
   /** The 1-based line of a byte offset in a file (1 when the file cannot be read). */
   lineOf(path: string, offset: number): number {
     const bytes = this.bytesOf(path);
-    if (!bytes) return 1;
-    const starts = this.newlinesOf(bytes);
-    // the line is one more than the newlines before the offset
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((starts[mid] as number) < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low + 1;
+    return bytes ? lastAtOrBefore(this.lineStartsOf(bytes), offset) + 1 : 1;
   }
 
-  /** A kept file's newline offsets, found once. */
-  private newlinesOf(bytes: Buffer): Int32Array {
+  /** A kept file's line starts (byte offsets), found once. */
+  private lineStartsOf(bytes: Buffer): Int32Array {
     let found = this.lineStarts.get(bytes);
     if (!found) {
-      const offsets: number[] = [];
-      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) offsets.push(i);
-      this.lineStarts.set(bytes, (found = Int32Array.from(offsets)));
+      const starts = [0];
+      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) starts.push(i + 1);
+      this.lineStarts.set(bytes, (found = Int32Array.from(starts)));
     }
     return found;
   }

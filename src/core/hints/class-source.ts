@@ -66,9 +66,8 @@ function classSlice(text: string, start: number, indent: number): string {
     if (lf === -1) break;
     at = lf + 1;
   }
-  const slice = lines;
-  if (indent === 0) return slice.join('\n');
-  return slice.map((line) => line.replace(new RegExp(`^[ \\t]{0,${indent}}`), '')).join('\n');
+  if (indent === 0) return lines.join('\n');
+  return lines.map((line) => line.replace(new RegExp(`^[ \\t]{0,${indent}}`), '')).join('\n');
 }
 
 function classNode(root: Node, row: number): Node | null {
