@@ -40,7 +40,6 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Maps UTF-16 offsets in a text to 1-based line numbers and code-point columns. */
 /** Index of the last of ascending `values` that is <= `x` (0 when none is). */
 export function lastAtOrBefore(values: ArrayLike<number>, x: number): number {
   let lo = 0;
@@ -53,6 +52,7 @@ export function lastAtOrBefore(values: ArrayLike<number>, x: number): number {
   return lo;
 }
 
+/** Maps UTF-16 offsets in a text to 1-based line numbers and code-point columns. */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
