@@ -8,7 +8,7 @@ import { getParser, type Parser } from '../src/core/parser.js';
 import { planFile, planWith } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { fileStructure, topLevelStatements, unsureAt } from '../src/core/statements.js';
-import type { Block } from '../src/core/structure.js';
+import { Structure, transferables, type Block } from '../src/core/structure.js';
 import { LineIndex } from '../src/core/text.js';
 import { pythonFile } from './helpers/fuzz.js';
 import { REPO } from './helpers/project.js';
@@ -250,6 +250,18 @@ describe('nested statements', () => {
     const clauses = structure?.clauses ?? [];
     for (let k = 1; k < clauses.length; k++) expect(clauses[k]?.start).toBe(clauses[k - 1]?.headerEnd);
     expect(clauses.at(-1)?.headerEnd).toBe(NESTED.length);
+  });
+  it('hands over as plain data (the read-ahead worker lexes, the planning thread reads) and reads back the same', () => {
+    const structure = fileStructure(NESTED) as Structure;
+    // what a message between threads makes of it, its arrays' buffers transferred
+    const data = structuredClone(structure.data(), { transfer: transferables(structure.data()) });
+    const again = Structure.of(data);
+    const view = (s: Structure) => ({ blocks: s.blocks.map((b) => [b.start, b.end, b.lead, b.keyword, b.last, b.parent?.index ?? -1, b.clauses.map((c) => c.index)]), clauses: s.clauses.map((c) => [c.start, c.headerEnd, c.block.id, c.body.map((b) => b.id)]), roots: s.rootIds(), starts: [...s.starts] });
+    expect(again.blockCount).toBeGreaterThan(15);
+    expect(view(again)).toEqual(view(structure));
+    // each array cut to its count: nothing of the lexer's spare room goes along
+    expect(data.blockStart.length).toBe(structure.blockCount);
+    expect(data.clauseBody.length).toBe(structure.clauseCount);
   });
 });
 

@@ -17,6 +17,7 @@ import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
 import { Focus, moduleRegions } from './focus.js';
 import { fileStructure } from './statements.js';
+import { Structure, type StructureData } from './structure.js';
 import { planText } from './plan-text.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
@@ -47,10 +48,14 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
   return planWith(await getParser(), path, absPath, bytes, options, focus);
 }
 
-/** `facts`: the file's classes and imports, and `hash` the bytes' sha256, where the caller has them from these bytes already. */
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts, hash = sha256(bytes)): FilePlan {
+/**
+ * `facts`: the file's classes and imports, `hash` the bytes' sha256, and `structure` the lexer's
+ * statements of their text (`fileStructure`), where the caller has them from these bytes already.
+ */
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts, hash = sha256(bytes), structure?: StructureData | null): FilePlan {
   const { text, bom, eol } = decode(bytes);
-  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash, indexBytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), facts }, options, focused);
+  const indexBytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash, indexBytes, facts, ...(structure !== undefined ? { structure: structure && Structure.of(structure) } : {}) }, options, focused);
 }
 
 /** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */
@@ -68,6 +73,8 @@ export interface PlanSource {
   indexBytes: Buffer;
   /** Those classes and imports, where the scanner has read them already. */
   facts?: FileFacts;
+  /** `fileStructure(parseText)`, where the read-ahead worker has lexed it already. */
+  structure?: Structure | null;
   /** How messages name a line of `text` (a notebook's: `cell 3, line 2`). */
   place?: (line: number) => string;
   /** A notebook's map of its code cells in `text`. */
@@ -80,7 +87,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
   // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
-  const structure = fileStructure(src.parseText);
+  const structure = src.structure !== undefined ? src.structure : fileStructure(src.parseText);
   // (only where the module's own bindings can be, when the lexer knows where that is)
   const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)], structure ? moduleRegions(src.parseText, structure) : undefined);
   const masked = maskCommentRuns(src.parseText);

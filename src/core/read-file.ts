@@ -3,14 +3,17 @@
  * every file (is it text, its classes, whether it imports flax.nnx, whether it calls
  * load_state_dict at all). No parser here: the read-ahead worker (read-ahead.ts) runs this alone,
  * so that it starts quickly and leaves planning to the scanner's thread (with `worker`, it also
- * copies each candidate's bytes, to hand them over, and hashes them).
+ * copies each candidate's bytes, to hand them over, hashes them and finds a Python file's
+ * statements: the statement lexer was a sixth of the planning thread's time on the bench tree).
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
 import { isInside } from './paths.js';
-import { sha256, unreadableReason } from './text.js';
+import { fileStructure } from './statements.js';
+import type { StructureData } from './structure.js';
+import { decode, sha256, unreadableReason } from './text.js';
 import type { ScanOptions, Skipped } from './types.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
@@ -42,6 +45,8 @@ export type Candidate = Found & {
   bytes: Uint8Array;
   /** sha256 of `bytes`, where the reader was asked for it (the read-ahead worker: off the planning thread). */
   hash?: string;
+  /** A Python file's statements (`fileStructure` of its decoded text; null where the lexer is unsure), where the reader was asked for them (as `hash`). */
+  structure?: StructureData | null;
   notebook: boolean;
   facts: { classes: ClassFact[]; imports: ImportFact[] } | null;
   nnx: number | null;
@@ -64,9 +69,11 @@ function scratchReader(): (fd: number, size: number) => Buffer {
   };
 }
 
-/** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own and its hash. */
-function own(read: Buffer, worker: boolean): { bytes: Uint8Array; hash?: string } {
-  return worker ? { bytes: new Uint8Array(read), hash: sha256(read) } : { bytes: read };
+/** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own, its hash and (Python) its statements. */
+function own(read: Buffer, worker: boolean, python: boolean): { bytes: Uint8Array; hash?: string; structure?: StructureData | null } {
+  if (!worker) return { bytes: read };
+  const owned = { bytes: new Uint8Array(read), hash: sha256(read) };
+  return python ? { ...owned, structure: fileStructure(decode(read).text)?.data() ?? null } : owned;
 }
 
 /**
@@ -136,14 +143,14 @@ export function fileReader(root: string, options: ScanOptions, worker = false): 
       if (rel.endsWith('.ipynb')) {
         // nothing imports a notebook: its classes matter to its own sites only
         if (context || read.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, nnx: null };
-        return { ...found, type: 'candidate', path, abs, ...own(read, worker), notebook: true, facts: null, nnx: null };
+        return { ...found, type: 'candidate', path, abs, ...own(read, worker, false), notebook: true, facts: null, nnx: null };
       }
       // Every file's classes go into the project index: a receiver's class may be defined anywhere.
       const classes = findClasses(read);
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(read) : null;
       if (context || read.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
-      return { ...found, type: 'candidate', path, abs, ...own(read, worker), notebook: false, facts: { classes, imports: findImports(read) }, nnx };
+      return { ...found, type: 'candidate', path, abs, ...own(read, worker, true), notebook: false, facts: { classes, imports: findImports(read) }, nnx };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...found, type: 'ignored', read: false };

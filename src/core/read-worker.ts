@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadAheadInit, ReadAheadRelease, ReadAheadReply } from './read-ahead.js';
 import { fileReader } from './read-file.js';
+import { transferables } from './structure.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
@@ -30,14 +31,16 @@ async function run() {
     const outcomes = batch.rels.map((rel) => read(rel, batch.context));
     const buffers: ArrayBuffer[] = [];
     let bytes = 0;
+    const lexed: ArrayBuffer[] = [];
     for (const outcome of outcomes) {
       if (outcome.type !== 'candidate') continue;
       buffers.push(outcome.bytes.buffer as ArrayBuffer);
       bytes += outcome.bytes.byteLength;
+      if (outcome.structure) lexed.push(...transferables(outcome.structure));
     }
     held.set(batch.id, bytes);
     heldBytes += bytes;
-    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, buffers);
+    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, [...buffers, ...lexed]);
   }
   // (then idle until the scanner terminates it: its port stays open for releases)
 }

@@ -103,28 +103,47 @@ export class Structure {
     if (this.blockCount >= capacity || this.clauseCount >= capacity) this.resize(capacity * 2);
   }
 
-  /** Every array at `capacity` entries, what they hold kept (the one list of them). */
+  /** Every array at `capacity` entries, what they hold kept. */
   private resize(capacity: number): void {
-    const to = <T extends Int32Array | Uint8Array>(a: T): T => {
-      const bigger = new (a.constructor as new (n: number) => T)(capacity);
+    const arrays = this as unknown as Record<ArrayName, Int32Array | Uint8Array>;
+    for (const name of ARRAY_NAMES) {
+      const a = arrays[name];
+      const bigger = new (a.constructor as new (n: number) => Int32Array | Uint8Array)(capacity);
       bigger.set(a);
-      return bigger;
-    };
-    this.blockStart = to(this.blockStart);
-    this.blockEnd = to(this.blockEnd);
-    this.blockParent = to(this.blockParent);
-    this.blockLead = to(this.blockLead);
-    this.blockKeyword = to(this.blockKeyword);
-    this.blockLast = to(this.blockLast);
-    this.blockFirstClause = to(this.blockFirstClause);
-    this.blockLastClause = to(this.blockLastClause);
-    this.blockNext = to(this.blockNext);
-    this.clauseStart = to(this.clauseStart);
-    this.clauseHeaderEnd = to(this.clauseHeaderEnd);
-    this.clauseBlock = to(this.clauseBlock);
-    this.clauseNext = to(this.clauseNext);
-    this.clauseBody = to(this.clauseBody);
+      arrays[name] = bigger;
+    }
   }
+
+  /** What the lexer found, each array cut to its count: made in one thread, handed to another (`transferables`). */
+  data(): StructureData {
+    const data = { blockCount: this.blockCount, clauseCount: this.clauseCount } as StructureData;
+    const out = data as unknown as Record<ArrayName, Int32Array | Uint8Array>;
+    for (const name of ARRAY_NAMES) out[name] = this[name].slice(0, name.startsWith('block') ? this.blockCount : this.clauseCount);
+    return data;
+  }
+
+  /** The structure `data` describes (its arrays are used, not copied). */
+  static of(data: StructureData): Structure {
+    const s = new Structure(0);
+    Object.assign(s, data);
+    s.starts = s.clauseStart.subarray(0, s.clauseCount);
+    return s;
+  }
+}
+
+/** The arrays a Structure is made of (each of `blockCount` or `clauseCount` entries). */
+const ARRAY_NAMES = [
+  'blockStart', 'blockEnd', 'blockParent', 'blockLead', 'blockKeyword', 'blockLast', 'blockFirstClause', 'blockLastClause', 'blockNext',
+  'clauseStart', 'clauseHeaderEnd', 'clauseBlock', 'clauseNext', 'clauseBody',
+] as const;
+type ArrayName = (typeof ARRAY_NAMES)[number];
+
+/** A Structure as plain data (`Structure.data`, `Structure.of`): what a worker thread's message can carry. */
+export type StructureData = Pick<Structure, 'blockCount' | 'clauseCount' | ArrayName>;
+
+/** The buffers of `data`'s arrays, to transfer with the message that carries it. */
+export function transferables(data: StructureData): ArrayBuffer[] {
+  return ARRAY_NAMES.map((name) => data[name].buffer as ArrayBuffer);
 }
 
 /** A statement: a simple one, or a compound one with its clauses (`if`/`elif`/`else`, a definition with its decorators). */
