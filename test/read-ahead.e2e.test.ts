@@ -100,7 +100,7 @@ describe('the read-ahead worker', () => {
     // a limit of one byte: after a batch holding a candidate the worker waits for its release, so
     // the next batch is left to the scanner; released, it claims the one after
     const batches: B[] = [{ id: 5, rels: ['a.py'] }, { id: 6, rels: ['b.py', 'c.py'] }, { id: 7, rels: ['d.py'] }];
-    const limited = startReadAhead(dir, options, batches, 1) as Ahead;
+    const limited = startReadAhead(dir, options, [], batches, 1) as Ahead;
     expect(limited).not.toBeNull();
     await claimedBy(limited, 1);
     expect(limited.claimed()).toBe(1);
@@ -116,7 +116,7 @@ describe('the read-ahead worker', () => {
     // a path the reader cannot take (a file used as a directory: ENOTDIR) fails the worker there:
     // the batch it claimed is the scanner's to read, and so is the next, which no one had claimed
     const failing: B[] = [{ id: 0, rels: ['b.py', 'c.py'] }, { id: 1, rels: ['a.py/x.py'] }, { id: 2, rels: ['b.py'] }];
-    const ahead = startReadAhead(dir, options, failing) as Ahead;
+    const ahead = startReadAhead(dir, options, [], failing) as Ahead;
     await claimedBy(ahead, 2);
     expect(rels(await ahead.get(failing[0] as B))).toEqual([['b.py', 'candidate'], ['c.py', 'ignored']]);
     expect(await ahead.get(failing[1] as B)).toBeNull();
@@ -124,7 +124,7 @@ describe('the read-ahead worker', () => {
     await ahead.close();
 
     // asked before the worker has read it (it claims every batch here): the failure answers the wait
-    const waited = startReadAhead(dir, options, [{ id: 0, rels: ['a.py/x.py'] }, { id: 1, rels: ['b.py'] }], undefined, false) as Ahead;
+    const waited = startReadAhead(dir, options, [], [{ id: 0, rels: ['a.py/x.py'] }, { id: 1, rels: ['b.py'] }], undefined, false) as Ahead;
     expect(await waited.get({ id: 0, rels: ['a.py/x.py'] })).toBeNull();
     expect(await waited.get({ id: 1, rels: ['b.py'] })).toBeNull();
     await waited.close();

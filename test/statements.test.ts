@@ -8,7 +8,7 @@ import { getParser, type Parser } from '../src/core/parser.js';
 import { planFile, planWith } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { fileStructure, topLevelStatements, unsureAt } from '../src/core/statements.js';
-import { Structure, transferables, type Block } from '../src/core/structure.js';
+import { Structure, structureBuffers, type Block } from '../src/core/structure.js';
 import { LineIndex } from '../src/core/text.js';
 import { pythonFile } from './helpers/fuzz.js';
 import { REPO } from './helpers/project.js';
@@ -254,7 +254,7 @@ describe('nested statements', () => {
   it('hands over as plain data (the read-ahead worker lexes, the planning thread reads) and reads back the same', () => {
     const structure = fileStructure(NESTED) as Structure;
     // what a message between threads makes of it, its arrays' buffers transferred
-    const data = structuredClone(structure.data(), { transfer: transferables(structure.data()) });
+    const data = structuredClone(structure.data(), { transfer: structureBuffers(structure.data()) });
     const again = Structure.of(data);
     const view = (s: Structure) => ({ blocks: s.blocks.map((b) => [b.start, b.end, b.lead, b.keyword, b.last, b.parent?.index ?? -1, b.clauses.map((c) => c.index)]), clauses: s.clauses.map((c) => [c.start, c.headerEnd, c.block.id, c.body.map((b) => b.id)]), roots: s.rootIds(), starts: [...s.starts] });
     expect(again.blockCount).toBeGreaterThan(15);

@@ -129,6 +129,19 @@ export class Focus implements Coverage {
     return focus;
   }
 
+  /** The statements `of` kept (to hand to another thread: see prepare.ts). */
+  kept(): Uint8Array {
+    return this.keep;
+  }
+
+  /** The focus `of` made, from what it kept (`kept`); null for a file with no statement, as `of` gives. */
+  static fromKept(text: string, structure: Structure, keep: Uint8Array): Focus | null {
+    if (structure.blockCount === 0) return null;
+    const focus = new Focus(text, structure);
+    focus.keep.set(keep);
+    return focus;
+  }
+
   /** The clause (its index) that holds `offset`. */
   private clauseAt(offset: number): number {
     return lastAtOrBefore(this.s.starts, offset);

@@ -1,5 +1,4 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
-import { bindingOffsets } from './binding-words.js';
 import { importStatements, moduleBindings, starImports } from './bindings.js';
 import { getParser, maskCommentRuns, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
 import { nameConflicts, placePreamble } from './preamble.js';
@@ -15,9 +14,8 @@ import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict, type FileFacts } from './evidence/settle.js';
 import { findCalls } from './sites.js';
 import { describeSyntaxError, locateSyntaxError, type SyntaxProblem } from './syntax-error.js';
-import { Focus, moduleRegions } from './focus.js';
-import { fileStructure } from './statements.js';
-import { Structure, type StructureData } from './structure.js';
+import type { Focus } from './focus.js';
+import { prepare, preparedFrom, type PreparedData } from './prepare.js';
 import { planText } from './plan-text.js';
 import { LineIndex, decode, encode, sha256 } from './text.js';
 import { cellAt, changedCells, writeNotebook } from './notebook/notebook.js';
@@ -49,13 +47,18 @@ export async function planFile(path: string, absPath: string, bytes: Uint8Array,
 }
 
 /**
- * `facts`: the file's classes and imports, `hash` the bytes' sha256, and `structure` the lexer's
- * statements of their text (`fileStructure`), where the caller has them from these bytes already.
+ * `facts`: the file's classes and imports, `hash` the bytes' sha256, and `prepared` what planning
+ * works out from their text before parsing (prepare.ts), where the caller has them from these bytes already.
  */
-export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts, hash = sha256(bytes), structure?: StructureData | null): FilePlan {
+export function planWith(parser: Parser, path: string, absPath: string, bytes: Uint8Array, options: ScanOptions, focused = true, facts?: FileFacts, hash = sha256(bytes), prepared?: PreparedData): FilePlan {
   const { text, bom, eol } = decode(bytes);
   const indexBytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash, indexBytes, facts, ...(structure !== undefined ? { structure: structure && Structure.of(structure) } : {}) }, options, focused);
+  return planSource(parser, { path, absPath, text, parseText: text, bom, eol, hash, indexBytes, facts, ...(prepared ? { prepared } : {}) }, options, focused);
+}
+
+/** The names whose module-level bindings matter to a plan: the mapper's, the rewrites' target, and those the class reads. */
+export function bindingNames(options: Pick<ScanOptions, 'mapper' | 'targetName'>): string[] {
+  return ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))];
 }
 
 /** What planning reads: the file's text, and the text the parser reads in its place (the same offsets). */
@@ -73,8 +76,8 @@ export interface PlanSource {
   indexBytes: Buffer;
   /** Those classes and imports, where the scanner has read them already. */
   facts?: FileFacts;
-  /** `fileStructure(parseText)`, where the read-ahead worker has lexed it already. */
-  structure?: Structure | null;
+  /** What planning works out from `text` before parsing, where the read-ahead worker has (prepare.ts). */
+  prepared?: PreparedData;
   /** How messages name a line of `text` (a notebook's: `cell 3, line 2`). */
   place?: (line: number) => string;
   /** A notebook's map of its code cells in `text`. */
@@ -86,12 +89,11 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
   const { text } = src;
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
-  // the names whose module-level bindings matter: the mapper's, the rewrites' target, and those the class reads
-  const structure = src.structure !== undefined ? src.structure : fileStructure(src.parseText);
-  // (only where the module's own bindings can be, when the lexer knows where that is)
-  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(source)], structure ? moduleRegions(src.parseText, structure) : undefined);
+  const names = bindingNames(options);
+  const prepared = src.prepared ? preparedFrom(src.parseText, src.prepared, text, names) : prepare(text, src.parseText, names);
+  const { binders } = prepared;
   const masked = maskCommentRuns(src.parseText);
-  let focus = focused && structure ? Focus.of(src.parseText, structure, binders) : null;
+  let focus = focused ? prepared.focus : null;
   for (let widenings = 0; ; widenings++) {
     const { tree, error, coverage } = parseForPlan(parser, src.parseText, masked, lines, focus);
     try {
@@ -224,9 +226,7 @@ export function withHelperImport(parser: Parser, plan: FilePlan, helper: HelperI
   const lines = new LineIndex(text);
   if (plan.notebook) return { ...plan, ...helperPreamble(text, lines, null, plan.sites, plan.notebook, helper, plan.eol) };
   // the focused parse always holds the file's header, all that the import's placement reads
-  const structure = fileStructure(text);
-  const binders = bindingOffsets(text, ['KeyMapper', options.targetName, ...classWords(preambleSource(options.mapper))], structure ? moduleRegions(text, structure) : undefined);
-  const focus = structure ? Focus.of(text, structure, binders) : null;
+  const { focus } = prepare(text, text, bindingNames(options));
   const { tree } = parseForPlan(parser, text, maskCommentRuns(text), lines, focus);
   try {
     return { ...plan, ...helperPreamble(text, lines, tree.rootNode, plan.sites, undefined, helper, plan.eol) };

@@ -25,6 +25,8 @@ export interface ReadAheadInit {
   /** One Int32: the position in `batches` of the next batch no one has claimed. */
   next: SharedArrayBuffer;
   limit: number;
+  /** The names that matter to the plans (plan.ts `bindingNames`): the worker works out where each may be bound (prepare.ts). */
+  names: readonly string[];
 }
 
 export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed: string };
@@ -68,9 +70,9 @@ function sameNames(outcomes: ReadOutcome[], batch: Batch): void {
 
 /**
  * Starts the worker on `batches` (read in order, ids consecutive), or returns null when no worker
- * can run here. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
+ * can run here. `names`: see ReadAheadInit. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
  */
-export function startReadAhead(root: string, options: ScanOptions, batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
+export function startReadAhead(root: string, options: ScanOptions, names: readonly string[], batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
   const script = workerScript('read-worker.js');
   const first = batches[0];
   if (!script || !first) return null;
@@ -80,7 +82,7 @@ export function startReadAhead(root: string, options: ScanOptions, batches: Batc
   try {
     // (a small heap: it holds one batch at a time; out of memory, it fails and this thread reads)
     const resourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
-    worker = new Worker(script, { workerData: { root, options, batches, next, limit } satisfies ReadAheadInit, resourceLimits });
+    worker = new Worker(script, { workerData: { root, options, batches, next, limit, names } satisfies ReadAheadInit, resourceLimits });
   } catch {
     return null;
   }

@@ -3,16 +3,15 @@
  * every file (is it text, its classes, whether it imports flax.nnx, whether it calls
  * load_state_dict at all). No parser here: the read-ahead worker (read-ahead.ts) runs this alone,
  * so that it starts quickly and leaves planning to the scanner's thread (with `worker`, it also
- * copies each candidate's bytes, to hand them over, hashes them and finds a Python file's
- * statements: the statement lexer was a sixth of the planning thread's time on the bench tree).
+ * copies each candidate's bytes, to hand them over, hashes them and, for a Python file, works out
+ * what planning needs before parsing: `prepare.ts`).
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { findClasses, findImports, type ClassFact, type ImportFact } from './evidence/facts.js';
 import { nnxImportLine } from './mapper-choice.js';
 import { isInside } from './paths.js';
-import { fileStructure } from './statements.js';
-import type { StructureData } from './structure.js';
+import { preparedData, type PreparedData } from './prepare.js';
 import { decode, sha256, unreadableReason } from './text.js';
 import type { ScanOptions, Skipped } from './types.js';
 
@@ -45,8 +44,8 @@ export type Candidate = Found & {
   bytes: Uint8Array;
   /** sha256 of `bytes`, where the reader was asked for it (the read-ahead worker: off the planning thread). */
   hash?: string;
-  /** A Python file's statements (`fileStructure` of its decoded text; null where the lexer is unsure), where the reader was asked for them (as `hash`). */
-  structure?: StructureData | null;
+  /** What planning works out from a Python file's text before parsing, where the reader was asked for it (as `hash`). */
+  prepared?: PreparedData;
   notebook: boolean;
   facts: { classes: ClassFact[]; imports: ImportFact[] } | null;
   nnx: number | null;
@@ -69,11 +68,16 @@ function scratchReader(): (fd: number, size: number) => Buffer {
   };
 }
 
-/** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own, its hash and (Python) its statements. */
-function own(read: Buffer, worker: boolean, python: boolean): { bytes: Uint8Array; hash?: string; structure?: StructureData | null } {
+/** Where the reader runs in the read-ahead worker: the names that matter to the plans (plan.ts `bindingNames`). */
+export interface WorkerReading {
+  names: readonly string[];
+}
+
+/** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own, its hash and (Python) what planning works out before parsing. */
+function own(read: Buffer, worker: WorkerReading | null, python: boolean): { bytes: Uint8Array; hash?: string; prepared?: PreparedData } {
   if (!worker) return { bytes: read };
   const owned = { bytes: new Uint8Array(read), hash: sha256(read) };
-  return python ? { ...owned, structure: fileStructure(decode(read).text)?.data() ?? null } : owned;
+  return python ? { ...owned, prepared: preparedData(decode(read).text, worker.names) } : owned;
 }
 
 /**
@@ -104,9 +108,10 @@ function openDirect(path: string): { fd: number; info: Stats } | null {
 /**
  * A function that reads files of `root` one at a time, synchronously (many small sync reads beat
  * the promise API's thread-pool round trips). A `context` file is read for its classes only. A
- * candidate's `bytes` are valid until the next call (`worker` gives it bytes of its own, and their hash).
+ * candidate's `bytes` are valid until the next call (`worker` gives it bytes of its own, their hash
+ * and what planning works out before parsing).
  */
-export function fileReader(root: string, options: ScanOptions, worker = false): (rel: string, context?: boolean) => ReadOutcome {
+export function fileReader(root: string, options: ScanOptions, worker: WorkerReading | null = null): (rel: string, context?: boolean) => ReadOutcome {
   const readInto = scratchReader();
   return (rel, context = false) => {
     const link = resolve(root, rel);

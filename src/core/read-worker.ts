@@ -2,11 +2,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadAheadInit, ReadAheadRelease, ReadAheadReply } from './read-ahead.js';
 import { fileReader } from './read-file.js';
-import { transferables } from './structure.js';
+import { preparedBuffers } from './prepare.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
-const { root, options, batches, next, limit } = workerData as ReadAheadInit;
+const { root, options, batches, next, limit, names } = workerData as ReadAheadInit;
 const claims = new Int32Array(next);
 
 /** Candidate bytes of each batch handed over and not yet released. */
@@ -21,7 +21,7 @@ port.on('message', ({ release }: ReadAheadRelease) => {
 });
 
 async function run() {
-  const read = fileReader(root, options, true);
+  const read = fileReader(root, options, { names });
   for (;;) {
     while (heldBytes > 0 && heldBytes >= limit) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
@@ -31,16 +31,16 @@ async function run() {
     const outcomes = batch.rels.map((rel) => read(rel, batch.context));
     const buffers: ArrayBuffer[] = [];
     let bytes = 0;
-    const lexed: ArrayBuffer[] = [];
+    const prepared: ArrayBuffer[] = [];
     for (const outcome of outcomes) {
       if (outcome.type !== 'candidate') continue;
       buffers.push(outcome.bytes.buffer as ArrayBuffer);
       bytes += outcome.bytes.byteLength;
-      if (outcome.structure) lexed.push(...transferables(outcome.structure));
+      if (outcome.prepared) prepared.push(...preparedBuffers(outcome.prepared));
     }
     held.set(batch.id, bytes);
     heldBytes += bytes;
-    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, [...buffers, ...lexed]);
+    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, [...buffers, ...prepared]);
   }
   // (then idle until the scanner terminates it: its port stays open for releases)
 }

@@ -28,7 +28,7 @@ export function planRead(parser: Parser, options: ScanOptions, read: ReadOutcome
   }
   // (its classes and imports handed to the plan, which reads them too)
   const facts = read.facts as { classes: ClassFact[]; imports: ImportFact[] };
-  return { ...found, type: 'planned', plan: planWith(parser, path, abs, read.bytes, mapped, true, facts, read.hash, read.structure), ...facts, nnx: read.nnx, mapper };
+  return { ...found, type: 'planned', plan: planWith(parser, path, abs, read.bytes, mapped, true, facts, read.hash, read.prepared), ...facts, nnx: read.nnx, mapper };
 }
 
 /** A function that scans files of `root` one at a time, synchronously (see fileReader). */

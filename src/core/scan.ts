@@ -7,7 +7,7 @@ import { tightenHeapGrowthWhenLarge } from './heap-growth.js';
 import { settlePlan } from './evidence/settle.js';
 import { settleHints } from './hints/site.js';
 import { MapperChooser } from './mapper-choice.js';
-import { planWith } from './plan.js';
+import { bindingNames, planWith } from './plan.js';
 import { planText, withoutText } from './plan-text.js';
 import { encode } from './text.js';
 import { getParser } from './parser.js';
@@ -251,7 +251,7 @@ async function scanWhileAlive(
     let wasHeld = false;
     // SWITCHEROO_POOL=ahead (tests): the worker from the first batch, and every batch left to it
     let aheadTried = policy === 'ahead';
-    if (aheadTried) ahead = startReadAhead(root, options, queue.slice(), undefined, false);
+    if (aheadTried) ahead = startReadAhead(root, options, bindingNames({ ...options, mapper: chooser.mapper }), queue.slice(), undefined, false);
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
@@ -282,7 +282,7 @@ async function scanWhileAlive(
         const due = held ? wasHeld : files.length > 0 || sliceStart - scanStart > AHEAD_AFTER_MS;
         if (wantAhead && !aheadTried && queue.length > 0 && due) {
           aheadTried = true;
-          ahead = startReadAhead(root, options, queue.slice());
+          ahead = startReadAhead(root, options, bindingNames({ ...options, mapper: chooser.mapper }), queue.slice());
         }
       }
     }

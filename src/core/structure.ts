@@ -142,7 +142,7 @@ type ArrayName = (typeof ARRAY_NAMES)[number];
 export type StructureData = Pick<Structure, 'blockCount' | 'clauseCount' | ArrayName>;
 
 /** The buffers of `data`'s arrays, to transfer with the message that carries it. */
-export function transferables(data: StructureData): ArrayBuffer[] {
+export function structureBuffers(data: StructureData): ArrayBuffer[] {
   return ARRAY_NAMES.map((name) => data[name].buffer as ArrayBuffer);
 }
 
