@@ -22,7 +22,12 @@ export interface ReadAheadInit {
   root: string;
   options: ScanOptions;
   batches: Batch[];
-  /** One Int32: the position in `batches` of the next batch no one has claimed. */
+  /**
+   * Two Int32s: the position in `batches` of the next batch no one has claimed, and one more than
+   * the position of the batch the scanner waits for (0 before it first waits): the worker leaves
+   * what planning works out before parsing to the scanner in that batch (prepare.ts), so that it
+   * arrives sooner.
+   */
   next: SharedArrayBuffer;
   limit: number;
   /** The names that matter to the plans (plan.ts `bindingNames`): the worker works out where each may be bound (prepare.ts). */
@@ -76,7 +81,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
   const script = workerScript('read-worker.js');
   const first = batches[0];
   if (!script || !first) return null;
-  const next = new SharedArrayBuffer(4);
+  const next = new SharedArrayBuffer(8);
   const claims = new Int32Array(next);
   let worker: Worker;
   try {
@@ -131,6 +136,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
         return Promise.resolve(handOver(outcomes));
       }
       if ((claim && claimHere(batch.id - first.id)) || failed) return Promise.resolve(null);
+      Atomics.store(claims, 1, batch.id - first.id + 1);
       return new Promise((resolve) => waiting.set(batch.id, (outcomes) => resolve(handOver(outcomes))));
     },
     release(batch) {

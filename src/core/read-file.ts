@@ -71,13 +71,15 @@ function scratchReader(): (fd: number, size: number) => Buffer {
 /** Where the reader runs in the read-ahead worker: the names that matter to the plans (plan.ts `bindingNames`). */
 export interface WorkerReading {
   names: readonly string[];
+  /** False when the planning thread is waiting for this file: it works out the rest itself. */
+  prepare: () => boolean;
 }
 
 /** A candidate's bytes: the scratch buffer's view, or (in the worker) a copy of its own, its hash and (Python) what planning works out before parsing. */
 function own(read: Buffer, worker: WorkerReading | null, python: boolean): { bytes: Uint8Array; hash?: string; prepared?: PreparedData } {
   if (!worker) return { bytes: read };
   const owned = { bytes: new Uint8Array(read), hash: sha256(read) };
-  return python ? { ...owned, prepared: preparedData(decode(read).text, worker.names) } : owned;
+  return python && worker.prepare() ? { ...owned, prepared: preparedData(decode(read).text, worker.names) } : owned;
 }
 
 /**

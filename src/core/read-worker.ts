@@ -21,12 +21,15 @@ port.on('message', ({ release }: ReadAheadRelease) => {
 });
 
 async function run() {
-  const read = fileReader(root, options, { names });
+  let position = 0;
+  // (what planning works out before parsing is left to the scanner once it waits for this batch)
+  const read = fileReader(root, options, { names, prepare: () => Atomics.load(claims, 1) <= position });
   for (;;) {
     while (heldBytes > 0 && heldBytes >= limit) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
     // the next batch no one has claimed (the scanner claims those it reaches first)
-    const batch = batches[Atomics.add(claims, 0, 1)];
+    position = Atomics.add(claims, 0, 1);
+    const batch = batches[position];
     if (!batch) break;
     const outcomes = batch.rels.map((rel) => read(rel, batch.context));
     const buffers: ArrayBuffer[] = [];
