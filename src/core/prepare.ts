@@ -34,9 +34,12 @@ export interface PreparedData {
   keep: Uint8Array | null;
 }
 
+/** The structure the worker's lexer fills for each file (`data()` copies it out). */
+const scratch = new Structure(1024);
+
 /** What planning works out from a Python file's text, as data (the read-ahead worker's side). */
 export function preparedData(text: string, names: readonly string[]): PreparedData {
-  const { structure, binders, focus } = prepare(text, text, names);
+  const { structure, binders, focus } = prepare(text, text, names, fileStructure(text, scratch));
   return { names, structure: structure?.data() ?? null, binders, keep: focus?.kept() ?? null };
 }
 

@@ -11,6 +11,7 @@
  * candidate files ahead of what was planned. If it fails, the scanner reads what it had claimed.
  */
 import { Worker } from 'node:worker_threads';
+import { preparedBuffers } from './prepare.js';
 import type { ReadOutcome } from './read-file.js';
 import { workerScript, type Batch } from './scan-pool.js';
 import type { ScanOptions } from './types.js';
@@ -38,8 +39,8 @@ export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed:
 
 /**
  * Main thread → worker: the batch `id` is planned, its bytes no longer count against the limit.
- * Its candidates' buffers go back with it (transferred) and die in the worker. Left here, they
- * outlived their batch: the planning of a batch outlasts young collections, so they went to the old
+ * Its candidates' buffers (their bytes, and the arrays of what was prepared for them) go back with
+ * it (transferred) and die in the worker. Left here, they outlived their batch: the planning of a batch outlasts young collections, so they went to the old
  * space and waited for a full collection, up to 70 MB of them at once on a 112,000-file project.
  */
 export interface ReadAheadRelease {
@@ -93,7 +94,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
   }
   worker.unref();
   const arrived = new Map<number, ReadOutcome[]>();
-  /** The candidates' buffers of each batch handed over and not yet released. */
+  /** The candidates' buffers (their bytes, what was prepared for them) of each batch handed over and not yet released. */
   const handed = new Map<number, ArrayBuffer[]>();
   const waiting = new Map<number, (outcomes: ReadOutcome[] | null) => void>();
   let failed = false;
@@ -128,7 +129,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
     get(batch) {
       const outcomes = arrived.get(batch.id);
       const handOver = (outcomes: ReadOutcome[] | null) => {
-        if (outcomes) handed.set(batch.id, outcomes.flatMap((outcome) => (outcome.type === 'candidate' ? [outcome.bytes.buffer as ArrayBuffer] : [])));
+        if (outcomes) handed.set(batch.id, outcomes.flatMap((outcome) => (outcome.type === 'candidate' ? [outcome.bytes.buffer as ArrayBuffer, ...(outcome.prepared ? preparedBuffers(outcome.prepared) : [])] : [])));
         return outcomes;
       };
       if (outcomes) {

@@ -270,7 +270,7 @@ async function scanWhileAlive(
       ahead?.release(batch);
       finish(outcomes);
       if (performance.now() - sliceStart > SLICE_MS) {
-        tightenHeapGrowthWhenLarge();
+        tightenHeapGrowthWhenLarge(fileCount);
         const hold = held?.() ?? null;
         await (hold ?? new Promise((r) => setImmediate(r)));
         if (hold) wasHeld = true;

@@ -80,10 +80,13 @@ function isStringStart(text: string, k: number): boolean {
   return false;
 }
 
-/** The file's statements and how they nest, or null when the lexer is not sure of them. */
-export function fileStructure(text: string): Structure | null {
+/**
+ * The file's statements and how they nest, or null when the lexer is not sure of them. `into` is
+ * emptied and filled instead of a new structure (the read-ahead worker reuses one from file to file).
+ */
+export function fileStructure(text: string, into?: Structure): Structure | null {
   try {
-    return structureOrThrow(text);
+    return structureOrThrow(text, into);
   } catch (error) {
     if (error instanceof Unsure) return null;
     throw error;
@@ -113,10 +116,10 @@ interface Open {
   last: number;
 }
 
-function structureOrThrow(text: string): Structure {
+function structureOrThrow(text: string, into?: Structure): Structure {
   const n = text.length;
   // (room for a logical line per 64 characters, about half of what Python files hold: the arrays double when full)
-  const s = new Structure(Math.max(16, n >> 6));
+  const s = into?.clear() ?? new Structure(Math.max(16, n >> 6));
   const open: Open[] = [{ clause: -1, indent: 0, last: -1 }];
   let pendingDecorator = -1;
   let colon = false; // the last logical line's code ends with `:` (a header whose body follows)
