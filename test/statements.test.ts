@@ -6,6 +6,7 @@ import { projectFile, rng } from '../bench/generate.mjs';
 import { Focus } from '../src/core/focus.js';
 import { getParser, type Parser } from '../src/core/parser.js';
 import { planFile, planWith } from '../src/core/plan.js';
+import { preparedData, scratchRoom } from '../src/core/prepare.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { fileStructure, topLevelStatements, unsureAt } from '../src/core/statements.js';
 import { Structure, structureBuffers, type Block } from '../src/core/structure.js';
@@ -254,7 +255,9 @@ describe('nested statements', () => {
   it('hands over as plain data (the read-ahead worker lexes, the planning thread reads) and reads back the same', () => {
     const structure = fileStructure(NESTED) as Structure;
     // what a message between threads makes of it, its arrays' buffers transferred
-    const data = structuredClone(structure.data(), { transfer: structureBuffers(structure.data()) });
+    const handed = structure.data();
+    const data = structuredClone(handed, { transfer: structureBuffers(handed) });
+    expect(handed.blockStart.length).toBe(0); // transferred, not copied
     const again = Structure.of(data);
     const view = (s: Structure) => ({ blocks: s.blocks.map((b) => [b.start, b.end, b.lead, b.keyword, b.last, b.parent?.index ?? -1, b.clauses.map((c) => c.index)]), clauses: s.clauses.map((c) => [c.start, c.headerEnd, c.block.id, c.body.map((b) => b.id)]), roots: s.rootIds(), starts: [...s.starts] });
     expect(again.blockCount).toBeGreaterThan(15);
@@ -262,6 +265,26 @@ describe('nested statements', () => {
     // each array cut to its count: nothing of the lexer's spare room goes along
     expect(data.blockStart.length).toBe(structure.blockCount);
     expect(data.clauseBody.length).toBe(structure.clauseCount);
+  });
+});
+
+describe('prepared in the read-ahead worker', () => {
+  it('lexes file after file into one structure, and lets it go after a file that made it large', () => {
+    const names = ['KeyMapper', 'variables'];
+    const small = 'import torch\nmodel.load_state_dict(sd)\n';
+    preparedData(small, names);
+    const room = scratchRoom();
+    expect(room).toBeGreaterThan(0);
+    expect(room).toBeLessThan(5000);
+    // 200,000 one-line statements: the reused structure would keep room for them all
+    const large = `${'x = 1\n'.repeat(200_000)}model.load_state_dict(sd)\n`;
+    const data = preparedData(large, names);
+    expect(data.structure?.blockCount).toBe(200_001);
+    expect(scratchRoom()).toBe(0);
+    // the next file gets a small one again, and the same result as lexing it alone
+    const again = preparedData(small, names);
+    expect(scratchRoom()).toBe(room);
+    expect(again.structure && [...again.structure.blockStart]).toEqual([...(fileStructure(small) as Structure).blockStart.subarray(0, 2)]);
   });
 });
 

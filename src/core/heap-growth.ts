@@ -10,9 +10,10 @@
  * A project of LARGE_FILES files or more has it from the start: the limit V8 sets at a full
  * collection stands until the next one, so a flag set after a collection of a small heap came too
  * late. Once the read-ahead worker lexed the candidates, the planning thread made so little
- * external memory (which had brought full collections often) that on the 16x tree the first one
- * after 5 s of scanning set a limit of about 150 MB, reached at 14 s: peak 313 MB, 272 with the flag
- * from the start.
+ * external memory (which had brought full collections often) that on the 16x tree the one at 5 s
+ * of scanning (38 MB left) was the last until 13 s, when the heap had grown to 184 MB: peak 313 MB,
+ * 271 with the flag from the start. (Measured with the read-ahead on 2 cores; on 4 or more, where
+ * worker threads plan, it is set the same way, unmeasured.)
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 

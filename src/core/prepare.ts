@@ -34,13 +34,24 @@ export interface PreparedData {
   keep: Uint8Array | null;
 }
 
-/** The structure the worker's lexer fills for each file (`data()` copies it out). */
-const scratch = new Structure(1024);
+/**
+ * The structure the worker's lexer fills for each file (`data()` copies it out), let go after a file
+ * that made it room for more than SCRATCH_MAX statements: it only grows, and one 5 MB file of
+ * one-line statements left it holding 212 MB of arrays until the scan's end.
+ */
+let scratch: Structure | null = null;
+const SCRATCH_MAX = 1 << 16;
+
+/** For tests: how many statements the reused structure has room for (0 when there is none). */
+export const scratchRoom = () => scratch?.capacity ?? 0;
 
 /** What planning works out from a Python file's text, as data (the read-ahead worker's side). */
 export function preparedData(text: string, names: readonly string[]): PreparedData {
-  const { structure, binders, focus } = prepare(text, text, names, fileStructure(text, scratch));
-  return { names, structure: structure?.data() ?? null, binders, keep: focus?.kept() ?? null };
+  const into = (scratch ??= new Structure(1024));
+  const { structure, binders, focus } = prepare(text, text, names, fileStructure(text, into));
+  const data: PreparedData = { names, structure: structure?.data() ?? null, binders, keep: focus?.kept() ?? null };
+  if (into.capacity > SCRATCH_MAX) scratch = null;
+  return data;
 }
 
 /** The buffers of `data`'s arrays, to transfer with the message that carries it. */

@@ -40,8 +40,9 @@ export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed:
 /**
  * Main thread → worker: the batch `id` is planned, its bytes no longer count against the limit.
  * Its candidates' buffers (their bytes, and the arrays of what was prepared for them) go back with
- * it (transferred) and die in the worker. Left here, they outlived their batch: the planning of a batch outlasts young collections, so they went to the old
- * space and waited for a full collection, up to 70 MB of them at once on a 112,000-file project.
+ * it (transferred) and die in the worker. Left here, they outlived their batch: the planning of a
+ * batch outlasts young collections, so they went to the old space and waited for a full
+ * collection, up to 70 MB of them at once on a 112,000-file project.
  */
 export interface ReadAheadRelease {
   release: number;

@@ -130,7 +130,7 @@ async function scanWhileAlive(
   const fileCount = discovered.files.length + context.size;
   const pooled = policy === 'always' || (policy === 'auto' && fileCount >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES);
   const wantAhead = !pooled && (policy === 'ahead' || (policy === 'auto' && fileCount >= AHEAD_MIN_FILES && parallel >= AHEAD_MIN_CORES));
-  /** Started at a pause once the first site is shown (see below); it reads the batches left then. */
+  /** Started with the first batch, or in a held scan once it was held (see below); it reads the batches left then. */
   let ahead: ReadAhead | null = null;
   const parser = await parserReady;
   let files: FilePlan[] = [];

@@ -97,9 +97,14 @@ export class Structure {
     return this.chain(this.clauseBody[this.blockFirstClause[id] as number] as number);
   }
 
+  /** How many statements and clauses the arrays have room for. */
+  get capacity(): number {
+    return this.blockStart.length;
+  }
+
   /** Room for one more statement and one more clause. */
   reserve(): void {
-    const capacity = this.blockStart.length;
+    const { capacity } = this;
     if (this.blockCount >= capacity || this.clauseCount >= capacity) this.resize(capacity * 2);
   }
 
