@@ -90,7 +90,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
   const lines = new LineIndex(text);
   const source = preambleSource(options.mapper);
   const names = bindingNames(options);
-  const prepared = src.prepared ? preparedFrom(src.parseText, src.prepared, text, names) : prepare(text, src.parseText, names);
+  const prepared = src.prepared ? preparedFrom(text, src.parseText, names, src.prepared) : prepare(text, src.parseText, names);
   const { binders } = prepared;
   const masked = maskCommentRuns(src.parseText);
   let focus = focused ? prepared.focus : null;

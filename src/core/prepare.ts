@@ -63,7 +63,7 @@ export function preparedBuffers(data: PreparedData): ArrayBuffer[] {
  * `Prepared` from the data the worker worked out for this text (the planning thread's side); where
  * it was for other names (the scan has since chosen another mapper), only its statements are used.
  */
-export function preparedFrom(parseText: string, data: PreparedData, text: string, names: readonly string[]): Prepared {
+export function preparedFrom(text: string, parseText: string, names: readonly string[], data: PreparedData): Prepared {
   const structure = data.structure && Structure.of(data.structure);
   const same = data.names.length === names.length && data.names.every((name, i) => name === names[i]);
   if (!same) return prepare(text, parseText, names, structure);

@@ -62,6 +62,12 @@ export interface ReadAhead {
   close(): Promise<void>;
 }
 
+/** The buffers a read outcome carries between the threads: a candidate's bytes and what was prepared for it. */
+export function candidateBuffers(outcome: ReadOutcome): ArrayBuffer[] {
+  if (outcome.type !== 'candidate') return [];
+  return [outcome.bytes.buffer as ArrayBuffer, ...(outcome.prepared ? preparedBuffers(outcome.prepared) : [])];
+}
+
 /**
  * The worker's outcomes name their files with this thread's strings, the batch's (a copy each, as
  * they come, they cost 60 bytes a file for as long as the scan's index keeps its paths).
@@ -130,7 +136,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
     get(batch) {
       const outcomes = arrived.get(batch.id);
       const handOver = (outcomes: ReadOutcome[] | null) => {
-        if (outcomes) handed.set(batch.id, outcomes.flatMap((outcome) => (outcome.type === 'candidate' ? [outcome.bytes.buffer as ArrayBuffer, ...(outcome.prepared ? preparedBuffers(outcome.prepared) : [])] : [])));
+        if (outcomes) handed.set(batch.id, outcomes.flatMap(candidateBuffers));
         return outcomes;
       };
       if (outcomes) {

@@ -1,8 +1,7 @@
 /** Worker-thread entry of the read-ahead (read-ahead.ts): reads the batches in order, never more than the limit ahead. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ReadAheadInit, ReadAheadRelease, ReadAheadReply } from './read-ahead.js';
+import { candidateBuffers, type ReadAheadInit, type ReadAheadRelease, type ReadAheadReply } from './read-ahead.js';
 import { fileReader } from './read-file.js';
-import { preparedBuffers } from './prepare.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
@@ -32,18 +31,10 @@ async function run() {
     const batch = batches[position];
     if (!batch) break;
     const outcomes = batch.rels.map((rel) => read(rel, batch.context));
-    const buffers: ArrayBuffer[] = [];
-    let bytes = 0;
-    const prepared: ArrayBuffer[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.type !== 'candidate') continue;
-      buffers.push(outcome.bytes.buffer as ArrayBuffer);
-      bytes += outcome.bytes.byteLength;
-      if (outcome.prepared) prepared.push(...preparedBuffers(outcome.prepared));
-    }
+    const bytes = outcomes.reduce((sum, outcome) => sum + (outcome.type === 'candidate' ? outcome.bytes.byteLength : 0), 0);
     held.set(batch.id, bytes);
     heldBytes += bytes;
-    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, [...buffers, ...prepared]);
+    port?.postMessage({ id: batch.id, outcomes } satisfies ReadAheadReply, outcomes.flatMap(candidateBuffers));
   }
   // (then idle until the scanner terminates it: its port stays open for releases)
 }

@@ -246,17 +246,18 @@ async function scanWhileAlive(
     const read = fileReader(root, options);
     let sliceStart = performance.now();
     let wasHeld = false;
+    let aheadTried = false;
+    /** The read-ahead on the batches left, planned with the mapper chosen so far (`claim: false`: the worker reads every batch). */
+    const startAhead = (claim = true) => {
+      aheadTried = true;
+      return startReadAhead(root, options, bindingNames({ ...options, mapper: chooser.mapper }), queue.slice(), undefined, claim);
+    };
     // SWITCHEROO_POOL=ahead (tests): the worker from the first batch, and every batch left to it
-    let aheadTried = policy === 'ahead';
-    const names = () => bindingNames({ ...options, mapper: chooser.mapper });
-    if (aheadTried) ahead = startReadAhead(root, options, names(), queue.slice(), undefined, false);
+    if (policy === 'ahead') ahead = startAhead(false);
     // A scan that is not held (no review loading Ink beside it) starts the read-ahead with its first
     // batch: this thread claims what the worker has not while it starts (bench tree, 10 runs in
     // turns: 2.05 -> 1.97 s against a start once the first site was out).
-    else if (wantAhead && !held && queue.length > 0) {
-      aheadTried = true;
-      ahead = startReadAhead(root, options, names(), queue.slice());
-    }
+    else if (wantAhead && !held && queue.length > 0) ahead = startAhead();
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
@@ -283,10 +284,7 @@ async function scanWhileAlive(
         // A scan held while Ink loads starts the read-ahead once it was held: started sooner, its
         // start-up (an isolate, its modules) delayed the review's first site and its screen by
         // about 100 ms, competing with the grammar's compilation and Ink's loading.
-        if (wantAhead && !aheadTried && queue.length > 0 && wasHeld) {
-          aheadTried = true;
-          ahead = startReadAhead(root, options, names(), queue.slice());
-        }
+        if (wantAhead && !aheadTried && queue.length > 0 && wasHeld) ahead = startAhead();
       }
     }
   } finally {

@@ -281,6 +281,5 @@ function structureOrThrow(text: string, into?: Structure): Structure {
   }
   if (depth !== 0 || continued || pendingDecorator !== -1 || colon) throw new Unsure(n);
   for (const body of open) endLast(body, n);
-  s.starts = s.clauseStart.subarray(0, s.clauseCount);
-  return s;
+  return s.done();
 }

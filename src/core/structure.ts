@@ -42,7 +42,7 @@ export class Structure {
   clauseNext = new Int32Array(0);
   /** The first statement of its indented body; -1 when it has none (a simple statement, or a body on the header's line). */
   clauseBody = new Int32Array(0);
-  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done. */
+  /** The clauses' starts, for lookups by offset (`lastAtOrBefore`): set once the lexer is done (`done`). */
   starts = new Int32Array(0);
   private readonly blockViews: Block[] = [];
   private readonly clauseViews: Clause[] = [];
@@ -142,6 +142,12 @@ export class Structure {
     return data;
   }
 
+  /** Marks the structure complete: the clauses' starts are looked up from now on. */
+  done(): this {
+    this.starts = this.clauseStart.subarray(0, this.clauseCount);
+    return this;
+  }
+
   /** Makes this structure empty again, its arrays kept (the lexer writes every entry of what it adds). */
   clear(): this {
     this.blockCount = 0;
@@ -155,10 +161,7 @@ export class Structure {
 
   /** The structure `data` describes (its arrays are used, not copied). */
   static of(data: StructureData): Structure {
-    const s = new Structure(0);
-    Object.assign(s, data);
-    s.starts = s.clauseStart.subarray(0, s.clauseCount);
-    return s;
+    return Object.assign(new Structure(0), data).done();
   }
 }
 
