@@ -63,7 +63,14 @@ function scratchReader(): (fd: number, size: number) => Buffer {
   return (fd, size) => {
     if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
     let length = 0;
-    for (let n = 1; n > 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, null);
+    for (;;) {
+      const wanted = scratch.length - length;
+      const n = readSync(fd, scratch, length, wanted, null);
+      length += n;
+      // a read short of what was asked, once the size fstat gave is in, is the end of a regular
+      // file: no second read to be told so (one system call less a file); otherwise read on
+      if (n === 0 || length === scratch.length || (n < wanted && length >= size)) break;
+    }
     return scratch.subarray(0, length);
   };
 }
