@@ -5,6 +5,7 @@
  * inside a function or a class body, or a comprehension's own loop variables, are not the module's.
  */
 import { nodesAtWord, sourceOf, type Node } from './parser.js';
+import { parentOf } from './tree-parent.js';
 
 export interface Binding {
   name: string;
@@ -46,18 +47,18 @@ function isField(parent: Node, field: string, child: Node): boolean {
 
 /** The module a name bound by an import statement refers to. */
 function importedModule(id: Node): { module: string; statement: Node } | null {
-  const parent = id.parent;
+  const parent = parentOf(id);
   if (!parent) return null;
   if (parent.type === 'aliased_import') {
     if (!isField(parent, 'alias', id)) return null;
     const name = parent.childForFieldName('name')?.text ?? '';
-    const statement = parent.parent;
+    const statement = parentOf(parent);
     if (statement?.type === 'import_statement') return { module: name, statement };
     if (statement?.type === 'import_from_statement') return { module: `${statement.childForFieldName('module_name')?.text ?? ''}.${name}`, statement };
     return null;
   }
   if (parent.type !== 'dotted_name') return null;
-  const statement = parent.parent;
+  const statement = parentOf(parent);
   if (!statement || !isField(statement, 'name', parent)) return null;
   if (statement.type === 'import_statement') {
     // `import a.b.c` binds `a`, to the package `a`
@@ -73,19 +74,23 @@ function importedModule(id: Node): { module: string; statement: Node } | null {
 function bindingOf(id: Node): { kind: Binding['kind']; module: string | null; node: Node } | null {
   const imported = importedModule(id);
   if (imported) return { kind: 'import', module: imported.module, node: imported.statement };
-  const parent = id.parent;
+  const parent = parentOf(id);
   if (!parent) return null;
   if ((parent.type === 'class_definition' || parent.type === 'function_definition') && isField(parent, 'name', id)) {
     return { kind: parent.type === 'class_definition' ? 'class' : 'def', module: null, node: parent };
   }
   if (parent.type === 'global_statement' || parent.type === 'delete_statement' || parent.type === 'splat_pattern') return { kind: 'other', module: null, node: parent };
-  if (parent.type === 'dotted_name' && parent.namedChildCount === 1 && parent.parent?.type === 'case_pattern') return { kind: 'other', module: null, node: parent };
-  if (parent.type === 'type' && parent.parent?.type === 'type_alias_statement' && isField(parent.parent, 'left', parent)) {
-    return { kind: 'other', module: null, node: parent.parent };
+  const grandparent = parentOf(parent);
+  if (parent.type === 'dotted_name' && parent.namedChildCount === 1 && grandparent?.type === 'case_pattern') return { kind: 'other', module: null, node: parent };
+  if (parent.type === 'type' && grandparent?.type === 'type_alias_statement' && isField(grandparent, 'left', parent)) {
+    return { kind: 'other', module: null, node: grandparent };
   }
   let target: Node = id;
-  while (target.parent && PATTERNS.has(target.parent.type)) target = target.parent;
-  const statement = target.parent;
+  let statement: Node | null = parent;
+  while (statement && PATTERNS.has(statement.type)) {
+    target = statement;
+    statement = parentOf(statement);
+  }
   const field = statement ? TARGET_FIELDS[statement.type] : undefined;
   if (statement && field && isField(statement, field, target)) return { kind: 'other', module: null, node: statement };
   return null;
@@ -96,12 +101,12 @@ function bindingOf(id: Node): { kind: Binding['kind']; module: string | null; no
  * variables are not bindings at all here; a walrus inside a comprehension binds in the enclosing scope.)
  */
 function inModuleScope(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) if (SCOPES.has(n.type)) return false;
+  for (let n = parentOf(node); n; n = parentOf(n)) if (SCOPES.has(n.type)) return false;
   return true;
 }
 
 function underTypeChecking(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     if (n.type === 'if_statement' && /(?:^|\.)TYPE_CHECKING$/.test(n.childForFieldName('condition')?.text ?? '')) return true;
   }
   return false;
@@ -110,7 +115,7 @@ function underTypeChecking(node: Node): boolean {
 /** The import statements of the file (all parsed, however focused the parse). */
 export function importStatements(root: Node, text: string): Node[] {
   return nodesAtWord(root, text, 'import')
-    .map((keyword) => keyword.parent)
+    .map((keyword) => parentOf(keyword))
     .filter((s): s is Node => s?.type === 'import_statement' || s?.type === 'import_from_statement');
 }
 
@@ -143,8 +148,8 @@ export function moduleBindings(root: Node, imports: readonly Node[], candidates:
     const binding = bindingOf(id);
     // `global x` in a function makes its assignments the module's.
     if (!binding || (binding.node.type !== 'global_statement' && !inModuleScope(binding.node))) continue;
-    const statement = binding.node.parent?.type === 'decorated_definition' ? binding.node.parent : binding.node;
-    const direct = statement.parent?.type === 'module' || (statement.parent?.type === 'expression_statement' && statement.parent.parent?.type === 'module');
+    const statement = parentOf(binding.node)?.type === 'decorated_definition' ? parentOf(binding.node) : binding.node;
+    const direct = parentOf(statement)?.type === 'module' || (parentOf(statement)?.type === 'expression_statement' && parentOf(parentOf(statement))?.type === 'module');
     const found = out.get(id.text) ?? [];
     found.push({
       name: id.text,
@@ -158,9 +163,17 @@ export function moduleBindings(root: Node, imports: readonly Node[], candidates:
   return out;
 }
 
-/** The module-level `from x import *` statements among `imports` (they may bind any name). */
-export function starImports(imports: readonly Node[]): Node[] {
-  return imports.filter((s) => s.children.some((c) => c?.type === 'wildcard_import') && inModuleScope(s));
+/**
+ * The module-level `from x import *` statements among `imports` (they may bind any name). Only a
+ * statement with a `*` in its text (`text`: the file's) is asked of the tree: listing a node's
+ * children makes an object of each.
+ */
+export function starImports(imports: readonly Node[], text: string): Node[] {
+  const starred = (s: Node) => {
+    const star = text.indexOf('*', s.startIndex);
+    return star !== -1 && star < s.endIndex;
+  };
+  return imports.filter((s) => starred(s) && s.children.some((c) => c?.type === 'wildcard_import') && inModuleScope(s));
 }
 
 /** `line 3: def KeyMapper(x):`, for messages. */

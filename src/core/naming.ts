@@ -12,6 +12,7 @@
 import { sourceOf, type Node } from './parser.js';
 import { isIdentifier } from './target-name.js';
 import type { NameInputs, Site } from './types.js';
+import { parentOf } from './tree-parent.js';
 
 const NAME_SLOT = '{name}';
 
@@ -84,6 +85,17 @@ function fill(targetName: string, word: string): string {
   return isTemplate(targetName) ? targetName.split(NAME_SLOT).join(word) : `${word}_${targetName}`;
 }
 
+/**
+ * What every name a rewrite may assign under `targetName` holds, numbered or not (scope-names.ts
+ * searches a scope for it once): the target name, or a template's longest fixed part (`_params` in
+ * `{name}_params`; empty when it has none). A receiver-less name under a template (`templateBase`)
+ * may lack it, and is searched for on its own.
+ */
+export function nameAnchor(targetName: string): string {
+  if (!isTemplate(targetName)) return targetName;
+  return targetName.split(NAME_SLOT).reduce((longest, part) => (part.length > longest.length ? part : longest), '');
+}
+
 /** Under a template, a rewrite whose receiver has no name: the template without its `{name}` (`{name}_params` -> params). */
 function templateBase(targetName: string): string {
   const bare = targetName.split(NAME_SLOT).join('').replace(/^_+|_+$/g, '');
@@ -92,7 +104,7 @@ function templateBase(targetName: string): string {
 
 /** The scope a statement assigns in: the nearest function or class around it, else the module (null). */
 export function scopeOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'class_definition') return n;
+  for (let n = parentOf(node); n; n = parentOf(n)) if (n.type === 'function_definition' || n.type === 'class_definition') return n;
   return null;
 }
 

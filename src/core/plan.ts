@@ -8,7 +8,7 @@ import { controlWarnings } from './control-warning.js';
 import type { TaggedEdit } from './hunks.js';
 import { rewriteCall } from './rewrite.js';
 import { scopeNames } from './scope-names.js';
-import { nameInputs, nameRewrites, scopeOf } from './naming.js';
+import { nameAnchor, nameInputs, nameRewrites, scopeOf } from './naming.js';
 import { statementLines } from './statement-lines.js';
 import type { ProjectIndex } from './evidence/index.js';
 import { fileIndex, siteKind, withConflict, type FileFacts } from './evidence/settle.js';
@@ -124,7 +124,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
   const importNodes = importStatements(root, text);
   const bindings = moduleBindings(root, importNodes, binders);
   const { keyMapper, mapperTaken } = nameConflicts(text, bindings, options.mapper);
-  const names = scopeNames(text, root, importNodes, options.mapper, coverage ?? undefined);
+  const names = scopeNames(text, root, importNodes, options.mapper, nameAnchor(options.targetName), coverage ?? undefined);
   let sites: Site[] = [];
   let index: ProjectIndex | null = null;
   const calls = findCalls(root, text, path, lines, coverage ?? undefined);
@@ -174,7 +174,7 @@ function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, cover
     // the shared helper's import, where the class would go; the scanner places it again where the helper is not beside the file (withHelperImport)
     ({ preamble, sites } = helperPreamble(text, lines, root, sites, src.notebook, BESIDE, eol));
   } else if (sites.length > 0 && keyMapper === 'absent') {
-    const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes).length > 0);
+    const { imports, body } = preambleFor(parser, text, source, bindings, starImports(importNodes, text).length > 0);
     if (src.notebook) {
       preamble = preambleCell(src.notebook, text, cellImports(source, imports), body, eol);
     } else {

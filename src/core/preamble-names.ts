@@ -7,6 +7,7 @@ import type { Binding } from './bindings.js';
 import { parseWith, type Node, type Parser } from './parser.js';
 import { PRIVATE_PREFIX, type PreambleImport, type PreambleSource } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
+import { parentOf } from './tree-parent.js';
 
 /** Where the class body reads each global name: name -> offsets in `body`. */
 export type ClassReads = ReadonlyMap<string, readonly number[]>;
@@ -32,13 +33,16 @@ export function classWords(source: PreambleSource): ReadonlySet<string> {
 
 /** Parameters and assignment targets: a body that bound one of its global names locally could not be renamed. */
 function isLocalBinding(id: Node): boolean {
-  const parent = id.parent;
+  const parent = parentOf(id);
   if (!parent) return false;
   if (['parameters', 'lambda_parameters', 'list_splat_pattern', 'dictionary_splat_pattern'].includes(parent.type)) return true;
   if (['default_parameter', 'typed_parameter', 'typed_default_parameter'].includes(parent.type)) return parent.namedChild(0)?.startIndex === id.startIndex;
   let target: Node = id;
-  while (target.parent && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(target.parent.type)) target = target.parent;
-  const holder = target.parent;
+  let holder = parentOf(target);
+  while (holder && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(holder.type)) {
+    target = holder;
+    holder = parentOf(holder);
+  }
   const field = holder && { assignment: 'left', augmented_assignment: 'left', for_statement: 'left', for_in_clause: 'left' }[holder.type as 'assignment'];
   return Boolean(field && holder?.childForFieldName(field)?.startIndex === target.startIndex);
 }
@@ -56,7 +60,7 @@ export function classReads(parser: Parser, source: PreambleSource): ClassReads {
       if (!globals.has(m[0])) continue;
       const node = tree.rootNode.descendantForIndex(m.index, m.index + m[0].length);
       if (node?.type !== 'identifier' || node.startIndex !== m.index || node.endIndex !== m.index + m[0].length) continue;
-      const parent = node.parent;
+      const parent = parentOf(node);
       if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex) continue;
       if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === node.startIndex) continue;
       if (isLocalBinding(node)) throw new Error(`the preamble source binds \`${node.text}\` locally: it could not be renamed`);

@@ -6,6 +6,7 @@ import { sourceOf, type Node } from './parser.js';
 import type { FoundCall } from './sites.js';
 import type { Edit, Mapper } from './types.js';
 import { LineIndex, indentOf } from './text.js';
+import { parentOf } from './tree-parent.js';
 
 export interface Rewrite {
   edit: Edit;
@@ -139,7 +140,7 @@ function loadIntoArguments(text: string, found: FoundCall, state: Node, lines: L
 }
 
 function isStatement(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }
 

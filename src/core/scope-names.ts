@@ -11,7 +11,8 @@ import type { Node } from './parser.js';
 import { PRIVATE_PREFIX, preambleNames } from './preamble-source.js';
 import { BUILTINS, KEYWORDS } from './python-names.js';
 import type { ScanOptions } from './types.js';
-import { wordSpans } from './words.js';
+import { AnchoredWords } from './words.js';
+import { parentOf } from './tree-parent.js';
 
 export interface ScopeLookup {
   /** Whether `name` (`x`, or `self.x`) is already used in a scope, or may not be assigned at all. */
@@ -24,7 +25,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The class a method belongs to, where `self.x` is set and read; else the function itself. */
 function selfScope(scope: Node): Node {
-  for (let n = scope.parent; n; n = n.parent) {
+  for (let n = parentOf(scope); n; n = parentOf(n)) {
     if (n.type === 'class_definition') return n;
     if (n.type === 'function_definition') return scope;
   }
@@ -39,14 +40,14 @@ function identifierAt(root: Node, at: number, end: number): Node | null {
 
 /** True when an identifier is a name its scope reads or binds: not an attribute's or a keyword argument's (`x.name`, `f(name=1)`). */
 function isName(node: Node): boolean {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex) return false;
   return !(parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === node.startIndex);
 }
 
 /** True when an identifier is the attribute of `self.<it>`. */
 function isSelfAttribute(node: Node): boolean {
-  const parent = node.parent;
+  const parent = parentOf(node);
   return parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === node.startIndex && parent.childForFieldName('object')?.text === 'self';
 }
 
@@ -58,10 +59,10 @@ function isSelfAttribute(node: Node): boolean {
  * `coverage` first: the tree then holds every use of it, and what the tree says of the name is what
  * the whole file's would.
  */
-function wordsIn(text: string, root: Node, scope: Node, word: string, self: boolean, coverage: Coverage | undefined, numbered = false): Set<string> {
+function wordsIn(text: string, found: AnchoredWords, root: Node, scope: Node, word: string, self: boolean, coverage: Coverage | undefined, numbered = false): Set<string> {
   const seenTo = coverage ? (coverage.definitionEnd(scope.startIndex) ?? scope.endIndex) : -1;
   const words = new Set<string>();
-  for (const [at, end] of wordSpans(text, word, scope.startIndex, Math.max(seenTo, scope.endIndex), numbered)) {
+  for (const [at, end] of found.spans(word, scope.startIndex, Math.max(seenTo, scope.endIndex), numbered)) {
     if (at < seenTo) coverage?.seen(at);
     if (at >= scope.endIndex) continue;
     const node = identifierAt(root, at, end);
@@ -79,7 +80,12 @@ function remembered<T>(f: (key: string) => T): (key: string) => T {
   };
 }
 
-export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper'], coverage?: Coverage): ScopeLookup {
+/**
+ * `anchor`: what the names asked about share (naming.ts `nameAnchor`: `variables` in
+ * `model_variables`), found once in the text.
+ */
+export function scopeNames(text: string, root: Node, imports: readonly Node[], mapper: ScanOptions['mapper'], anchor: string, coverage?: Coverage): ScopeLookup {
+  const found = new AnchoredWords(text, anchor);
   const reserved = preambleNames(mapper);
   const forbidden = (name: string) => KEYWORDS.has(name) || BUILTINS.has(name) || reserved.has(name) || name.startsWith(PRIVATE_PREFIX);
   // module-level answers search the whole text: each is found once per file, not once per site asking
@@ -99,16 +105,16 @@ export function scopeNames(text: string, root: Node, imports: readonly Node[], m
     usedIn: (scope) => (name) => {
       if (name.startsWith('self.')) {
         const attr = name.slice(5);
-        return scope ? wordsIn(text, root, selfScope(scope), attr, true, coverage).size > 0 : inText(name);
+        return scope ? wordsIn(text, found, root, selfScope(scope), attr, true, coverage).size > 0 : inText(name);
       }
       if (forbidden(name)) return true;
-      return scope ? wordsIn(text, root, scope, name, false, coverage).size > 0 : moduleUses(name);
+      return scope ? wordsIn(text, found, root, scope, name, false, coverage).size > 0 : moduleUses(name);
     },
     numbersIn: (scope) => (own) => {
       const self = own.startsWith('self.');
       const stem = self ? own.slice(5) : own;
       const pattern = new RegExp(`^${escape(stem)}_(\\d+)$`);
-      const words = scope ? [...wordsIn(text, root, self ? selfScope(scope) : scope, stem, self, coverage, true)] : moduleNumbered(stem);
+      const words = scope ? [...wordsIn(text, found, root, self ? selfScope(scope) : scope, stem, self, coverage, true)] : moduleNumbered(stem);
       return words.flatMap((w) => {
         const m = pattern.exec(w);
         return m ? [Number(m[1])] : [];

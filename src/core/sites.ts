@@ -5,6 +5,7 @@ import { nodesAtWord, type Node } from './parser.js';
 import { stateArgument } from './rewrite.js';
 import type { LineIndex } from './text.js';
 import type { Clue } from './types.js';
+import { parentOf } from './tree-parent.js';
 
 export interface FoundCall {
   call: Node;
@@ -17,7 +18,7 @@ export interface FoundCall {
 }
 
 function hasErrorAncestor(node: Node): boolean {
-  for (let n: Node | null = node; n; n = n.parent) if (n.isError) return true;
+  for (let n: Node | null = node; n; n = parentOf(n)) if (n.isError) return true;
   return false;
 }
 
@@ -30,9 +31,9 @@ export function findCalls(root: Node, text: string, path: string, lines: LineInd
   const found: FoundCall[] = [];
   const ctx: ClueContext = { text, path, lines, root, ...(coverage ? { coverage } : {}) };
   for (const name of nodesAtWord(root, text, 'load_state_dict')) {
-    const fn = name.parent;
+    const fn = parentOf(name);
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.startIndex !== name.startIndex) continue;
-    const call = fn.parent;
+    const call = parentOf(fn);
     if (call?.type !== 'call' || call.childForFieldName('function')?.startIndex !== fn.startIndex) continue;
     const receiver = fn.childForFieldName('object');
     const args = call.childForFieldName('arguments');

@@ -1,6 +1,7 @@
 /** The whole lines of the statement that holds a call: what the review's editors edit. */
 import type { Node } from './parser.js';
 import type { LineIndex } from './text.js';
+import { parentOf } from './tree-parent.js';
 
 /** Statements that hold a body: for a call in their header only the call's own lines are taken. */
 const COMPOUND = new Set([
@@ -23,7 +24,7 @@ const COMPOUND = new Set([
  */
 export function statementLines(text: string, call: Node, lines: LineIndex): { start: number; end: number } {
   let statement = call;
-  while (statement.parent && statement.parent.type !== 'module' && statement.parent.type !== 'block') statement = statement.parent;
+  for (let parent = parentOf(statement); parent && parent.type !== 'module' && parent.type !== 'block'; parent = parentOf(parent)) statement = parent;
   const whole = !COMPOUND.has(statement.type);
   const from = whole ? Math.min(statement.startIndex, call.startIndex) : call.startIndex;
   const to = whole ? Math.max(statement.endIndex, call.endIndex) : call.endIndex;

@@ -14,6 +14,7 @@ import {
   MAX_DEPTH, annotationName, brief, className, clsName, dotted, enclosing, lastName, methodReturn, positionalArgs, sameNode, scopeEnd, scopeOf,
   selfName, sourceAt, src, unwrap, type Context,
 } from './tree.js';
+import { parentOf } from '../tree-parent.js';
 
 /**
  * Whether a check guards `at`: `then` when `at` is in the body of an `if` (or `elif`) whose condition
@@ -21,7 +22,7 @@ import {
  */
 function guardOf(check: Node, at: number): 'then' | 'else' | null {
   let node = check;
-  for (let n: Node | null = check.parent; n; node = n, n = n.parent) {
+  for (let n: Node | null = parentOf(check); n; node = n, n = parentOf(n)) {
     if (n.type === 'parenthesized_expression') continue;
     if (n.type === 'boolean_operator') {
       if (n.childForFieldName('operator')?.text !== 'and') return null;
@@ -44,8 +45,8 @@ function guardOf(check: Node, at: number): 'then' | 'else' | null {
 
 /** The check a reference of the receiver stands in: `isinstance(R, T)` (T's names) or `type(R).__name__ == "T"`. */
 function checkAt(ref: Ref): { check: Node; types: Node[] | string[] } | null {
-  const args = ref.node.parent;
-  const call = args?.parent;
+  const args = parentOf(ref.node);
+  const call = parentOf(args);
   if (args?.type !== 'argument_list' || call?.type !== 'call' || !sameNode(args.namedChildren[0], ref.node)) return null;
   const fn = call.childForFieldName('function')?.text;
   if (fn === 'isinstance') {
@@ -54,18 +55,32 @@ function checkAt(ref: Ref): { check: Node; types: Node[] | string[] } | null {
     return { check: call, types: type.type === 'tuple' ? type.namedChildren.filter((t): t is Node => !!t) : [type] };
   }
   // `type(R).__name__ == "EMAHook"`: the class named by the string (found by name in the project).
-  const attribute = call.parent;
-  const comparison = attribute?.parent;
+  const attribute = parentOf(call);
+  const comparison = parentOf(attribute);
   if (fn !== 'type' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.text !== '__name__') return null;
   if (comparison?.type !== 'comparison_operator' || !/==/.test(comparison.text)) return null;
   const name = /^(['"])([\p{L}_][\p{L}\p{N}_]*)\1$/u.exec(comparison.namedChildren.find((c) => c?.type === 'string')?.text ?? '')?.[2];
   return name ? { check: comparison, types: [name] } : null;
 }
 
+/**
+ * False when the text says that what starts at `at` is no call's first argument: the nearest
+ * character before it on its line, blanks aside, is not `(`. (On an earlier line, a comment may
+ * stand between: the tree is asked.) Asking the tree for every use's parents cost more.
+ */
+function mayBeFirstArgument(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 12) continue;
+    return c === 10 || c === 13 || c === 40;
+  }
+  return false;
+}
+
 /** An `isinstance(R, T)` or `type(R).__name__ == "T"` check guarding `at` (see `guardOf`). */
 function isinstanceGuard(ctx: Context, refs: Ref[], at: number, subject: string): Clue[] {
   for (const ref of refs) {
-    const found = checkAt(ref);
+    const found = mayBeFirstArgument(ctx.text, ref.node.startIndex) ? checkAt(ref) : null;
     const guard = found ? guardOf(found.check, at) : null;
     if (!found || !guard) continue;
     const negated = guard === 'else';
@@ -272,7 +287,9 @@ function usageClues(ctx: Context, refs: Ref[], subject: string): Clue[] {
     else if (!method && call) called ??= ref;
   }
   const use = (ref: Ref): string => {
-    const node = ref.node.parent?.type === 'attribute' ? (ref.node.parent.parent?.type === 'call' ? ref.node.parent.parent : ref.node.parent) : (ref.node.parent ?? ref.node);
+    const parent = parentOf(ref.node);
+    const grandparent = parentOf(parent);
+    const node = parent?.type === 'attribute' ? (grandparent?.type === 'call' ? grandparent : parent) : (parent ?? ref.node);
     return brief(src(ctx, node));
   };
   if (moduleUse && !stateUse) {

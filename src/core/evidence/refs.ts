@@ -1,6 +1,7 @@
 /** Where a receiver's text stands in a scope, and what it does there: bound, imported, used. */
 import type { Node } from '../parser.js';
 import { IDENT_CHAR, SCOPES, sameNode, scopeEnd, src, type Context } from './tree.js';
+import { parentOf } from '../tree-parent.js';
 
 /** One place a receiver's text stands: bound there, used there, or checked there. */
 export interface Ref {
@@ -17,10 +18,10 @@ export interface Ref {
 /** Where an identifier or pattern element sits in its binding target: the top-level index of a tuple target. */
 function targetIndex(node: Node, top: Node): number | null {
   let child = node;
-  for (let n = node.parent; n; child = n, n = n.parent) {
+  for (let n = parentOf(node); n; child = n, n = parentOf(n)) {
     if (sameNode(n, top)) return null;
     if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'tuple' || n.type === 'expression_list') {
-      if (sameNode(n.parent, top) || (n.parent?.type === 'parenthesized_expression' && sameNode(n.parent.parent, top)) || sameNode(n, top)) {
+      if (sameNode(parentOf(n), top) || (parentOf(n)?.type === 'parenthesized_expression' && sameNode(parentOf(parentOf(n)), top)) || sameNode(n, top)) {
         return n.namedChildren.findIndex((c) => sameNode(c, child));
       }
     }
@@ -28,13 +29,17 @@ function targetIndex(node: Node, top: Node): number | null {
   return null;
 }
 
+/** The nodes a binding target may sit in: `a, b = ...`, `(a) = ...`, `[a, b] = ...`. */
+const TARGET_WRAPPERS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'parenthesized_expression', 'tuple', 'expression_list']);
+
 /** What role the text at `node` (an identifier or attribute equal to the receiver) plays. */
 function roleOf(node: Node): Ref['role'] | null {
   let target = node;
-  while (target.parent && ['pattern_list', 'tuple_pattern', 'list_pattern', 'parenthesized_expression', 'tuple', 'expression_list'].includes(target.parent.type)) {
-    target = target.parent;
+  let parent = parentOf(node);
+  while (parent && TARGET_WRAPPERS.has(parent.type)) {
+    target = parent;
+    parent = parentOf(parent);
   }
-  const parent = target.parent;
   if (!parent) return null;
   const index = sameNode(target, node) ? null : targetIndex(node, parent);
   switch (parent.type) {
@@ -51,7 +56,8 @@ function roleOf(node: Node): Ref['role'] | null {
       }
       break;
     case 'as_pattern_target': {
-      const value = parent.parent?.type === 'as_pattern' ? parent.parent.childForFieldName('value') ?? parent.parent.namedChild(0) : null;
+      const pattern = parentOf(parent);
+      const value = pattern?.type === 'as_pattern' ? pattern.childForFieldName('value') ?? pattern.namedChild(0) : null;
       if (value && sameNode(target, node)) return { type: 'with', value };
       break;
     }
@@ -67,10 +73,10 @@ function roleOf(node: Node): Ref['role'] | null {
       if (sameNode(parent.childForFieldName('name') ?? parent.namedChild(0), node)) return { type: 'parameter', annotation: parent.childForFieldName('type') };
       break;
     case 'aliased_import':
-      return sameNode(parent.childForFieldName('alias'), node) ? { type: 'import', module: parent.parent?.type === 'import_statement' } : null;
+      return sameNode(parent.childForFieldName('alias'), node) ? { type: 'import', module: parentOf(parent)?.type === 'import_statement' } : null;
     case 'dotted_name': {
       // `import a.b` binds `a`; `from m import x` binds `x`; the module named in `from a.b import x` is no binding.
-      const stmt = parent.parent;
+      const stmt = parentOf(parent);
       if (stmt?.type === 'import_statement') return sameNode(parent.namedChild(0), node) ? { type: 'import', module: true } : null;
       if (stmt?.type === 'import_from_statement' && !sameNode(stmt.childForFieldName('module_name'), parent)) return { type: 'import', module: false };
       return null;
@@ -84,7 +90,8 @@ function roleOf(node: Node): Ref['role'] | null {
     case 'attribute':
       if (sameNode(parent.childForFieldName('object'), node)) {
         const method = parent.childForFieldName('attribute')?.text ?? null;
-        const call = parent.parent?.type === 'call' && sameNode(parent.parent.childForFieldName('function'), parent);
+        const outer = parentOf(parent);
+        const call = outer?.type === 'call' && sameNode(outer.childForFieldName('function'), parent);
         return { type: 'use', method, call };
       }
       return null;
@@ -121,7 +128,7 @@ function nestedScopes(ctx: Context, scope: Node | null): Array<[number, number]>
       continue;
     }
     const keyword = ctx.root.descendantForIndex(m.index, m.index + m[0].length);
-    const def = keyword?.parent;
+    const def = parentOf(keyword);
     if (!keyword || keyword.startIndex !== m.index || !def || !SCOPES.has(def.type) || def.startIndex !== m.index) continue;
     if (scope && sameNode(def, scope)) continue;
     ranges.push([def.startIndex, def.endIndex]);
@@ -159,12 +166,13 @@ function findRefs(ctx: Context, receiver: Node, start: number, end: number, scop
     let node = ctx.root.descendantForIndex(i, i + word.length);
     if (!node || node.startIndex !== i || node.endIndex !== i + word.length || node.type !== 'identifier') continue;
     if (isAttr) {
-      const parent = node.parent;
+      const parent = parentOf(node);
       if (parent?.type !== 'attribute' || !sameNode(parent.childForFieldName('attribute'), node)) continue;
       if (src(ctx, parent.childForFieldName('object') as Node).replace(/\s+/g, '') !== objectText) continue;
       node = parent;
-    } else if (node.parent?.type === 'attribute' && sameNode(node.parent.childForFieldName('attribute'), node)) {
-      continue;
+    } else {
+      const parent = parentOf(node);
+      if (parent?.type === 'attribute' && sameNode(parent.childForFieldName('attribute'), node)) continue;
     }
     const role = roleOf(node);
     if (role) refs.push({ node, role });

@@ -3,6 +3,7 @@ import type { Node } from '../parser.js';
 import type { LineIndex } from '../text.js';
 import type { ClueSource, EvidenceRule } from '../types.js';
 import type { Ref } from './refs.js';
+import { parentOf } from '../tree-parent.js';
 
 /**
  * What a tree parsed from part of the file holds (the focused parse, `focus.ts`). The clue readers
@@ -66,20 +67,22 @@ export function scopeEnd(ctx: Context, scope: Node): number {
 
 /** The nearest enclosing function, class or lambda of a node, or null at module level. */
 export function scopeOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (SCOPES.has(n.type)) return n;
+  for (let n = parentOf(node); n; n = parentOf(n)) if (SCOPES.has(n.type)) return n;
   return null;
 }
 
 export function enclosing(node: Node, type: string): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === type) return n;
+  for (let n = parentOf(node); n; n = parentOf(n)) if (n.type === type) return n;
   return null;
 }
 
 /** The first parameter's name of a method (`self`), or null when `fn` is not a method of a class. */
 export function selfName(fn: Node | null): string | null {
   if (!fn) return null;
-  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  if (holder.parent?.type !== 'block' || holder.parent.parent?.type !== 'class_definition') return null;
+  const decorated = parentOf(fn);
+  const holder = decorated?.type === 'decorated_definition' ? decorated : fn;
+  const block = parentOf(holder);
+  if (block?.type !== 'block' || parentOf(block)?.type !== 'class_definition') return null;
   if (holder.type === 'decorated_definition' && /@staticmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
   const first = fn.childForFieldName('parameters')?.namedChildren[0];
   if (!first) return null;
@@ -102,7 +105,7 @@ export function className(node: Node): string | null {
 
 /** The first parameter of a classmethod (`cls`), or null. */
 export function clsName(fn: Node | null): string | null {
-  const holder = fn?.parent?.type === 'decorated_definition' ? fn.parent : null;
+  const holder = parentOf(fn)?.type === 'decorated_definition' ? parentOf(fn) : null;
   if (!fn || !holder || !/@classmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
   return selfName(fn);
 }

@@ -8,6 +8,7 @@ import type { ClassFact } from '../evidence/facts.js';
 import type { ProjectIndex } from '../evidence/index.js';
 import { maskCommentRuns, parseWith, type Node, type Parser } from '../parser.js';
 import { named, toExpr, type Expr } from './expr.js';
+import { parentOf } from '../tree-parent.js';
 
 export interface Param {
   name: string;
@@ -71,7 +72,7 @@ function classSlice(text: string, start: number, indent: number): string {
 }
 
 function classNode(root: Node, row: number): Node | null {
-  for (let node: Node | null = root.descendantForPosition({ row, column: 0 }); node; node = node.parent) {
+  for (let node: Node | null = root.descendantForPosition({ row, column: 0 }); node; node = parentOf(node)) {
     if (node.type === 'class_definition' && node.startPosition.row === row) return node;
   }
   return kids(root).find((n) => n.type === 'class_definition' && n.startPosition.row === row) ?? null;
