@@ -4,6 +4,7 @@
  * worker must leave its batches to the scanner, and the worker must not read further ahead than
  * its limit.
  */
+import { readFileSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,9 @@ describe('the read-ahead worker', () => {
     const batches: B[] = [{ id: 5, rels: ['a.py'] }, { id: 6, rels: ['b.py', 'c.py'] }, { id: 7, rels: ['d.py'] }];
     const limited = startReadAhead(dir, options, [], batches, 1) as Ahead;
     expect(limited).not.toBeNull();
+    // the build's one-file copy of the worker (src/build/bundle-worker.mjs): nothing of dist/ imported at run time
+    expect(limited.script).toBe(join(REPO, 'dist', 'core', 'read-worker-bundle.js'));
+    expect(readFileSync(limited.script, 'utf8')).not.toMatch(/\bfrom\s*["']\.{1,2}\/|\bimport\s*\(\s*["']\.{1,2}\//);
     await claimedBy(limited, 1);
     expect(limited.claimed()).toBe(1);
     expect(rels(await limited.get(batches[0] as B))).toEqual([['a.py', 'candidate']]);

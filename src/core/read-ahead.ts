@@ -59,6 +59,8 @@ export interface ReadAhead {
   release(batch: Batch): void;
   /** For tests: how many batches have been claimed, by either thread. */
   claimed(): number;
+  /** The file the worker runs: the build's one-file copy where there is one. */
+  readonly script: string;
   close(): Promise<void>;
 }
 
@@ -86,7 +88,8 @@ function sameNames(outcomes: ReadOutcome[], batch: Batch): void {
  * can run here. `names`: see ReadAheadInit. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
  */
 export function startReadAhead(root: string, options: ScanOptions, names: readonly string[], batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
-  const script = workerScript('read-worker.js');
+  // (the build's one-file copy of the worker, which starts sooner: src/build/bundle-worker.mjs)
+  const script = workerScript('read-worker-bundle.js') ?? workerScript('read-worker.js');
   const first = batches[0];
   if (!script || !first) return null;
   const next = new SharedArrayBuffer(8);
@@ -133,6 +136,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
     }
   };
   return {
+    script,
     get(batch) {
       const outcomes = arrived.get(batch.id);
       const handOver = (outcomes: ReadOutcome[] | null) => {
