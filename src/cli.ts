@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 /** The bin: wire the process to `run`, map signals, set the exit code. Nothing else. */
-import { run } from './cli/run.js';
 import { visible } from './core/visible.js';
+import { warmReadWorker } from './core/warm-worker.js';
+
+// The modes that scan without the review (--json, --check, --dry-run, --yes, or no terminal) start
+// the read-ahead worker's thread before this one loads its modules: it starts while they load (see
+// warm-worker.ts). A guess from the words alone; a wrong one costs a thread the scan stops, or the
+// start-up of one as it always did.
+const argv = process.argv.slice(2);
+const NO_SCAN = new Set(['-h', '--help', '-v', '--version', '--undo', '--json-schema']);
+const SCAN_ALONE = /^(?:--json|--check|--dry-run|-n|--yes|-y|--output-format(?:=.*)?)$/;
+if (!argv.some((a) => NO_SCAN.has(a)) && (argv.some((a) => SCAN_ALONE.test(a)) || !process.stdout.isTTY)) warmReadWorker();
+const { run } = await import('./cli/run.js');
 
 // A signal ends the process at once unless something is guarded (a batch of writes, the review
 // screen, which handles interrupts itself): then it is only noted, and the guarded work stops at a
@@ -29,7 +39,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-run({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupted: () => interrupted, guard })
+run({ argv, env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, interrupted: () => interrupted, guard })
   .then((code) => {
     process.exitCode = code;
   })

@@ -83,6 +83,43 @@ describe('the read-ahead worker', () => {
     for (const path of changed) expect(String(writtenAhead.get(path)), path).toBe(String(written.get(path)));
   });
 
+  it('takes the worker started ahead of time (warm-worker.ts), which waits for its work; a scan with no use for it stops it', async () => {
+    assertBuilt();
+    const warm = (await import(join(REPO, 'dist', 'core', 'warm-worker.js'))) as typeof import('../src/core/warm-worker.js');
+    const { startReadAhead } = (await import(join(REPO, 'dist', 'core', 'read-ahead.js'))) as typeof import('../src/core/read-ahead.js');
+    const { scanProject, DEFAULT_SCAN_OPTIONS } = (await import(join(REPO, 'dist', 'core', 'scan.js'))) as typeof import('../src/core/scan.js');
+    const dir = await project({ 'a.py': 'model.load_state_dict(sd)\n', 'b.py': 'x = 1\n' });
+    const options = { include: [], targetName: 'variables', mapper: 'flax' as const, maxFileSize: 1 << 20, preamble: 'inline' as const, helperPath: null };
+
+    // started once however often asked; taken, it is the caller's, and none is left
+    warm.warmReadWorker();
+    warm.warmReadWorker();
+    const started = warm.takeReadWorker();
+    expect(started).not.toBeNull();
+    expect(warm.takeReadWorker()).toBeNull();
+    // it waits for its work: still there a while after it came online, until stopped
+    let exitedBy: number | null = null;
+    started?.once('exit', (code) => (exitedBy = code));
+    await new Promise((resolve) => started?.once('online', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(exitedBy).toBeNull();
+    expect(await started?.terminate()).toBe(1);
+
+    warm.warmReadWorker();
+    const ahead = startReadAhead(dir, options, [], [{ id: 0, rels: ['a.py', 'b.py'] }], undefined, false);
+    expect(ahead).not.toBeNull();
+    expect(warm.takeReadWorker()).toBeNull(); // taken by the read-ahead
+    const read = await ahead?.get({ id: 0, rels: ['a.py', 'b.py'] });
+    expect(read?.map((o) => [o.rel, o.type])).toEqual([['a.py', 'candidate'], ['b.py', 'ignored']]);
+    await ahead?.close();
+
+    // a project too small for the read-ahead: the scan stops the worker started for it
+    warm.warmReadWorker();
+    const result = await scanProject(dir, DEFAULT_SCAN_OPTIONS);
+    expect(result.files.map((f) => f.path)).toEqual(['a.py']);
+    expect(warm.takeReadWorker()).toBeNull();
+  });
+
   it('reads no further ahead than its limit, leaves the batches no one claimed to the scanner, and what it claimed when it fails', async () => {
     assertBuilt();
     const { startReadAhead } = (await import(join(REPO, 'dist', 'core', 'read-ahead.js'))) as typeof import('../src/core/read-ahead.js');

@@ -13,7 +13,8 @@
 import { Worker } from 'node:worker_threads';
 import { preparedBuffers } from './prepare.js';
 import type { ReadOutcome } from './read-file.js';
-import { workerScript, type Batch } from './scan-pool.js';
+import type { Batch } from './scan-pool.js';
+import { READ_WORKER_LIMITS, readWorkerScript, takeReadWorker } from './warm-worker.js';
 import type { ScanOptions } from './types.js';
 
 /** Bytes of candidate files read but not yet planned, at most (a larger file is still read, alone). */
@@ -44,6 +45,11 @@ export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed:
  * batch outlasts young collections, so they went to the old space and waited for a full
  * collection, up to 70 MB of them at once on a 112,000-file project.
  */
+/** The worker's first message: its work. */
+export interface ReadAheadStart {
+  init: ReadAheadInit;
+}
+
 export interface ReadAheadRelease {
   release: number;
   buffers: ArrayBuffer[];
@@ -88,18 +94,18 @@ function sameNames(outcomes: ReadOutcome[], batch: Batch): void {
  * can run here. `names`: see ReadAheadInit. `claim: false` (tests) leaves every batch to the worker: `get` waits for it.
  */
 export function startReadAhead(root: string, options: ScanOptions, names: readonly string[], batches: Batch[], limit = READ_AHEAD_BYTES, claim = true): ReadAhead | null {
-  // (the build's one-file copy of the worker, which starts sooner: src/build/bundle-worker.mjs)
-  const script = workerScript('read-worker-bundle.js') ?? workerScript('read-worker.js');
+  const script = readWorkerScript();
   const first = batches[0];
   if (!script || !first) return null;
   const next = new SharedArrayBuffer(8);
   const claims = new Int32Array(next);
-  let worker: Worker;
+  let worker: Worker | null = null;
   try {
-    // (a small heap: it holds one batch at a time; out of memory, it fails and this thread reads)
-    const resourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
-    worker = new Worker(script, { workerData: { root, options, batches, next, limit, names } satisfies ReadAheadInit, resourceLimits });
+    // (the one the CLI started ahead of time, where it did: warm-worker.ts)
+    worker = takeReadWorker() ?? new Worker(script, { resourceLimits: READ_WORKER_LIMITS });
+    worker.postMessage({ init: { root, options, batches, next, limit, names } } satisfies ReadAheadStart);
   } catch {
+    void worker?.terminate();
     return null;
   }
   worker.unref();

@@ -1,25 +1,32 @@
-/** Worker-thread entry of the read-ahead (read-ahead.ts): reads the batches in order, never more than the limit ahead. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { candidateBuffers, type ReadAheadInit, type ReadAheadRelease, type ReadAheadReply } from './read-ahead.js';
+/**
+ * Worker-thread entry of the read-ahead (read-ahead.ts): reads the batches in order, never more than
+ * the limit ahead. Its work comes in its first message: the CLI may start it before the scan knows
+ * the files (warm-worker.ts).
+ */
+import { parentPort } from 'node:worker_threads';
+import { candidateBuffers, type ReadAheadInit, type ReadAheadRelease, type ReadAheadReply, type ReadAheadStart } from './read-ahead.js';
 import { fileReader } from './read-file.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
-const { root, options, batches, next, limit, names } = workerData as ReadAheadInit;
-const claims = new Int32Array(next);
 
 /** Candidate bytes of each batch handed over and not yet released. */
 const held = new Map<number, number>();
 let heldBytes = 0;
 let wake: (() => void) | null = null;
 // (the buffers handed back with a release are let go here: freed at this thread's next young collection)
-port.on('message', ({ release }: ReadAheadRelease) => {
-  heldBytes -= held.get(release) ?? 0;
-  held.delete(release);
+port.on('message', (message: ReadAheadStart | ReadAheadRelease) => {
+  if ('init' in message) {
+    run(message.init).catch((error: unknown) => port.postMessage({ failed: (error as Error).message ?? String(error) } satisfies ReadAheadReply));
+    return;
+  }
+  heldBytes -= held.get(message.release) ?? 0;
+  held.delete(message.release);
   wake?.();
 });
 
-async function run() {
+async function run({ root, options, batches, next, limit, names }: ReadAheadInit) {
+  const claims = new Int32Array(next);
   let position = 0;
   // (what planning works out before parsing is left to the scanner once it waits for this batch)
   const read = fileReader(root, options, { names, prepare: () => Atomics.load(claims, 1) <= position });
@@ -39,4 +46,3 @@ async function run() {
   // (then idle until the scanner terminates it: its port stays open for releases)
 }
 
-run().catch((error: unknown) => port.postMessage({ failed: (error as Error).message ?? String(error) } satisfies ReadAheadReply));

@@ -3,11 +3,10 @@
  * one core per thread. Batches wait in one queue and each worker takes the next as it finishes one,
  * so a worker that drew large files does not hold up the others.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome } from './scan-file.js';
 import type { ScanOptions } from './types.js';
+import { workerScript } from './warm-worker.js';
 
 export interface Batch {
   id: number;
@@ -26,16 +25,6 @@ export type WorkerReply =
   | { failed: string }
   | { id: number; outcomes: FileOutcome[] }
   | { id: number; error: string };
-
-/**
- * The built worker script `name` (beside this module: scan-worker.js, read-worker.js), or null when
- * running from TypeScript sources (tests), where threads are skipped.
- */
-export function workerScript(name: string): string | null {
-  if (!import.meta.url.endsWith('.js')) return null;
-  const path = fileURLToPath(new URL(`./${name}`, import.meta.url));
-  return existsSync(path) ? path : null;
-}
 
 /** Batches a worker holds at once: one running, one waiting, so it never idles on a round trip. */
 const IN_FLIGHT = 2;

@@ -15,6 +15,7 @@ import { comparePaths } from './paths.js';
 import { planRead, type FileOutcome } from './scan-file.js';
 import { fileReader, type ReadOutcome } from './read-file.js';
 import { startReadAhead, type ReadAhead } from './read-ahead.js';
+import { dropReadWorker } from './warm-worker.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { withHelperImport } from './plan.js';
 import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
@@ -130,9 +131,32 @@ async function scanWhileAlive(
   const fileCount = discovered.files.length + context.size;
   const pooled = policy === 'always' || (policy === 'auto' && fileCount >= POOL_MIN_FILES && parallel >= POOL_MIN_CORES);
   const wantAhead = !pooled && (policy === 'ahead' || (policy === 'auto' && fileCount >= AHEAD_MIN_FILES && parallel >= AHEAD_MIN_CORES));
+  // (the read-ahead worker the CLI may have started ahead of time: of no use here)
+  if (!wantAhead) dropReadWorker();
+  // Without --mapper: nnx once a file imports flax.nnx; a file planned before that is planned again.
+  const chooser = new MapperChooser(options);
   /** Started with the first batch, or in a held scan once it was held (see below); it reads the batches left then. */
   let ahead: ReadAhead | null = null;
-  const parser = await parserReady;
+  let aheadTried = false;
+  /** The read-ahead on the batches left, planned with the mapper chosen so far (`claim: false`: the worker reads every batch). */
+  const startAhead = (claim = true) => {
+    aheadTried = true;
+    return startReadAhead(root, options, bindingNames({ ...options, mapper: chooser.mapper }), queue.slice(), undefined, claim);
+  };
+  // SWITCHEROO_POOL=ahead (tests): the worker from the first batch, and every batch left to it
+  if (policy === 'ahead') ahead = startAhead(false);
+  // A scan that is not held (no review loading Ink beside it) starts the read-ahead with its first
+  // batch, before the grammar has compiled: the worker reads while this thread waits for it, then
+  // this thread claims what the worker has not (bench tree, 10 runs in turns: 2.05 -> 1.97 s against
+  // a start once the first site was out).
+  else if (wantAhead && !held && queue.length > 0) ahead = startAhead();
+  let parser: Parser;
+  try {
+    parser = await parserReady;
+  } catch (error) {
+    await ahead?.close();
+    throw error;
+  }
   let files: FilePlan[] = [];
   const skipped: Skipped[] = [...discovered.skipped];
   const index = new ProjectIndex((rel) => {
@@ -143,8 +167,6 @@ async function scanWhileAlive(
       return null;
     }
   });
-  // Without --mapper: nnx once a file imports flax.nnx; a file planned before that is planned again.
-  const chooser = new MapperChooser(options);
   const plannedNnx = new Set<string>();
   /** Plans whose file could not be read again (see withMapper), with why. */
   const gone = new Map<string, string>();
@@ -246,18 +268,6 @@ async function scanWhileAlive(
     const read = fileReader(root, options);
     let sliceStart = performance.now();
     let wasHeld = false;
-    let aheadTried = false;
-    /** The read-ahead on the batches left, planned with the mapper chosen so far (`claim: false`: the worker reads every batch). */
-    const startAhead = (claim = true) => {
-      aheadTried = true;
-      return startReadAhead(root, options, bindingNames({ ...options, mapper: chooser.mapper }), queue.slice(), undefined, claim);
-    };
-    // SWITCHEROO_POOL=ahead (tests): the worker from the first batch, and every batch left to it
-    if (policy === 'ahead') ahead = startAhead(false);
-    // A scan that is not held (no review loading Ink beside it) starts the read-ahead with its first
-    // batch: this thread claims what the worker has not while it starts (bench tree, 10 runs in
-    // turns: 2.05 -> 1.97 s against a start once the first site was out).
-    else if (wantAhead && !held && queue.length > 0) ahead = startAhead();
     while (outstanding > 0 && !failure && !signal?.aborted) {
       const batch = pool && policy === 'always' && !pool.failed ? null : queue.shift();
       if (!batch) {
