@@ -140,7 +140,7 @@ describe('the read-ahead worker', () => {
     const batches: B[] = [{ id: 5, rels: ['a.py'] }, { id: 6, rels: ['b.py', 'c.py'] }, { id: 7, rels: ['d.py'] }];
     const limited = startReadAhead(dir, options, [], batches, 1) as Ahead;
     expect(limited).not.toBeNull();
-    // the build's one-file copy of the worker (src/build/bundle-worker.mjs): nothing of dist/ imported at run time
+    // the build's one-file copy of the worker (src/build/bundle-core.mjs): nothing of dist/ imported at run time
     expect(limited.script).toBe(join(REPO, 'dist', 'core', 'read-worker-bundle.js'));
     expect(readFileSync(limited.script, 'utf8')).not.toMatch(/\bfrom\s*["']\.{1,2}\/|\bimport\s*\(\s*["']\.{1,2}\//);
     await claimedBy(limited, 1);

@@ -21,7 +21,7 @@ export function workerScript(name: string): string | null {
   return existsSync(path) ? path : null;
 }
 
-/** The read-ahead worker's script: the build's one-file copy, which starts sooner (src/build/bundle-worker.mjs), where there is one. */
+/** The read-ahead worker's script: the build's one-file copy, which starts sooner (src/build/bundle-core.mjs), where there is one. */
 export function readWorkerScript(): string | null {
   return workerScript('read-worker-bundle.js') ?? workerScript('read-worker.js');
 }
