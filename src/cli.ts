@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 /** The bin: wire the process to `run`, map signals, set the exit code. Nothing else. */
+import { requestOf } from './cli/options.js';
 import { visible } from './core/visible.js';
 import { warmReadWorker } from './core/warm-worker.js';
 
 // The modes that scan without the review (--json, --check, --dry-run, --yes, or no terminal) start
-// the read-ahead worker's thread before this one loads its modules: it starts while they load (see
-// warm-worker.ts). A guess from the words alone; a wrong one costs a thread the scan stops, or the
-// start-up of one as it always did.
+// the read-ahead worker's thread before this one loads its modules: it starts, and lists the files
+// of the paths named, while they load (see warm-worker.ts). A guess from the words alone; a wrong
+// one costs a thread the scan stops, or the start-up of one as it always did.
 const argv = process.argv.slice(2);
 const NO_SCAN = new Set(['-h', '--help', '-v', '--version', '--undo', '--json-schema']);
 const SCAN_ALONE = /^(?:--json|--check|--dry-run|-n|--yes|-y|--output-format(?:=.*)?)$/;
-if (!argv.some((a) => NO_SCAN.has(a)) && (argv.some((a) => SCAN_ALONE.test(a)) || !process.stdout.isTTY)) warmReadWorker();
+if (!argv.some((a) => NO_SCAN.has(a)) && (argv.some((a) => SCAN_ALONE.test(a)) || !process.stdout.isTTY)) {
+  warmReadWorker(requestOf(argv));
+  // and the grammar starts compiling (on V8's background threads) while the rest loads: the scan
+  // waited for it once the files were listed
+  import('./core/parser.js').then((parser) => parser.getParser()).catch(() => {}); // (a failure is the scan's to report)
+}
 const { run } = await import('./cli/run.js');
 
 // A signal ends the process at once unless something is guarded (a batch of writes, the review

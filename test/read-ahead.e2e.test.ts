@@ -113,6 +113,19 @@ describe('the read-ahead worker', () => {
     expect(read?.map((o) => [o.rel, o.type])).toEqual([['a.py', 'candidate'], ['b.py', 'ignored']]);
     await ahead?.close();
 
+    // asked to list the files of the paths named, it does so while it waits: the scan takes them for
+    // the same target (listed as discovery lists them), and for another lists them itself
+    const { resolveTarget, discoverTarget } = (await import(join(REPO, 'dist', 'core', 'target.js'))) as typeof import('../src/core/target.js');
+    const target = await resolveTarget({ paths: [dir], root: null });
+    warm.warmReadWorker({ paths: [dir], root: null });
+    expect(await warm.earlyDiscovery(target)).toEqual(await discoverTarget(target));
+    expect(await warm.earlyDiscovery(target)).toBeNull(); // once
+    warm.warmReadWorker({ paths: [join(dir, 'a.py')], root: null });
+    expect(await warm.earlyDiscovery(target)).toBeNull(); // another target
+    warm.warmReadWorker({ paths: [join(dir, 'nowhere')], root: null });
+    expect(await warm.earlyDiscovery(target)).toBeNull(); // it failed: the scan says why
+    warm.dropReadWorker();
+
     // a project too small for the read-ahead: the scan stops the worker started for it
     warm.warmReadWorker();
     const result = await scanProject(dir, DEFAULT_SCAN_OPTIONS);

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
 
-buildSync({ ...common, entryPoints: ['dist/core/read-worker.js'], outfile: 'dist/core/read-worker-bundle.js' });
+// (git's execa is the bundle below, loaded at run time where run-git.ts finds it: not copied in here)
+buildSync({ ...common, entryPoints: ['dist/core/read-worker.js'], outfile: 'dist/core/read-worker-bundle.js', external: ['execa'] });
 
 buildSync({
   ...common,

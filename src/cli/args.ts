@@ -1,8 +1,8 @@
 /** Command-line arguments -> a validated options object, or a usage error. */
-import { parseArgs } from 'node:util';
 import { preambleNames } from '../core/preamble-source.js';
 import { checkTargetName, isIdentifier } from '../core/target-name.js';
 import { DEFAULT_MAX_FILE_SIZE, SITE_KINDS, type Mapper, type SiteKind } from '../core/types.js';
+import { parseWords, requestFrom } from './options.js';
 
 export type Mode = 'review' | 'dry-run' | 'yes' | 'json' | 'check' | 'undo';
 
@@ -87,49 +87,6 @@ function parseSize(value: string): number {
   return Number(m[1]) * scale;
 }
 
-const OPTIONS = {
-  'dry-run': { type: 'boolean', short: 'n' },
-  root: { type: 'string' },
-  'output-format': { type: 'string' },
-  'json-schema': { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  json: { type: 'boolean' },
-  check: { type: 'boolean' },
-  include: { type: 'string' },
-  mapper: { type: 'string' },
-  preamble: { type: 'string' },
-  'target-name': { type: 'string' },
-  'max-file-size': { type: 'string' },
-  'allow-dirty': { type: 'boolean' },
-  undo: { type: 'boolean' },
-  list: { type: 'boolean' },
-  color: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-/**
- * `--max-file-size -1` as `--max-file-size=-1`: Node's parser takes a value starting with a dash for
- * a forgotten argument ("argument is ambiguous"); the option's own check then says what is wrong.
- */
-function joinDashValues(argv: string[]): string[] {
-  const takesValue = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') return [...out, ...argv.slice(i)];
-    const next = argv[i + 1];
-    if (takesValue.has(arg) && next !== undefined && /^-[^-]/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
 /** `inline`, `module` or `module=PATH` (a `.py` file whose name Python can import). */
 function parsePreamble(value: string): { preamble: 'inline' | 'module'; helperPath: string | null } {
   if (value === 'inline' || value === 'module') return { preamble: value, helperPath: null };
@@ -145,7 +102,7 @@ function parsePreamble(value: string): { preamble: 'inline' | 'module'; helperPa
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: joinDashValues(argv), allowPositionals: true, options: OPTIONS });
+    parsed = parseWords(argv);
   } catch (error) {
     // Node's message for an unknown option goes on to explain `--`; the first sentence is the point.
     throw new ArgsError(((error as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify a positional argument.*$/, ''));
@@ -175,8 +132,7 @@ export function parseCli(argv: string[]): CliOptions {
   const target = checkTargetName(values['target-name'] ?? 'variables', reserved);
   if (!target.ok) throw new ArgsError(target.error);
   return {
-    paths: positionals.length > 0 ? positionals : ['.'],
-    root: values.root ?? null,
+    ...requestFrom(parsed),
     mode: modes[0] ?? 'review',
     format,
     modeDefaulted: modes.length === 0,

@@ -6,6 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { candidateBuffers, type ReadAheadInit, type ReadAheadRelease, type ReadAheadReply, type ReadAheadStart } from './read-ahead.js';
 import { fileReader } from './read-file.js';
+import { discoverTarget, resolveTarget, type ScanRequest } from './target.js';
+import type { DiscoverReply } from './warm-worker.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
@@ -15,7 +17,11 @@ const held = new Map<number, number>();
 let heldBytes = 0;
 let wake: (() => void) | null = null;
 // (the buffers handed back with a release are let go here: freed at this thread's next young collection)
-port.on('message', (message: ReadAheadStart | ReadAheadRelease) => {
+port.on('message', (message: { discover: ScanRequest } | ReadAheadStart | ReadAheadRelease) => {
+  if ('discover' in message) {
+    void discover(message.discover).then((reply) => port.postMessage(reply satisfies DiscoverReply));
+    return;
+  }
   if ('init' in message) {
     run(message.init).catch((error: unknown) => port.postMessage({ failed: (error as Error).message ?? String(error) } satisfies ReadAheadReply));
     return;
@@ -24,6 +30,16 @@ port.on('message', (message: ReadAheadStart | ReadAheadRelease) => {
   held.delete(message.release);
   wake?.();
 });
+
+/** The files of the paths the command line names, listed while the scanner's thread loads its modules (warm-worker.ts). */
+async function discover(request: ScanRequest): Promise<DiscoverReply> {
+  try {
+    const target = await resolveTarget(request);
+    return { discovered: { target, ...(await discoverTarget(target)) } };
+  } catch (error) {
+    return { discoverFailed: (error as Error).message ?? String(error) };
+  }
+}
 
 async function run({ root, options, batches, next, limit, names }: ReadAheadInit) {
   const claims = new Int32Array(next);

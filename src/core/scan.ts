@@ -15,7 +15,7 @@ import { comparePaths } from './paths.js';
 import { planRead, type FileOutcome } from './scan-file.js';
 import { fileReader, type ReadOutcome } from './read-file.js';
 import { startReadAhead, type ReadAhead } from './read-ahead.js';
-import { dropReadWorker } from './warm-worker.js';
+import { dropReadWorker, earlyDiscovery } from './warm-worker.js';
 import { diskLayout, helperImportFor, sharedHelper, type Layout } from './shared-helper.js';
 import { withHelperImport } from './plan.js';
 import { notebookSource, planNotebook } from './notebook/plan-notebook.js';
@@ -119,7 +119,8 @@ async function scanWhileAlive(
   // thread reads, it took three times as long, and the first site waits for it.
   const parserReady = getParser();
   parserReady.catch(() => {}); // reported below
-  const discovered = await discoverTarget(target);
+  // (listed already where the CLI's worker did it while this thread loaded its modules: warm-worker.ts)
+  const discovered = (await earlyDiscovery(target)) ?? (await discoverTarget(target));
   /** Files read only for the classes they define (see target.ts), never planned or counted. */
   const context = new Set(discovered.context);
   const queue: Batch[] = [];

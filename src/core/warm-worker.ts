@@ -10,6 +10,18 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ScanRequest, ScanTarget } from './target.js';
+import type { Skipped } from './types.js';
+
+/** What discovery gives (target.ts discoverTarget). */
+export interface Discovered {
+  files: string[];
+  context: string[];
+  skipped: Skipped[];
+}
+
+/** The worker's answer to `{ discover }`: the target it resolved and its files, or why it could not. */
+export type DiscoverReply = { discovered: { target: ScanTarget } & Discovered } | { discoverFailed: string };
 
 /**
  * The built worker script `name` (beside this module: scan-worker.js, read-worker.js), or null when
@@ -35,9 +47,18 @@ export const READ_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGeneratio
 
 /** The read-ahead worker started ahead of time and not yet taken, while it is alive. */
 let warm: Worker | null = null;
+/** Its listeners until it is taken (removed one by one: `removeAllListeners` also drops those by which Node starts a worker's port for 'message'). */
+let listening: Array<[event: string, listener: (...args: any[]) => void]> = [];
+/** What it was asked to discover, and its answer (see `earlyDiscovery`). */
+let discovery: Promise<DiscoverReply | null> | null = null;
 
-/** Starts the read-ahead worker's thread now (where there are two cores or more); it waits for its work. */
-export function warmReadWorker(): void {
+/**
+ * Starts the read-ahead worker's thread now (where there are two cores or more); it waits for its
+ * work. With `request` (the paths the command line names), it lists their files first: the scan
+ * takes them (`earlyDiscovery`) where it resolves the same target, instead of listing them itself
+ * once this thread has loaded its modules.
+ */
+export function warmReadWorker(request: ScanRequest | null = null): void {
   const script = readWorkerScript();
   if (warm || !script || availableParallelism() < 2) return;
   let worker: Worker;
@@ -48,23 +69,59 @@ export function warmReadWorker(): void {
   }
   worker.unref();
   warm = worker;
+  const listen = (event: string, listener: (...args: any[]) => void) => {
+    worker.on(event, listener);
+    listening.push([event, listener]);
+  };
   // (failing before it is taken, it is not handed out: the scan starts another or reads alone)
   const gone = () => {
     if (warm === worker) warm = null;
   };
-  worker.on('error', gone);
-  worker.on('exit', gone);
+  listen('error', gone);
+  listen('exit', gone);
+  if (request) {
+    discovery = new Promise((resolve) => {
+      // (a 'message' listener holds the process open, which the unref'd worker does not: gone with the answer)
+      const answered = (reply: DiscoverReply | null) => {
+        for (const [event, listener] of [['message', onMessage], ['error', onEnd], ['exit', onEnd]] as const) worker.off(event, listener);
+        listening = listening.filter(([, listener]) => listener !== onMessage && listener !== onEnd);
+        resolve(reply);
+      };
+      const onMessage = (reply: DiscoverReply) => answered(reply);
+      const onEnd = () => answered(null);
+      listen('message', onMessage);
+      listen('error', onEnd);
+      listen('exit', onEnd);
+    });
+    worker.postMessage({ discover: request });
+  }
+}
+
+/**
+ * The files the worker started ahead of time listed for `target` (resolved by the scan: the same
+ * paths resolve to the same target), once; null where it was asked for none, listed another
+ * target, or failed (the scan then lists them itself, and reports what went wrong).
+ */
+export async function earlyDiscovery(target: ScanTarget): Promise<Discovered | null> {
+  const pending = discovery;
+  discovery = null;
+  const reply = pending ? await pending : null;
+  if (!reply || !('discovered' in reply)) return null;
+  const { target: listed, ...found } = reply.discovered;
+  return JSON.stringify(listed) === JSON.stringify(target) ? found : null;
 }
 
 /** The worker `warmReadWorker` started, now the caller's (null when there is none). */
 export function takeReadWorker(): Worker | null {
   const worker = warm;
   warm = null;
-  worker?.removeAllListeners();
+  for (const [event, listener] of listening) worker?.off(event, listener);
+  listening = [];
   return worker;
 }
 
 /** Stops the worker started ahead of time, where the scan has no use for it. */
 export function dropReadWorker(): void {
+  discovery = null;
   void takeReadWorker()?.terminate();
 }
