@@ -6,13 +6,16 @@ import { warmReadWorker } from './core/warm-worker.js';
 
 // The modes that scan without the review (--json, --check, --dry-run, --yes, or no terminal) start
 // the read-ahead worker's thread before this one loads its modules: it starts, and lists the files
-// of the paths named, while they load (see warm-worker.ts). A guess from the words alone; a wrong
-// one costs a thread the scan stops, or the start-up of one as it always did.
+// of the paths named, while they load (see warm-worker.ts). Not for --yes: it lists the files once
+// it holds the project's lock (a run writing there first may add a shared helper). A guess from the
+// words alone; a wrong one costs a thread the scan stops, or the start-up of one as it always did.
 const argv = process.argv.slice(2);
 const NO_SCAN = new Set(['-h', '--help', '-v', '--version', '--undo', '--json-schema']);
-const SCAN_ALONE = /^(?:--json|--check|--dry-run|-n|--yes|-y|--output-format(?:=.*)?)$/;
-if (!argv.some((a) => NO_SCAN.has(a)) && (argv.some((a) => SCAN_ALONE.test(a)) || !process.stdout.isTTY)) {
-  warmReadWorker(requestOf(argv));
+const SCAN_ALONE = /^(?:--json|--check|--dry-run|-n|--yes|-y|--output-format=(?:github|json))$/;
+const formatAlone = (a: string, i: number) => a === '--output-format' && /^(?:github|json)$/.test(argv[i + 1] ?? '');
+const writes = argv.some((a) => a === '--yes' || a === '-y');
+if (!argv.some((a) => NO_SCAN.has(a)) && (argv.some((a, i) => SCAN_ALONE.test(a) || formatAlone(a, i)) || !process.stdout.isTTY)) {
+  warmReadWorker(writes ? null : requestOf(argv));
   // and the grammar starts compiling (on V8's background threads) while the rest loads: the scan
   // waited for it once the files were listed
   import('./core/parser.js').then((parser) => parser.getParser()).catch(() => {}); // (a failure is the scan's to report)

@@ -117,11 +117,20 @@ describe('the read-ahead worker', () => {
     // the same target (listed as discovery lists them), and for another lists them itself
     const { resolveTarget, discoverTarget } = (await import(join(REPO, 'dist', 'core', 'target.js'))) as typeof import('../src/core/target.js');
     const target = await resolveTarget({ paths: [dir], root: null });
+    const listed = await discoverTarget(target);
+    expect(listed.files).toEqual(['a.py', 'b.py']);
     warm.warmReadWorker({ paths: [dir], root: null });
-    expect(await warm.earlyDiscovery(target)).toEqual(await discoverTarget(target));
+    expect(await warm.earlyDiscovery(target)).toEqual(listed);
     expect(await warm.earlyDiscovery(target)).toBeNull(); // once
+    // (each time a worker of its own: one that was not taken is not started again)
+    const oneFile = await resolveTarget({ paths: [join(dir, 'a.py')], root: null });
+    warm.dropReadWorker();
     warm.warmReadWorker({ paths: [join(dir, 'a.py')], root: null });
     expect(await warm.earlyDiscovery(target)).toBeNull(); // another target
+    warm.dropReadWorker();
+    warm.warmReadWorker({ paths: [join(dir, 'a.py')], root: null });
+    expect(await warm.earlyDiscovery(oneFile)).toEqual(await discoverTarget(oneFile)); // that one's own
+    warm.dropReadWorker();
     warm.warmReadWorker({ paths: [join(dir, 'nowhere')], root: null });
     expect(await warm.earlyDiscovery(target)).toBeNull(); // it failed: the scan says why
     warm.dropReadWorker();

@@ -32,4 +32,22 @@ describe('parentOf', () => {
       two.delete();
     }
   });
+
+  it('answers for a new tree, not from one deleted before it (a node id is a WASM address, used again)', async () => {
+    const texts = ['def f(a, b):\n    return g(a)[b] + h(b)\n', 'x = [y for y in z]\nclass C:\n    w = f(x)\n', 'import os\nif a:\n    b = (c, d)\n'];
+    let asked = 0;
+    for (let round = 0; round < 6; round++) {
+      const tree = await parsePython(texts[round % texts.length] as string);
+      try {
+        for (const node of all(tree.rootNode)) {
+          expect(parentOf(node)?.startIndex ?? -1, `${node.type} at ${node.startIndex}`).toBe(node.parent?.startIndex ?? -1);
+          expect(parentOf(node)?.type ?? null).toBe(node.parent?.type ?? null);
+          asked++;
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(asked).toBeGreaterThan(100);
+  });
 });

@@ -38,6 +38,11 @@ export interface ReadAheadInit {
 
 export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed: string };
 
+/** The worker's first message: its work. */
+export interface ReadAheadStart {
+  init: ReadAheadInit;
+}
+
 /**
  * Main thread → worker: the batch `id` is planned, its bytes no longer count against the limit.
  * Its candidates' buffers (their bytes, and the arrays of what was prepared for them) go back with
@@ -45,11 +50,6 @@ export type ReadAheadReply = { id: number; outcomes: ReadOutcome[] } | { failed:
  * batch outlasts young collections, so they went to the old space and waited for a full
  * collection, up to 70 MB of them at once on a 112,000-file project.
  */
-/** The worker's first message: its work. */
-export interface ReadAheadStart {
-  init: ReadAheadInit;
-}
-
 export interface ReadAheadRelease {
   release: number;
   buffers: ArrayBuffer[];
@@ -123,6 +123,7 @@ export function startReadAhead(root: string, options: ScanOptions, names: readon
   };
   worker.on('message', (reply: ReadAheadReply) => {
     if ('failed' in reply) return fail();
+    if (!('id' in reply)) return; // (nothing else comes: early discovery is answered before the worker is taken)
     sameNames(reply.outcomes, batches[reply.id - first.id] as Batch);
     const resolve = waiting.get(reply.id);
     if (resolve) {

@@ -83,16 +83,20 @@ export function warmReadWorker(request: ScanRequest | null = null): void {
     discovery = new Promise((resolve) => {
       // (a 'message' listener holds the process open, which the unref'd worker does not: gone with the answer)
       const answered = (reply: DiscoverReply | null) => {
-        for (const [event, listener] of [['message', onMessage], ['error', onEnd], ['exit', onEnd]] as const) worker.off(event, listener);
+        for (const [event, listener] of [['message', onMessage], ['messageerror', onEnd], ['error', onEnd], ['exit', onEnd]] as const) worker.off(event, listener);
         listening = listening.filter(([, listener]) => listener !== onMessage && listener !== onEnd);
         resolve(reply);
       };
       const onMessage = (reply: DiscoverReply) => answered(reply);
       const onEnd = () => answered(null);
       listen('message', onMessage);
+      listen('messageerror', onEnd);
       listen('error', onEnd);
       listen('exit', onEnd);
     });
+    // (a 'message' listener refs the worker's port: unref'd again, a usage error found after the
+    // words parsed does not wait for the listing to end)
+    worker.unref();
     worker.postMessage({ discover: request });
   }
 }
@@ -123,5 +127,8 @@ export function takeReadWorker(): Worker | null {
 /** Stops the worker started ahead of time, where the scan has no use for it. */
 export function dropReadWorker(): void {
   discovery = null;
-  void takeReadWorker()?.terminate();
+  const worker = takeReadWorker();
+  // (an error on its way from it would otherwise have no listener, and end the process)
+  worker?.on('error', () => {});
+  void worker?.terminate();
 }
