@@ -148,8 +148,10 @@ export function moduleBindings(root: Node, imports: readonly Node[], candidates:
     const binding = bindingOf(id);
     // `global x` in a function makes its assignments the module's.
     if (!binding || (binding.node.type !== 'global_statement' && !inModuleScope(binding.node))) continue;
-    const statement = parentOf(binding.node)?.type === 'decorated_definition' ? parentOf(binding.node) : binding.node;
-    const direct = parentOf(statement)?.type === 'module' || (parentOf(statement)?.type === 'expression_statement' && parentOf(parentOf(statement))?.type === 'module');
+    const decorated = parentOf(binding.node);
+    const statement = decorated?.type === 'decorated_definition' ? decorated : binding.node;
+    const holder = parentOf(statement);
+    const direct = holder?.type === 'module' || (holder?.type === 'expression_statement' && parentOf(holder)?.type === 'module');
     const found = out.get(id.text) ?? [];
     found.push({
       name: id.text,

@@ -47,8 +47,8 @@ export const READ_WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGeneratio
 
 /** The read-ahead worker started ahead of time and not yet taken, while it is alive. */
 let warm: Worker | null = null;
-/** Its listeners until it is taken (removed one by one: `removeAllListeners` also drops those by which Node starts a worker's port for 'message'). */
-let listening: Array<[event: string, listener: (...args: any[]) => void]> = [];
+/** How to remove each of its listeners, until it is taken (one by one: `removeAllListeners` also drops those by which Node starts a worker's port for 'message'). */
+let listening: Array<() => void> = [];
 /** What it was asked to discover, and its answer (see `earlyDiscovery`). */
 let discovery: Promise<DiscoverReply | null> | null = null;
 
@@ -67,11 +67,13 @@ export function warmReadWorker(request: ScanRequest | null = null): void {
   } catch {
     return;
   }
-  worker.unref();
   warm = worker;
+  /** Listens until the worker is taken, or until `off` is called (calling it again does nothing). */
   const listen = (event: string, listener: (...args: any[]) => void) => {
     worker.on(event, listener);
-    listening.push([event, listener]);
+    const off = () => void worker.off(event, listener);
+    listening.push(off);
+    return off;
   };
   // (failing before it is taken, it is not handed out: the scan starts another or reads alone)
   const gone = () => {
@@ -81,24 +83,21 @@ export function warmReadWorker(request: ScanRequest | null = null): void {
   listen('exit', gone);
   if (request) {
     discovery = new Promise((resolve) => {
-      // (a 'message' listener holds the process open, which the unref'd worker does not: gone with the answer)
+      // (the listeners of the answer go with it)
+      const offs = [
+        listen('message', (reply: DiscoverReply) => answered(reply)),
+        ...['messageerror', 'error', 'exit'].map((event) => listen(event, () => answered(null))),
+      ];
       const answered = (reply: DiscoverReply | null) => {
-        for (const [event, listener] of [['message', onMessage], ['messageerror', onEnd], ['error', onEnd], ['exit', onEnd]] as const) worker.off(event, listener);
-        listening = listening.filter(([, listener]) => listener !== onMessage && listener !== onEnd);
+        for (const off of offs) off();
         resolve(reply);
       };
-      const onMessage = (reply: DiscoverReply) => answered(reply);
-      const onEnd = () => answered(null);
-      listen('message', onMessage);
-      listen('messageerror', onEnd);
-      listen('error', onEnd);
-      listen('exit', onEnd);
     });
-    // (a 'message' listener refs the worker's port: unref'd again, a usage error found after the
-    // words parsed does not wait for the listing to end)
-    worker.unref();
     worker.postMessage({ discover: request });
   }
+  // (after the listeners: a 'message' listener refs the worker's port, and the process is not to
+  // wait for it, as a usage error found once the words parsed would for the listing to end)
+  worker.unref();
 }
 
 /**
@@ -119,7 +118,7 @@ export async function earlyDiscovery(target: ScanTarget): Promise<Discovered | n
 export function takeReadWorker(): Worker | null {
   const worker = warm;
   warm = null;
-  for (const [event, listener] of listening) worker?.off(event, listener);
+  for (const off of listening) off();
   listening = [];
   return worker;
 }

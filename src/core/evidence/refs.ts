@@ -21,7 +21,8 @@ function targetIndex(node: Node, top: Node): number | null {
   for (let n = parentOf(node); n; child = n, n = parentOf(n)) {
     if (sameNode(n, top)) return null;
     if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'tuple' || n.type === 'expression_list') {
-      if (sameNode(parentOf(n), top) || (parentOf(n)?.type === 'parenthesized_expression' && sameNode(parentOf(parentOf(n)), top)) || sameNode(n, top)) {
+      const up = parentOf(n);
+      if (sameNode(up, top) || (up?.type === 'parenthesized_expression' && sameNode(parentOf(up), top)) || sameNode(n, top)) {
         return n.namedChildren.findIndex((c) => sameNode(c, child));
       }
     }

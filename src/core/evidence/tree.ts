@@ -105,7 +105,8 @@ export function className(node: Node): string | null {
 
 /** The first parameter of a classmethod (`cls`), or null. */
 export function clsName(fn: Node | null): string | null {
-  const holder = parentOf(fn)?.type === 'decorated_definition' ? parentOf(fn) : null;
+  const decorated = parentOf(fn);
+  const holder = decorated?.type === 'decorated_definition' ? decorated : null;
   if (!fn || !holder || !/@classmethod\b/.test(holder.text.slice(0, fn.startIndex - holder.startIndex))) return null;
   return selfName(fn);
 }
