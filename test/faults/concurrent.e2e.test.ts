@@ -109,6 +109,27 @@ describe('two runs at once on one root', () => {
     expect(writtenBy(String(r.stdout))).toHaveLength(FILES);
   }, 60_000);
 
+  it('scans the files as the run holding the lock left them, not as they were listed before it waited', async () => {
+    // (the CLI starts a worker that lists the files while it loads: not for --yes, whose list comes after the lock)
+    const dir = makeProject();
+    const env = cacheEnv();
+    const held = await tryLockRoot(dir, env);
+    if (!('lock' in held)) throw new Error('the test could not take the lock');
+    const child = execa('node', [CLI, '--yes', dir], { env, reject: false });
+    let stderr = '';
+    await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += String(chunk);
+      if (stderr.includes('waiting')) resolve();
+    }));
+    // what the run holding the lock adds while this one waits
+    writeFileSync(join(dir, 'zz_added.py'), 'def load(model, sd):\n    model.load_state_dict(sd)\n');
+    await held.lock.release();
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(writtenBy(String(r.stdout))).toHaveLength(FILES + 1);
+    expect(readFileSync(join(dir, 'zz_added.py'), 'utf8')).toContain('KeyMapper.from_torch(sd)');
+  }, 60_000);
+
   it('takes over the lock of a run that crashed (killed with SIGKILL while holding it)', async () => {
     const dir = makeProject();
     const env = cacheEnv();
