@@ -7,6 +7,7 @@ import { painter } from '../src/cli/color.js';
 import { acceptProposed, planFile } from '../src/core/plan.js';
 import { DEFAULT_SCAN_OPTIONS } from '../src/core/scan.js';
 import { count } from '../src/core/count.js';
+import { preambleSource } from '../src/core/preamble-source.js';
 import type { ScanResult } from '../src/core/types.js';
 import { REPO } from './helpers/project.js';
 
@@ -84,6 +85,30 @@ describe('--json, a file at a time', () => {
     const doc = JSON.parse(printed);
     expect(doc.files[0].preamble.text).toBe(text);
     expect(printed.replace(/\\u(202e|0085)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+
+  it('prints a preamble with the class body escaped once a run exactly as the whole text escaped, whether or not it holds that body', async () => {
+    const file = await plan('a.py', 'model.load_state_dict(sd)\n');
+    const preamble = file.preamble;
+    if (!preamble) throw new Error('no preamble');
+    const body = preambleSource('flax').body;
+    expect(preamble.text).toContain(body);
+    const variants = [
+      preamble.text,
+      // emoji (surrogate pairs) against both ends of the body, controls before and after it
+      `# \u{1F600}\u2028\n${body}\u{1F600}\u0085 "q" \\`,
+      // the body changed (a control inside it): not the body escaped once, the whole text escaped
+      preamble.text.replace('class KeyMapper', 'class KeyMapper\u001b\u0085'),
+      body,
+      '',
+    ];
+    for (const text of variants) {
+      const printed = [...jsonChunks(result(1), [{ ...file, preamble: { ...preamble, text } }])].join('');
+      expect(printed).not.toMatch(/[\u001b\u2028\u0085]/);
+      expect(JSON.parse(printed).files[0].preamble.text).toBe(text);
+      const unescaped = printed.replace(/\\u(2028|0085)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      expect(unescaped).toBe(`${JSON.stringify(JSON.parse(printed), null, 2)}\n`);
+    }
   });
 });
 

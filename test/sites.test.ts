@@ -132,7 +132,7 @@ describe('file formats', () => {
 
 describe('long comment runs (blanked for the parser, which is quadratic in them)', () => {
   it('keeps offsets, the first two lines and short runs', async () => {
-    const { maskCommentRuns } = await import('../src/core/parser.js');
+    const { maskCommentRuns } = await import('../src/core/comment-runs.js');
     const text = `#!/usr/bin/env python\n# coding: utf-8\n${'# c ✓\n'.repeat(9)}x = 1\n${'# short\n'.repeat(3)}`;
     const masked = maskCommentRuns(text);
     expect(masked.length).toBe(text.length);
@@ -142,7 +142,7 @@ describe('long comment runs (blanked for the parser, which is quadratic in them)
   });
 
   it('blanks a run from its eighth line on, wherever it stands (indented, at the end without a line break), and no shorter one', async () => {
-    const { maskCommentRuns } = await import('../src/core/parser.js');
+    const { maskCommentRuns } = await import('../src/core/comment-runs.js');
     const run = (n: number, indent = '') => Array.from({ length: n }, (_, k) => `${indent}# line ${k}`).join('\n');
     for (const text of [`x = 1\ny = 2\n${run(7)}\nz = 3\n`, `x = 1\ny = 2\n${run(4)}\n\n${run(4)}\n`, `${run(9)}\n`.replace('# line 2', 'w = 0')]) {
       expect(maskCommentRuns(text)).toBe(text);

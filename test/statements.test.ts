@@ -286,7 +286,24 @@ describe('prepared in the read-ahead worker', () => {
     expect(scratchRoom()).toBe(room);
     expect(again.structure && [...again.structure.blockStart]).toEqual([...(fileStructure(small) as Structure).blockStart.subarray(0, 2)]);
   });
+
+  it('says whether the file has a run of comment lines to blank, so that the planning thread looks for none where it has not', async () => {
+    const names = ['KeyMapper', 'variables'];
+    const site = 'def load(model, sd):\n    model.load_state_dict(sd)\n';
+    const run = `${site}    x = 1\n${'    # a note\n'.repeat(8)}    return model\n`;
+    expect(preparedData(site, names).commentRun).toBe(false);
+    expect(preparedData(`${site}${'# seven\n'.repeat(7)}y = 2\n`, names).commentRun).toBe(false);
+    const data = preparedData(run, names);
+    expect(data.commentRun).toBe(true);
+    // planned with the worker's data, the run is blanked as when the planning thread lexes the file itself
+    const bytes = Buffer.from(run);
+    const withData = planWith(await getParser(), 'run.py', '/x/run.py', bytes, DEFAULT_SCAN_OPTIONS, true, undefined, undefined, data);
+    const alone = planWith(await getParser(), 'run.py', '/x/run.py', bytes, DEFAULT_SCAN_OPTIONS);
+    expect(withData).toEqual(alone);
+    expect(withData.sites).toHaveLength(1);
+  });
 });
+
 
 describe('focused parse', () => {
   const options = DEFAULT_SCAN_OPTIONS;

@@ -8,6 +8,7 @@ import { count } from '../core/count.js';
 import { hintNotes } from '../core/hints/choose.js';
 import { fileDiff, helperDiff } from '../core/patch.js';
 import { helperToWrite } from '../core/plan.js';
+import { preambleSource } from '../core/preamble-source.js';
 import { siteWhere } from '../core/where.js';
 import type { Decisions, FilePlan, ScanResult, Site, WriteResult } from '../core/types.js';
 import { escapeJsonControls } from '../core/visible.js';
@@ -91,13 +92,57 @@ function jsonPlan(plan: FilePlan) {
     parseError: plan.parseError,
     sites: plan.sites.map(({ edit: _edit, clues: _clues, conflict: _conflict, lines: _lines, naming: _naming, hintsAt: _hintsAt, hinted: _hinted, ...site }) => site),
     preamble: plan.preamble
-      ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, ...(plan.preamble.cell !== undefined ? { cell: plan.preamble.cell } : {}), text: printedCopy(plan.preamble.text) }
+      ? { needed: plan.sites.some((s) => s.proposed), line: plan.preamble.line, endLine: plan.preamble.endLine, ...(plan.preamble.cell !== undefined ? { cell: plan.preamble.cell } : {}), text: PREAMBLE_MARK }
       : null,
   };
 }
 
+/**
+ * Stands for the preamble's text in `jsonPlan`, which `planJson` writes in its place. A NUL is in no
+ * plan's other strings (a file holding one is not read as source, and no path can), and the
+ * preamble's text is the last string its plan prints.
+ */
+const PREAMBLE_MARK = '\u0000preamble\u0000';
+const PRINTED_MARK = JSON.stringify(PREAMBLE_MARK);
+
 /** `value` as `JSON.stringify(value, null, 2)` prints it `depth` levels in. */
 const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+
+/** A string as JSON prints it, without its quotes, with the controls JSON.stringify leaves raw escaped. */
+const jsonInner = (s: string) => escapeJsonControls(JSON.stringify(s).slice(1, -1));
+
+/**
+ * Printing a string as JSON, a piece of it at a time: each piece's escaping depends on no other, so
+ * the pieces' escapings joined are the whole string's (a piece here starts and ends outside a
+ * surrogate pair: see `preambleJson`). The class body that most preambles hold (about 28 kB of the
+ * 29) is escaped once a run, not once a file: on the bench tree's 475 files that was most of the
+ * 38 ms `--json` took to print, after the scan, with the other core idle.
+ */
+class PreambleJson {
+  private readonly bodyInner: string;
+
+  constructor(private readonly body: string) {
+    this.bodyInner = jsonInner(body);
+  }
+
+  /** The preamble's text as a JSON string, with its quotes. */
+  of(text: string): string {
+    // (a copy: searching the plan's own text would flatten it in place, see printedCopy)
+    const copy = printedCopy(text);
+    // the body starts and ends with ASCII (`class KeyMapper`, a newline): no surrogate pair is cut
+    const at = this.body === '' ? -1 : copy.indexOf(this.body);
+    if (at === -1) return `"${jsonInner(copy)}"`;
+    return `"${jsonInner(copy.slice(0, at))}${this.bodyInner}${jsonInner(copy.slice(at + this.body.length))}"`;
+  }
+}
+
+/** A plan as `indentedJson(plan, 2)` prints it, every control character escaped. */
+function planJson(plan: FilePlan, preambles: PreambleJson): string {
+  const json = escapeJsonControls(indentedJson(jsonPlan(plan), 2));
+  if (!plan.preamble) return json;
+  const at = json.lastIndexOf(PRINTED_MARK);
+  return `${json.slice(0, at)}${preambles.of(plan.preamble.text)}${json.slice(at + PRINTED_MARK.length)}`;
+}
 
 /**
  * The `--json` document (design.md: version 1) in pieces, a file at a time, so that it is never
@@ -108,10 +153,11 @@ const indentedJson = (value: unknown, depth: number) => JSON.stringify(value, nu
 export function* jsonChunks(result: Omit<ScanResult, 'files'>, files: Iterable<FilePlan>): Generator<string> {
   const { root, mapper, skipped, stats } = result;
   const helper = result.helper ? { helper: { path: result.helper.path, module: result.helper.module, create: result.helper.text !== null } } : {};
+  const preambles = new PreambleJson(preambleSource(mapper.name).body);
   yield escapeJsonControls(`${indentedJson({ version: 1, root, mapper, ...helper }, 0).slice(0, -2)},\n  "files": [`);
   let first = true;
   for (const file of files) {
-    yield escapeJsonControls(`${first ? '' : ','}\n    ${indentedJson(jsonPlan(file), 2)}`);
+    yield `${first ? '' : ','}\n    ${planJson(file, preambles)}`;
     first = false;
   }
   yield escapeJsonControls(`${first ? '' : '\n  '}],\n${indentedJson({ skipped, stats }, 0).slice(2)}\n`);

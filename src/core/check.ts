@@ -1,5 +1,6 @@
 /** Checking that an edited replacement leaves the file parseable. */
-import { getParser, maskCommentRuns } from './parser.js';
+import { getParser } from './parser.js';
+import { maskCommentRuns } from './comment-runs.js';
 import { applyEdits, linesEdit } from './plan.js';
 import { editSyntaxError } from './syntax-error.js';
 import { LineIndex } from './text.js';

@@ -1,6 +1,7 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { importStatements, moduleBindings, starImports } from './bindings.js';
-import { getParser, maskCommentRuns, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
+import { getParser, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
+import { maskCommentRuns } from './comment-runs.js';
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
 import { preambleSource, type PreambleSource } from './preamble-source.js';
@@ -92,7 +93,7 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
   const names = bindingNames(options);
   const prepared = src.prepared ? preparedFrom(text, src.parseText, names, src.prepared) : prepare(text, src.parseText, names);
   const { binders } = prepared;
-  const masked = maskCommentRuns(src.parseText);
+  const masked = maskCommentRuns(src.parseText, prepared.commentRun);
   let focus = focused ? prepared.focus : null;
   for (let widenings = 0; ; widenings++) {
     const { tree, error, coverage } = parseForPlan(parser, src.parseText, masked, lines, focus);

@@ -6,6 +6,7 @@
  * it was a quarter of the planning thread's time. No parser here (the worker never loads it).
  */
 import { bindingOffsets } from './binding-words.js';
+import { hasCommentRun } from './comment-runs.js';
 import { Focus, moduleRegions } from './focus.js';
 import { fileStructure } from './statements.js';
 import { Structure, structureBuffers, type StructureData } from './structure.js';
@@ -17,12 +18,14 @@ export interface Prepared {
   binders: Map<string, number[]>;
   /** The statements to parse; null without a structure or a statement. */
   focus: Focus | null;
+  /** False when the worker found no run of comment lines to blank (`maskCommentRuns` then has nothing to look for); else true. */
+  commentRun: boolean;
 }
 
 /** `text` as read and `parseText` as the parser reads it (the same offsets); `names` the names that matter (see plan.ts `bindingNames`). */
 export function prepare(text: string, parseText: string, names: readonly string[], structure = fileStructure(parseText)): Prepared {
   const binders = bindingOffsets(text, names, structure ? moduleRegions(parseText, structure) : undefined);
-  return { structure, binders, focus: structure ? Focus.of(parseText, structure, binders) : null };
+  return { structure, binders, focus: structure ? Focus.of(parseText, structure, binders) : null, commentRun: true };
 }
 
 /** `Prepared` as plain data a message between threads can carry, with the names it was worked out for. */
@@ -32,6 +35,8 @@ export interface PreparedData {
   binders: Map<string, number[]>;
   /** The focus's kept statements (`Focus.kept`). */
   keep: Uint8Array | null;
+  /** Whether the text has a run of comment lines to blank before parsing (comment-runs.ts). */
+  commentRun: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export const scratchRoom = () => scratch?.capacity ?? 0;
 export function preparedData(text: string, names: readonly string[]): PreparedData {
   const into = (scratch ??= new Structure(1024));
   const { structure, binders, focus } = prepare(text, text, names, fileStructure(text, into));
-  const data: PreparedData = { names, structure: structure?.data() ?? null, binders, keep: focus?.kept() ?? null };
+  const data: PreparedData = { names, structure: structure?.data() ?? null, binders, keep: focus?.kept() ?? null, commentRun: hasCommentRun(text) };
   if (into.capacity > SCRATCH_MAX) scratch = null;
   return data;
 }
@@ -66,6 +71,6 @@ export function preparedBuffers(data: PreparedData): ArrayBuffer[] {
 export function preparedFrom(text: string, parseText: string, names: readonly string[], data: PreparedData): Prepared {
   const structure = data.structure && Structure.of(data.structure);
   const same = data.names.length === names.length && data.names.every((name, i) => name === names[i]);
-  if (!same) return prepare(text, parseText, names, structure);
-  return { structure, binders: data.binders, focus: structure && data.keep ? Focus.fromKept(parseText, structure, data.keep) : null };
+  if (!same) return { ...prepare(text, parseText, names, structure), commentRun: data.commentRun };
+  return { structure, binders: data.binders, focus: structure && data.keep ? Focus.fromKept(parseText, structure, data.keep) : null, commentRun: data.commentRun };
 }

@@ -6,7 +6,8 @@
  */
 import type { ClassFact } from '../evidence/facts.js';
 import type { ProjectIndex } from '../evidence/index.js';
-import { maskCommentRuns, parseWith, type Node, type Parser } from '../parser.js';
+import { parseWith, type Node, type Parser } from '../parser.js';
+import { maskCommentRuns } from '../comment-runs.js';
 import { named, toExpr, type Expr } from './expr.js';
 import { parentOf } from '../tree-parent.js';
 
