@@ -163,3 +163,40 @@ describe('long comment runs (blanked for the parser, which is quadratic in them)
     expect(plan.sites[1]?.replacement).toBe(`model_variables_2 = KeyMapper.from_torch(\n    sd,\n${'    # note\n'.repeat(10)})`);
   });
 });
+
+describe('finding a word in a focused tree', () => {
+  it('looks only inside the ranges parsed and finds there what a search of the whole text finds', async () => {
+    const { getParser, nodesAtWord, parseWith } = await import('../src/core/parser.js');
+    const parser = await getParser();
+    const lines = [
+      'import torch', // a range starts with the word
+      '"""import nothing"""',
+      'def f(m):',
+      '    import os; m.load_state_dict(os.sd)', // two words in one range
+      'x = "load_state_dict import"',
+      'def g(m):',
+      '    from a import b',
+      '    m.load_state_dict(b)', // the last range ends with the text
+    ];
+    const text = `${lines.join('\n')}\n`;
+    const at = (line: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+    const span = (first: number, last: number) => ({
+      startIndex: at(first),
+      endIndex: at(last + 1),
+      startPosition: { row: first, column: 0 },
+      endPosition: { row: last + 1, column: 0 },
+    });
+    const ranges = [span(0, 0), span(2, 3), span(5, 7)];
+    const tree = parseWith(parser, text, ranges);
+    try {
+      expect(tree.rootNode.hasError).toBe(false);
+      for (const word of ['import', 'load_state_dict']) {
+        const focused = nodesAtWord(tree.rootNode, text, word, ranges).map((n) => n.startIndex);
+        expect(focused).toEqual(nodesAtWord(tree.rootNode, text, word).map((n) => n.startIndex));
+        expect(focused).toHaveLength(word === 'import' ? 3 : 2);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * captures), for the handful of names the preamble and the rewrites must not clash with. Bindings
  * inside a function or a class body, or a comprehension's own loop variables, are not the module's.
  */
-import { nodesAtWord, sourceOf, type Node } from './parser.js';
+import { nodesAtWord, sourceOf, type Node, type Span } from './parser.js';
 import { parentOf } from './tree-parent.js';
 
 export interface Binding {
@@ -112,9 +112,9 @@ function underTypeChecking(node: Node): boolean {
   return false;
 }
 
-/** The import statements of the file (all parsed, however focused the parse). */
-export function importStatements(root: Node, text: string): Node[] {
-  return nodesAtWord(root, text, 'import')
+/** The import statements of the file (all parsed, however focused the parse; `parsed`: the ranges a focused tree was parsed from). */
+export function importStatements(root: Node, text: string, parsed: readonly Span[] | null = null): Node[] {
+  return nodesAtWord(root, text, 'import', parsed)
     .map((keyword) => parentOf(keyword))
     .filter((s): s is Node => s?.type === 'import_statement' || s?.type === 'import_from_statement');
 }

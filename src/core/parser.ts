@@ -79,16 +79,35 @@ export function firstSyntaxError(root: Node): { line: number; column: number } |
 
 const IDENT_CHAR = /[\p{L}\p{N}_]/u;
 
+/** Where in a text a tree was parsed from (a web-tree-sitter `Range` has these too). */
+export interface Span {
+  startIndex: number;
+  endIndex: number;
+}
+
 /**
  * The smallest nodes covering each whole-word occurrence of `word` in the text: finding a handful
- * of known names this way costs far less than walking every node of a large tree.
+ * of known names this way costs far less than walking every node of a large tree. With `parsed`
+ * (a focused tree's included ranges, in order), only the occurrences that start inside them are
+ * looked up: no node starts anywhere else, and the rest of the file (about 30 times as much on the
+ * bench tree) is not searched.
  */
-export function nodesAtWord(root: Node, text: string, word: string): Node[] {
+export function nodesAtWord(root: Node, text: string, word: string, parsed: readonly Span[] | null = null): Node[] {
   const nodes: Node[] = [];
-  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + word.length)) {
-    if (IDENT_CHAR.test(text[i - 1] ?? '') || IDENT_CHAR.test(text[i + word.length] ?? '')) continue;
-    const node = root.descendantForIndex(i, i + word.length);
-    if (node && node.startIndex === i && node.endIndex === i + word.length) nodes.push(node);
+  // (each search starts after the last occurrence found, as one search of the whole text would)
+  let from = 0;
+  for (const span of parsed ?? [{ startIndex: 0, endIndex: text.length }]) {
+    const lo = Math.max(from, span.startIndex);
+    // the span's text and what a word starting at its end would take: searched alone, a search
+    // does not run on through the text after it (a slice of a string is no copy)
+    const part = text.slice(lo, Math.min(text.length, span.endIndex + word.length - 1));
+    for (let k = part.indexOf(word); k !== -1 && lo + k < span.endIndex; k = part.indexOf(word, from - lo)) {
+      const i = lo + k;
+      from = i + word.length;
+      if (IDENT_CHAR.test(text[i - 1] ?? '') || IDENT_CHAR.test(text[i + word.length] ?? '')) continue;
+      const node = root.descendantForIndex(i, i + word.length);
+      if (node && node.startIndex === i && node.endIndex === i + word.length) nodes.push(node);
+    }
   }
   return nodes;
 }

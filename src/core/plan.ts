@@ -1,6 +1,6 @@
 /** File text -> FilePlan (pure apart from parsing), and FilePlan + decisions -> new text. */
 import { importStatements, moduleBindings, starImports } from './bindings.js';
-import { getParser, parseWith, sourceOf, type Node, type Parser, type Tree } from './parser.js';
+import { getParser, parseWith, sourceOf, type Node, type Parser, type Range, type Tree } from './parser.js';
 import { maskCommentRuns } from './comment-runs.js';
 import { nameConflicts, placePreamble } from './preamble.js';
 import { classWords, preambleFor } from './preamble-names.js';
@@ -31,15 +31,15 @@ const MAX_WIDENINGS = 4;
  * parse cleanly (with `focus` as the tree's coverage), else the whole file (so a syntax error is
  * always reported from a full parse), or the code before a tokenizer error (`locateSyntaxError`).
  */
-function parseForPlan(parser: Parser, text: string, masked: string, lines: LineIndex, focus: Focus | null): { tree: Tree; error: SyntaxProblem | null; coverage: Focus | null } {
+function parseForPlan(parser: Parser, text: string, masked: string, lines: LineIndex, focus: Focus | null): { tree: Tree; error: SyntaxProblem | null; coverage: Focus | null; ranges: Range[] | null } {
   const ranges = focus?.ranges(lines) ?? null;
   if (ranges) {
     const focused = parseWith(parser, masked, ranges);
-    if (!focused.rootNode.hasError) return { tree: focused, error: null, coverage: focus };
+    if (!focused.rootNode.hasError) return { tree: focused, error: null, coverage: focus, ranges };
     focused.delete();
   }
   const whole = parseWith(parser, masked);
-  return { ...(whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null }), coverage: null };
+  return { ...(whole.rootNode.hasError ? locateSyntaxError(parser, text, masked, lines, whole) : { tree: whole, error: null }), coverage: null, ranges: null };
 }
 
 /** `planWith` once the parser has loaded. `focus: false` parses the whole file (the tests compare both ways). */
@@ -96,9 +96,9 @@ export function planSource(parser: Parser, src: PlanSource, options: ScanOptions
   const masked = maskCommentRuns(src.parseText, prepared.commentRun);
   let focus = focused ? prepared.focus : null;
   for (let widenings = 0; ; widenings++) {
-    const { tree, error, coverage } = parseForPlan(parser, src.parseText, masked, lines, focus);
+    const { tree, error, coverage, ranges } = parseForPlan(parser, src.parseText, masked, lines, focus);
     try {
-      const plan = planTree(parser, tree, error, coverage, { src, lines, source, binders, options });
+      const plan = planTree(parser, tree, error, coverage, ranges, { src, lines, source, binders, options });
       if (plan) return plan;
     } finally {
       tree.delete();
@@ -117,18 +117,21 @@ interface FileInput {
   options: ScanOptions;
 }
 
-/** The plan read from `tree`; null when it read a statement that `coverage` (a focused tree) lacks. */
-function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, file: FileInput): FilePlan | null {
+/**
+ * The plan read from `tree`; null when it read a statement that `coverage` (a focused tree) lacks.
+ * `parsed`: the ranges of the text a focused tree was parsed from (null: the whole text).
+ */
+function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, parsed: readonly Range[] | null, file: FileInput): FilePlan | null {
   const { src, lines, source, binders, options } = file;
   const { path, absPath, text, bom, eol } = src;
   const root = tree.rootNode;
-  const importNodes = importStatements(root, text);
+  const importNodes = importStatements(root, text, parsed);
   const bindings = moduleBindings(root, importNodes, binders);
   const { keyMapper, mapperTaken } = nameConflicts(text, bindings, options.mapper);
   const names = scopeNames(text, root, importNodes, options.mapper, nameAnchor(options.targetName), coverage ?? undefined);
   let sites: Site[] = [];
   let index: ProjectIndex | null = null;
-  const calls = findCalls(root, text, path, lines, coverage ?? undefined);
+  const calls = findCalls(root, text, path, lines, coverage ?? undefined, parsed);
   if (coverage && coverage.misses.length > 0) return null;
   for (const found of calls) {
     const start = lines.position(found.call.startIndex);

@@ -1,7 +1,7 @@
 /** Finding `X.load_state_dict(...)` calls in a parse tree, with the clues to what their receivers are. */
 import { receiverClues, type ClueContext } from './evidence/clues.js';
 import type { Coverage } from './evidence/tree.js';
-import { nodesAtWord, type Node } from './parser.js';
+import { nodesAtWord, type Node, type Span } from './parser.js';
 import { stateArgument } from './rewrite.js';
 import type { LineIndex } from './text.js';
 import type { Clue } from './types.js';
@@ -27,10 +27,10 @@ function hasErrorAncestor(node: Node): boolean {
  * order. `coverage` is given when the tree holds only part of the file: the clues then note there
  * every statement they read that the tree lacks (and the caller parses again).
  */
-export function findCalls(root: Node, text: string, path: string, lines: LineIndex, coverage?: Coverage): FoundCall[] {
+export function findCalls(root: Node, text: string, path: string, lines: LineIndex, coverage?: Coverage, parsed: readonly Span[] | null = null): FoundCall[] {
   const found: FoundCall[] = [];
   const ctx: ClueContext = { text, path, lines, root, ...(coverage ? { coverage } : {}) };
-  for (const name of nodesAtWord(root, text, 'load_state_dict')) {
+  for (const name of nodesAtWord(root, text, 'load_state_dict', parsed)) {
     const fn = parentOf(name);
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.startIndex !== name.startIndex) continue;
     const call = parentOf(fn);
