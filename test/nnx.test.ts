@@ -83,6 +83,7 @@ describe('which mapper: flax.nnx imports', () => {
     ['from flax import linen as nn, nnx\n', 1],
     ['if True:\n    from flax import nnx\n', 2],
     ['import numpy as np, flax.nnx\n', 1],
+    ['from  flax\timport  nnx\n', 1],
   ])('%j imports flax.nnx (line %i)', (text, line) => {
     expect(nnxImportLine(Buffer.from(text))).toBe(line);
   });
