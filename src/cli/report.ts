@@ -114,7 +114,7 @@ const jsonInner = (s: string) => escapeJsonControls(JSON.stringify(s).slice(1, -
 /**
  * Printing a string as JSON, a piece of it at a time: each piece's escaping depends on no other, so
  * the pieces' escapings joined are the whole string's (a piece here starts and ends outside a
- * surrogate pair: see `preambleJson`). The class body that most preambles hold (about 28 kB of the
+ * surrogate pair: see `of`). The class body that most preambles hold (about 28 kB of the
  * 29) is escaped once a run, not once a file: on the bench tree's 475 files that was most of the
  * 38 ms `--json` took to print, after the scan, with the other core idle.
  */
