@@ -2,12 +2,15 @@
 // rounds, for the generated tree and .venv's site-packages (the inputs of `npm run bench`). The least
 // of a plan, as this design makes one: Node's start, the files listed (discovery), every file read
 // as the scan reads it (open, read, UTF-8 check, classes, the flax.nnx import, the load_state_dict
-// prefilter: read-file.ts), each candidate lexed and focused (prepare.ts), the grammar compiled and
-// the focused ranges parsed (the parse a plan needs at the least). Nothing of the planning itself
-// (calls, evidence, rewrites, names, preamble, settling, JSON). Each round runs the floor in a fresh
-// process, then rg. "two threads" is the floor with reading and lexing in one thread and the grammar
-// and the parse in another, overlapping perfectly: Node's start + listing + the longer of the two.
-// Appends a line per input to bench/results.md. BENCH_RUNS (default 5) rounds.
+// prefilter: read-file.ts), each Python candidate lexed and focused (prepare.ts), the grammar
+// compiled and the focused ranges parsed, long comment runs blanked as the plan blanks them (the
+// parse a plan needs at the least). Left out: the planning itself (calls, evidence, rewrites,
+// names, preamble, settling, JSON), notebooks, files read only for their classes, the candidates'
+// sha256. Each round runs the floor in a fresh process, then rg. "two threads" is an optimistic
+// floor: reading and lexing in one thread, the modules, the grammar and the parse in another,
+// overlapping perfectly (the reading thread's own modules and any wait for the listing are not
+// counted): Node's start + listing + the longer of the two. Appends a line per input to
+// bench/results.md. BENCH_RUNS (default 5) rounds; BENCH_SEED (default 1) as `npm run bench`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ if (process.argv[2] === '--child') {
   const { DEFAULT_SCAN_OPTIONS } = await import(join(DIST, 'scan.js'));
   const { LineIndex, decode } = await import(join(DIST, 'text.js'));
   const { getParser, parseWith } = await import(join(DIST, 'parser.js'));
+  const { maskCommentRuns } = await import(join(DIST, 'comment-runs.js'));
   const loaded = performance.now();
   const target = await resolveTarget({ paths: [dir], root: null });
   const discovered = await discoverTarget(target);
@@ -46,14 +50,14 @@ if (process.argv[2] === '--child') {
   const compiled = performance.now();
   let chars = 0;
   for (const [text, ranges] of work) {
-    parseWith(parser, text, ranges).delete();
+    parseWith(parser, maskCommentRuns(text), ranges).delete();
     chars += ranges ? ranges.reduce((n, r) => n + r.endIndex - r.startIndex, 0) : text.length;
   }
   const parsed = performance.now();
   const ms = (x) => Math.round(x);
   process.stdout.write(JSON.stringify({
     boot: ms(boot), modules: ms(loaded - boot), list: ms(listed - loaded), read: ms(readDone - listed), lex: ms(lexed - readDone),
-    grammar: ms(compiled - lexed), parse: ms(parsed - compiled), candidates: texts.length, parsedMB: (chars / 1e6).toFixed(2),
+    grammar: ms(compiled - lexed), parse: ms(parsed - compiled), candidates: texts.length, parsedChars: (chars / 1e6).toFixed(2),
   }));
   process.exit(0);
 }
@@ -67,12 +71,13 @@ function sitePackages() {
   const python = readdirSync(lib).find((d) => d.startsWith('python') && existsSync(join(lib, d, 'site-packages')));
   return python ? realpathSync(join(lib, python, 'site-packages')) : null;
 }
-const generated = join(tmpdir(), 'switcheroo-bench-projects-v2-seed1');
+const generated = join(tmpdir(), `switcheroo-bench-projects-v2-seed${process.env.BENCH_SEED ?? 1}`);
 const inputs = [
   { name: 'generated', dir: existsSync(join(generated, '.complete')) ? generated : null },
   { name: 'site-packages', dir: sitePackages() },
 ].filter((input) => input.dir);
-if (inputs.length < 2) console.error('bench:floor: run `npm run bench` once first for the generated tree; site-packages needs .venv (.ci/setup-python.sh)');
+if (!existsSync(join(generated, '.complete'))) console.error(`bench:floor: no generated tree at ${generated}: \`npm run bench\` makes it`);
+if (!sitePackages()) console.error('bench:floor: no .venv for site-packages: .ci/setup-python.sh makes it');
 if (spawnSync('rg', ['--version']).status !== 0) throw new Error('bench:floor needs rg (Debian: ripgrep)');
 
 const rows = [];
@@ -96,7 +101,7 @@ for (const input of inputs) {
   rows.push({
     input: input.name,
     candidates: floors[0].candidates,
-    'parsed MB': floors[0].parsedMB,
+    'parsed M chars': floors[0].parsedChars,
     'node start': mid('boot'),
     modules: mid('modules'),
     list: mid('list'),
@@ -118,7 +123,7 @@ const machine = `${cpus().length}x ${cpus()[0]?.model.split(' ').slice(0, 2).joi
 const results = join(ROOT, 'bench', 'results.md');
 const HEADER = '## The floor beside rg (issue 17)';
 if (!readFileSync(results, 'utf8').includes(HEADER)) {
-  appendFileSync(results, `\n${HEADER}\n\nOne line per input per \`npm run bench:floor\` (bench/floor.mjs): the least of a plan as this design makes one (Node's start, its modules, listing, reading every file as the scan does, lexing and focusing the candidates, compiling the grammar, parsing the focused ranges; no planning), each phase a median of ${RUNS} fresh processes in ms, beside rg in the same rounds. "two threads": Node's start + listing + the longer of (read + lex) and (modules + grammar + parse).\n\n| date | commit | machine | ${Object.keys(rows[0] ?? {}).join(' | ')} |\n|${'---|'.repeat(Object.keys(rows[0] ?? {}).length + 3)}\n`);
+  appendFileSync(results, `\n${HEADER}\n\nOne line per input per \`npm run bench:floor\` (bench/floor.mjs): the least of a plan as this design makes one (Node's start, its modules, listing, reading every file as the scan does, lexing and focusing the candidates, compiling the grammar, parsing the focused ranges; no planning), each phase a median of ${RUNS} fresh processes in ms, beside rg in the same rounds. "two threads" (optimistic): Node's start + listing + the longer of (read + lex) and (modules + grammar + parse).\n\n| date | commit | machine | ${Object.keys(rows[0] ?? {}).join(' | ')} |\n|${'---|'.repeat(Object.keys(rows[0] ?? {}).length + 3)}\n`);
 }
 const date = new Date().toISOString().slice(0, 16);
 for (const row of rows) appendFileSync(results, `| ${date} | ${commit} | ${machine} | ${Object.values(row).join(' | ')} |\n`);

@@ -96,7 +96,7 @@ describe('--json, a file at a time', () => {
     const variants = [
       preamble.text,
       // emoji (surrogate pairs) against both ends of the body, controls before and after it
-      `# \u{1F600}\u2028\n${body}\u{1F600}\u0085 "q" \\`,
+      `# \u2028\n\u{1F600}${body}\u{1F600}\u0085 "q" \\`,
       // the body changed (a control inside it): not the body escaped once, the whole text escaped
       preamble.text.replace('class KeyMapper', 'class KeyMapper\u001b\u0085'),
       body,

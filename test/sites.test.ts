@@ -190,11 +190,17 @@ describe('finding a word in a focused tree', () => {
     const tree = parseWith(parser, text, ranges);
     try {
       expect(tree.rootNode.hasError).toBe(false);
+      // (a root that notes where it is asked: nothing outside the ranges is looked up)
+      const asked: number[] = [];
+      const root = tree.rootNode;
+      const noting = { descendantForIndex: (start: number, end: number) => (asked.push(start), root.descendantForIndex(start, end)) } as unknown as typeof root;
       for (const word of ['import', 'load_state_dict']) {
-        const focused = nodesAtWord(tree.rootNode, text, word, ranges).map((n) => n.startIndex);
-        expect(focused).toEqual(nodesAtWord(tree.rootNode, text, word).map((n) => n.startIndex));
+        const focused = nodesAtWord(noting, text, word, ranges).map((n) => n.startIndex);
+        expect(focused).toEqual(nodesAtWord(root, text, word).map((n) => n.startIndex));
         expect(focused).toHaveLength(word === 'import' ? 3 : 2);
       }
+      expect(asked.filter((at) => !ranges.some((r) => at >= r.startIndex && at < r.endIndex))).toEqual([]);
+      expect(asked).toHaveLength(5);
     } finally {
       tree.delete();
     }

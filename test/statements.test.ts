@@ -287,7 +287,7 @@ describe('prepared in the read-ahead worker', () => {
     expect(again.structure && [...again.structure.blockStart]).toEqual([...(fileStructure(small) as Structure).blockStart.subarray(0, 2)]);
   });
 
-  it('says whether the file has a run of comment lines to blank, so that the planning thread looks for none where it has not', async () => {
+  it('says whether the file has a run of comment lines to blank, and a plan made with what it says is the plan made without it', async () => {
     const names = ['KeyMapper', 'variables'];
     const site = 'def load(model, sd):\n    model.load_state_dict(sd)\n';
     const run = `${site}    x = 1\n${'    # a note\n'.repeat(8)}    return model\n`;
@@ -303,7 +303,6 @@ describe('prepared in the read-ahead worker', () => {
     expect(withData.sites).toHaveLength(1);
   });
 });
-
 
 describe('focused parse', () => {
   const options = DEFAULT_SCAN_OPTIONS;

@@ -98,9 +98,8 @@ function jsonPlan(plan: FilePlan) {
 }
 
 /**
- * Stands for the preamble's text in `jsonPlan`, which `planJson` writes in its place. A NUL is in no
- * plan's other strings (a file holding one is not read as source, and no path can), and the
- * preamble's text is the last string its plan prints.
+ * Stands for the preamble's text in `jsonPlan`; `planJson` writes the text in its place, at the
+ * mark's last occurrence: the preamble is the plan's last key, and its text the preamble's.
  */
 const PREAMBLE_MARK = '\u0000preamble\u0000';
 const PRINTED_MARK = JSON.stringify(PREAMBLE_MARK);
@@ -130,7 +129,7 @@ class PreambleJson {
     // (a copy: searching the plan's own text would flatten it in place, see printedCopy)
     const copy = printedCopy(text);
     // the body starts and ends with ASCII (`class KeyMapper`, a newline): no surrogate pair is cut
-    const at = this.body === '' ? -1 : copy.indexOf(this.body);
+    const at = copy.indexOf(this.body);
     if (at === -1) return `"${jsonInner(copy)}"`;
     return `"${jsonInner(copy.slice(0, at))}${this.bodyInner}${jsonInner(copy.slice(at + this.body.length))}"`;
   }

@@ -112,9 +112,9 @@ function underTypeChecking(node: Node): boolean {
   return false;
 }
 
-/** The import statements of the file (all parsed, however focused the parse; `parsed`: the ranges a focused tree was parsed from). */
-export function importStatements(root: Node, text: string, parsed: readonly Span[] | null = null): Node[] {
-  return nodesAtWord(root, text, 'import', parsed)
+/** The import statements of the file (all parsed, however focused the parse; `included`: the ranges a focused tree was parsed from). */
+export function importStatements(root: Node, text: string, included: readonly Span[] | null = null): Node[] {
+  return nodesAtWord(root, text, 'import', included)
     .map((keyword) => parentOf(keyword))
     .filter((s): s is Node => s?.type === 'import_statement' || s?.type === 'import_from_statement');
 }

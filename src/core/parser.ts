@@ -87,21 +87,21 @@ export interface Span {
 
 /**
  * The smallest nodes covering each whole-word occurrence of `word` in the text: finding a handful
- * of known names this way costs far less than walking every node of a large tree. With `parsed`
+ * of known names this way costs far less than walking every node of a large tree. With `included`
  * (a focused tree's included ranges, in order), only the occurrences that start inside them are
  * looked up: no node starts anywhere else, and the rest of the file (about 30 times as much on the
  * bench tree) is not searched.
  */
-export function nodesAtWord(root: Node, text: string, word: string, parsed: readonly Span[] | null = null): Node[] {
+export function nodesAtWord(root: Node, text: string, word: string, included: readonly Span[] | null = null): Node[] {
   const nodes: Node[] = [];
   // (each search starts after the last occurrence found, as one search of the whole text would)
   let from = 0;
-  for (const span of parsed ?? [{ startIndex: 0, endIndex: text.length }]) {
+  for (const span of included ?? [{ startIndex: 0, endIndex: text.length }]) {
     const lo = Math.max(from, span.startIndex);
-    // the span's text and what a word starting at its end would take: searched alone, a search
-    // does not run on through the text after it (a slice of a string is no copy)
+    // the span's text and what a word starting before its end would take: searched alone, a
+    // search does not run on through the text after it (a slice of a string is no copy)
     const part = text.slice(lo, Math.min(text.length, span.endIndex + word.length - 1));
-    for (let k = part.indexOf(word); k !== -1 && lo + k < span.endIndex; k = part.indexOf(word, from - lo)) {
+    for (let k = part.indexOf(word); k !== -1; k = part.indexOf(word, from - lo)) {
       const i = lo + k;
       from = i + word.length;
       if (IDENT_CHAR.test(text[i - 1] ?? '') || IDENT_CHAR.test(text[i + word.length] ?? '')) continue;

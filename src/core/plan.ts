@@ -119,19 +119,19 @@ interface FileInput {
 
 /**
  * The plan read from `tree`; null when it read a statement that `coverage` (a focused tree) lacks.
- * `parsed`: the ranges of the text a focused tree was parsed from (null: the whole text).
+ * `included`: the ranges of the text a focused tree was parsed from (null: the whole text).
  */
-function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, parsed: readonly Range[] | null, file: FileInput): FilePlan | null {
+function planTree(parser: Parser, tree: Tree, error: SyntaxProblem | null, coverage: Focus | null, included: readonly Range[] | null, file: FileInput): FilePlan | null {
   const { src, lines, source, binders, options } = file;
   const { path, absPath, text, bom, eol } = src;
   const root = tree.rootNode;
-  const importNodes = importStatements(root, text, parsed);
+  const importNodes = importStatements(root, text, included);
   const bindings = moduleBindings(root, importNodes, binders);
   const { keyMapper, mapperTaken } = nameConflicts(text, bindings, options.mapper);
   const names = scopeNames(text, root, importNodes, options.mapper, nameAnchor(options.targetName), coverage ?? undefined);
   let sites: Site[] = [];
   let index: ProjectIndex | null = null;
-  const calls = findCalls(root, text, path, lines, coverage ?? undefined, parsed);
+  const calls = findCalls(root, text, path, lines, coverage ?? undefined, included);
   if (coverage && coverage.misses.length > 0) return null;
   for (const found of calls) {
     const start = lines.position(found.call.startIndex);

@@ -27,10 +27,10 @@ function hasErrorAncestor(node: Node): boolean {
  * order. `coverage` is given when the tree holds only part of the file: the clues then note there
  * every statement they read that the tree lacks (and the caller parses again).
  */
-export function findCalls(root: Node, text: string, path: string, lines: LineIndex, coverage?: Coverage, parsed: readonly Span[] | null = null): FoundCall[] {
+export function findCalls(root: Node, text: string, path: string, lines: LineIndex, coverage?: Coverage, included: readonly Span[] | null = null): FoundCall[] {
   const found: FoundCall[] = [];
   const ctx: ClueContext = { text, path, lines, root, ...(coverage ? { coverage } : {}) };
-  for (const name of nodesAtWord(root, text, 'load_state_dict', parsed)) {
+  for (const name of nodesAtWord(root, text, 'load_state_dict', included)) {
     const fn = parentOf(name);
     if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.startIndex !== name.startIndex) continue;
     const call = parentOf(fn);
