@@ -12,7 +12,7 @@ import { findClasses, findImports, type ClassFact, type ImportFact } from './evi
 import { nnxImportLine } from './mapper-choice.js';
 import { isInside } from './paths.js';
 import { preparedData, type PreparedData } from './prepare.js';
-import { decode, sha256, unreadableReason } from './text.js';
+import { decode, loneCarriageReturn, sha256, unreadableReason } from './text.js';
 import type { ScanOptions, Skipped } from './types.js';
 
 const NEEDLE = Buffer.from('load_state_dict');
@@ -164,6 +164,8 @@ export function fileReader(root: string, options: ScanOptions, worker: WorkerRea
       // and whether it imports flax.nnx (without --mapper, the project's mapper is nnx if any does)
       const nnx = options.mapperAuto ? nnxImportLine(read) : null;
       if (context || read.indexOf(NEEDLE) === -1) return { ...found, type: 'ignored', read: true, classes, nnx };
+      const lone = loneCarriageReturn(read);
+      if (lone) return { ...found, type: 'skipped', read: true, skipped: { path: rel, reason: lone } };
       return { ...found, type: 'candidate', path, abs, ...own(read, worker, true), notebook: false, facts: { classes, imports: findImports(read) }, nnx };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -61,6 +61,24 @@ describe('bad file contents', () => {
     await skippedAlone(dir, 'bad.py', 'not valid UTF-8');
   });
 
+  it('a carriage return without a line feed (Python breaks the line there, the parser does not): skipped, with its line; CRLF is planned', async () => {
+    const reason = (line: number) => `a carriage return without a line feed on line ${line}: Python reads it as a line break, the parser does not (convert the line endings to LF or CRLF)`;
+    const dir = await project({
+      // old Mac line endings: the whole file is one line to tree-sitter
+      'mac.py': 'import torch\r# a note\rmodel.load_state_dict(sd)\r',
+      // a stray CR in a comment: to the parser the call is part of the comment, to Python it is code
+      'stray.py': 'import torch\n# a note\rmodel.load_state_dict(sd)\n',
+      'windows.py': 'import torch\r\nmodel.load_state_dict(sd)\r\n',
+    });
+    await skippedAlone(dir, 'mac.py', reason(1));
+    await skippedAlone(dir, 'stray.py', reason(2));
+    const r = await runCli(['--json', 'windows.py'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.skipped).toEqual([]);
+    expect(plan.files[0].sites.map((s: { line: number; proposed: boolean }) => [s.line, s.proposed])).toEqual([[2, true]]);
+  });
+
   it('a NUL byte: skipped as binary', async () => {
     const dir = await project({ 'nul.py': Buffer.from(`${SITE}x = 1\u0000\n`, 'utf8') });
     await skippedAlone(dir, 'nul.py', 'binary file (contains a NUL byte)');
