@@ -20,15 +20,17 @@ export function unreadableReason(bytes: Uint8Array): string | null {
  * after it (old Mac line endings, or a stray one) ends a line for Python, which reads source with
  * universal newlines, and not for tree-sitter, which reads it as a blank: the tree would disagree
  * with Python about what is code (`# note\rmodel.load_state_dict(sd)` is a comment to the parser,
- * a call to Python). No .py file of the 20,000 in the test venv and /usr/lib/python3 has one.
+ * a call to Python; a notebook's cells are compiled from strings, with the same rule). No .py file
+ * of the 20,000 in the test venv and /usr/lib/python3 has one. `place` names a line (a notebook's:
+ * `cell 3, line 2`).
  */
-export function loneCarriageReturn(bytes: Uint8Array): string | null {
+export function loneCarriageReturn(bytes: Uint8Array, place: (line: number) => string = (line) => `line ${line}`): string | null {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = buffer.indexOf(13); i !== -1; i = buffer.indexOf(13, i + 1)) {
     if (buffer[i + 1] === 10) continue;
     let line = 1;
     for (let k = buffer.indexOf(10); k !== -1 && k < i; k = buffer.indexOf(10, k + 1)) line++;
-    return `a carriage return without a line feed on line ${line}: Python reads it as a line break, the parser does not (convert the line endings to LF or CRLF)`;
+    return `a carriage return without a line feed on ${place(line)}: Python reads it as a line break, the parser does not (convert the line endings to LF or CRLF)`;
   }
   return null;
 }

@@ -61,17 +61,28 @@ describe('bad file contents', () => {
     await skippedAlone(dir, 'bad.py', 'not valid UTF-8');
   });
 
-  it('a carriage return without a line feed (Python breaks the line there, the parser does not): skipped, with its line; CRLF is planned', async () => {
-    const reason = (line: number) => `a carriage return without a line feed on line ${line}: Python reads it as a line break, the parser does not (convert the line endings to LF or CRLF)`;
+  it('a carriage return without a line feed (Python breaks the line there, the parser does not): skipped, with its line, in a .py file or a notebook; CRLF is planned', async () => {
+    const reason = (place: string) => `a carriage return without a line feed on ${place}: Python reads it as a line break, the parser does not (convert the line endings to LF or CRLF)`;
     const dir = await project({
       // old Mac line endings: the whole file is one line to tree-sitter
       'mac.py': 'import torch\r# a note\rmodel.load_state_dict(sd)\r',
       // a stray CR in a comment: to the parser the call is part of the comment, to Python it is code
       'stray.py': 'import torch\n# a note\rmodel.load_state_dict(sd)\n',
       'windows.py': 'import torch\r\nmodel.load_state_dict(sd)\r\n',
+      // a notebook's cells are compiled from strings, with the same rule
+      'cells.ipynb': JSON.stringify({
+        cells: [
+          { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['import torch\n'] },
+          { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['x = 1\n', '# a note\rmodel.load_state_dict(sd)\n'] },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
     });
-    await skippedAlone(dir, 'mac.py', reason(1));
-    await skippedAlone(dir, 'stray.py', reason(2));
+    await skippedAlone(dir, 'mac.py', reason('line 1'));
+    await skippedAlone(dir, 'stray.py', reason('line 2'));
+    await skippedAlone(dir, 'cells.ipynb', reason('cell 2, line 2'));
     const r = await runCli(['--json', 'windows.py'], { cwd: dir });
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);

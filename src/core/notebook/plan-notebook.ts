@@ -1,7 +1,7 @@
 /** A notebook's plan: its code cells planned as one text, with the map back to cells. */
 import type { Parser } from '../parser.js';
 import { planSource } from '../plan.js';
-import { decode, sha256 } from '../text.js';
+import { decode, loneCarriageReturn, sha256 } from '../text.js';
 import type { FilePlan, ScanOptions } from '../types.js';
 import { findClasses, findImports } from '../evidence/facts.js';
 import type { FileFacts } from '../evidence/settle.js';
@@ -24,6 +24,8 @@ export function planNotebookSource(parser: Parser, path: string, absPath: string
   const read = readNotebook(json);
   if (!read.ok) return { skipped: read.reason };
   const { text, parseText, map } = read;
+  const lone = loneCarriageReturn(Buffer.from(text), (line) => cellPlace(map, line));
+  if (lone) return { skipped: lone };
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const source = Buffer.from(parseText);
   const facts = { classes: findClasses(source), imports: findImports(source) };
