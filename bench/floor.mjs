@@ -10,8 +10,9 @@
 // floor: reading and lexing in one thread, the modules, the grammar and the parse in another,
 // overlapping perfectly (the reading thread's own modules and any wait for the listing are not
 // counted): Node's start + listing + the longer of the two. Appends a line per input to
-// bench/results.md. BENCH_RUNS (default 5) rounds; BENCH_SEED (default 1) as `npm run bench`.
-import { execFileSync, spawnSync } from 'node:child_process';
+// bench/floor-results.md (a file of its own: `npm run bench` appends to the end of results.md).
+// BENCH_RUNS (default 5) rounds; BENCH_SEED (default 1) as `npm run bench`.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,9 +121,9 @@ console.table(rows);
 
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
 const machine = `${cpus().length}x ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'}, node ${process.version}, load ${loadavg()[0].toFixed(1)}, ${RUNS} rounds`;
-const results = join(ROOT, 'bench', 'results.md');
+const results = join(ROOT, 'bench', 'floor-results.md');
 const HEADER = '## The floor beside rg (issue 17)';
-if (!readFileSync(results, 'utf8').includes(HEADER)) {
+if (!existsSync(results) || !readFileSync(results, 'utf8').includes(HEADER)) {
   appendFileSync(results, `\n${HEADER}\n\nOne line per input per \`npm run bench:floor\` (bench/floor.mjs): the least of a plan as this design makes one (Node's start, its modules, listing, reading every file as the scan does, lexing and focusing the candidates, compiling the grammar, parsing the focused ranges; no planning), each phase a median of ${RUNS} fresh processes in ms, beside rg in the same rounds. "two threads" (optimistic): Node's start + listing + the longer of (read + lex) and (modules + grammar + parse).\n\n| date | commit | machine | ${Object.keys(rows[0] ?? {}).join(' | ')} |\n|${'---|'.repeat(Object.keys(rows[0] ?? {}).length + 3)}\n`);
 }
 const date = new Date().toISOString().slice(0, 16);
