@@ -19,6 +19,13 @@ export interface ScanRequest {
   root: string | null;
 }
 
+/** What discovery gives: the files to plan, those read only for their classes, and what it skipped. */
+export interface Discovered {
+  files: string[];
+  context: string[];
+  skipped: Skipped[];
+}
+
 export interface ScanTarget {
   /** Real path of the project root. */
   root: string;
@@ -94,7 +101,7 @@ export async function resolveTarget(request: ScanRequest): Promise<ScanTarget> {
  * skipped. A named file is planned even where discovery would leave it out (git ignores it, it
  * lies in a virtualenv): it was asked for.
  */
-export async function discoverTarget(target: ScanTarget): Promise<{ files: string[]; context: string[]; skipped: Skipped[] }> {
+export async function discoverTarget(target: ScanTarget): Promise<Discovered> {
   if (target.named === null) return { ...(await discoverFiles(target.root)), context: [] };
   const files = new Set<string>();
   const skipped = [...target.skipped];

@@ -10,15 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ScanRequest, ScanTarget } from './target.js';
-import type { Skipped } from './types.js';
-
-/** What discovery gives (target.ts discoverTarget). */
-export interface Discovered {
-  files: string[];
-  context: string[];
-  skipped: Skipped[];
-}
+import type { Discovered, ScanRequest, ScanTarget } from './target.js';
 
 /** The worker's answer to `{ discover }`: the target it resolved and its files, or why it could not. */
 export type DiscoverReply = { discovered: { target: ScanTarget } & Discovered } | { discoverFailed: string };

@@ -33,6 +33,19 @@ const copy = (from: string) => {
 const cacheEnv = () => ({ ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'switcheroo-two-runs-cache-')) });
 const writtenBy = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('written  ')).map((l) => l.slice('written  '.length));
 
+/** The lock on `dir` taken here, and a `--yes` run on it started and waiting for that lock (what it has printed by then on stderr). */
+async function yesWaitingForLock(dir: string, env: NodeJS.ProcessEnv) {
+  const held = await tryLockRoot(dir, env);
+  if (!('lock' in held)) throw new Error('the test could not take the lock');
+  const child = execa('node', [CLI, '--yes', dir], { env, reject: false });
+  let stderr = '';
+  await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += String(chunk);
+    if (stderr.includes('waiting')) resolve();
+  }));
+  return { held, child, stderr };
+}
+
 describe('two runs at once on one root', () => {
   it(`${TRIALS} trials of two --yes runs started together: each file is one run's complete output or the original, and --undo twice restores the tree`, async () => {
     const pristine = makeProject();
@@ -93,14 +106,7 @@ describe('two runs at once on one root', () => {
   it('waits for the run holding the lock, saying so, then scans what it left', async () => {
     const dir = makeProject();
     const env = cacheEnv();
-    const held = await tryLockRoot(dir, env);
-    if (!('lock' in held)) throw new Error('the test could not take the lock');
-    const child = execa('node', [CLI, '--yes', dir], { env, reject: false });
-    let stderr = '';
-    await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += String(chunk);
-      if (stderr.includes('waiting')) resolve();
-    }));
+    const { held, child, stderr } = await yesWaitingForLock(dir, env);
     expect(stderr).toMatch(new RegExp(`^switcheroo-migrate: waiting for another switcheroo-migrate run \\(pid ${process.pid}, started \\S+\\) writing under ${dir}`));
     expect(readdirSync(dir).every((n) => readFileSync(join(dir, n), 'utf8').includes('model.load_state_dict(sd)'))).toBe(true);
     await held.lock.release();
@@ -113,14 +119,7 @@ describe('two runs at once on one root', () => {
     // (the CLI starts a worker that lists the files while it loads: not for --yes, whose list comes after the lock)
     const dir = makeProject();
     const env = cacheEnv();
-    const held = await tryLockRoot(dir, env);
-    if (!('lock' in held)) throw new Error('the test could not take the lock');
-    const child = execa('node', [CLI, '--yes', dir], { env, reject: false });
-    let stderr = '';
-    await new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += String(chunk);
-      if (stderr.includes('waiting')) resolve();
-    }));
+    const { held, child, stderr } = await yesWaitingForLock(dir, env);
     // what the run holding the lock adds while this one waits
     writeFileSync(join(dir, 'zz_added.py'), 'def load(model, sd):\n    model.load_state_dict(sd)\n');
     await held.lock.release();
